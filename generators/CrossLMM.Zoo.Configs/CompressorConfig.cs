@@ -1,0 +1,483 @@
+using System;
+using System.Collections.Generic;
+
+namespace CrossLMM.Zoo.Configs
+{
+    /// <summary>
+    /// A compressor turns encoder features (B, T, N, D) into the visual tokens of the LLM stream.
+    /// The hierarchy is closed: one sealed record per <see cref="CompressorKind"/>. Each kind states its
+    /// token-count formula (<see cref="Tokens"/>) in terms of the frame count T and the patch grid side g.
+    /// </summary>
+    public abstract record CompressorConfig
+    {
+        private protected CompressorConfig()
+        {
+        }
+
+        /// <summary>Which kind this is.</summary>
+        public abstract CompressorKind Kind { get; }
+
+        /// <summary>The kind's YAML name (<c>pool2d</c>, <c>qformer</c>, ...).</summary>
+        public string KindName => YamlNames.Of(Kind);
+
+        /// <summary>The feature space of the output tokens; decides their width (<see cref="OutputWidth"/>).</summary>
+        public abstract FeatureSpace OutputSpace { get; }
+
+        /// <summary>Whether the compressor owns learned-query blocks sized by the preset's resampler section.</summary>
+        public virtual bool UsesResampler => OutputSpace == FeatureSpace.Resampler;
+
+        /// <summary>
+        /// Whether the output is a fixed number of tokens per frame, each depending on its own frame only
+        /// (needed by <c>scope: frame</c>).
+        /// </summary>
+        public abstract bool IsPerFrame { get; }
+
+        /// <summary>Whether this kind provides the <c>slow</c> fusion source (only <c>temporal_pool</c>).</summary>
+        public virtual bool ProvidesSlowSource => false;
+
+        /// <summary>The token-count formula in symbols: T = frames, g = patch grid side (e.g. <c>T·grid²</c>).</summary>
+        public abstract string TokensFormula { get; }
+
+        /// <summary>The formula with this config's values and a patch grid side substituted (e.g. <c>9·T</c>).</summary>
+        /// <param name="patchGrid">Patch grid side g = image / patch.</param>
+        public abstract string TokensFormulaAt(int patchGrid);
+
+        /// <summary>Output tokens for <paramref name="frames"/> frames (0 frames give 0 tokens).</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        /// <param name="patchGrid">Patch grid side g = image / patch.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A negative frame count.</exception>
+        public abstract long Tokens(int frames, int patchGrid);
+
+        /// <summary>Output tokens per frame for per-frame kinds; <see langword="null"/> for the others.</summary>
+        /// <param name="patchGrid">Patch grid side g = image / patch.</param>
+        public virtual int? TokensPerFrame(int patchGrid) => null;
+
+        /// <summary>Width of the output tokens: vision.hidden or resampler.hidden, by <see cref="OutputSpace"/>.</summary>
+        /// <param name="vision">The vision config.</param>
+        /// <param name="resampler">The resampler config.</param>
+        public int OutputWidth(VisionConfig vision, ResamplerConfig resampler) =>
+            OutputSpace == FeatureSpace.Vision ? vision.Hidden : resampler.Hidden;
+
+        /// <summary>The shared rules this config breaks against a vision config, as messages (empty when valid).</summary>
+        /// <param name="vision">The vision config that defines the patch grid.</param>
+        public abstract IReadOnlyList<string> Validate(VisionConfig vision);
+
+        /// <summary>Checks a frame count argument.</summary>
+        /// <param name="frames">Frame count T.</param>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="frames"/> is negative.</exception>
+        protected static void CheckFrames(int frames)
+        {
+            if (frames < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(frames), frames, ConfigRules.BelowMinimum("frames", frames, 0));
+            }
+        }
+
+        /// <summary>⌈a / b⌉ for positive b.</summary>
+        /// <param name="a">Dividend ≥ 0.</param>
+        /// <param name="b">Divisor ≥ 1.</param>
+        protected static int CeilDiv(int a, int b) => b <= 0 ? 0 : (a + b - 1) / b;
+    }
+
+    /// <summary><c>identity</c>: every encoder token enters the LLM (full tokens, LLaVA-OneVision style). Tokens: T·g².</summary>
+    public sealed record IdentityCompressorConfig : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.Identity;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => true;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "T·g²";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"{patchGrid * patchGrid}·T";
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            return (long)frames * patchGrid * patchGrid;
+        }
+
+        /// <inheritdoc/>
+        public override int? TokensPerFrame(int patchGrid) => patchGrid * patchGrid;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision) => new string[0];
+    }
+
+    /// <summary>
+    /// <c>pool2d</c>: parameter-free adaptive 2D average pooling of each frame's g×g token map to
+    /// <paramref name="Grid"/>×<paramref name="Grid"/> (CrossLMM's token merge; 1, 9 or 16 tokens per frame).
+    /// Tokens: T·grid².
+    /// </summary>
+    /// <param name="Grid">Output grid side, 1 ≤ grid ≤ g.</param>
+    public sealed record Pool2dCompressorConfig(int Grid) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.Pool2d;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => true;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "T·grid²";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"{Grid * Grid}·T";
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            return (long)frames * Grid * Grid;
+        }
+
+        /// <inheritdoc/>
+        public override int? TokensPerFrame(int patchGrid) => Grid * Grid;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.grid", Grid);
+            if (Grid > vision.PatchGrid)
+            {
+                problems.Add(ConfigRules.LargerThanPatchGrid("compressor.grid", Grid, vision));
+            }
+
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>strided_pool2d</c>: average pooling with kernel = stride = <paramref name="Stride"/> in ceil mode
+    /// (LLaVA-OneVision video: 27×27 → 14×14 with stride 2). Tokens: T·⌈g/stride⌉².
+    /// </summary>
+    /// <param name="Stride">Pooling stride and kernel, 1 ≤ stride ≤ g.</param>
+    public sealed record StridedPool2dCompressorConfig(int Stride) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.StridedPool2d;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => true;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "T·⌈g/stride⌉²";
+
+        /// <summary>Output grid side ⌈g / stride⌉.</summary>
+        /// <param name="patchGrid">Patch grid side g.</param>
+        public int OutputGrid(int patchGrid) => CeilDiv(patchGrid, Stride);
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"{OutputGrid(patchGrid) * OutputGrid(patchGrid)}·T";
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            long side = OutputGrid(patchGrid);
+            return frames * side * side;
+        }
+
+        /// <inheritdoc/>
+        public override int? TokensPerFrame(int patchGrid) => OutputGrid(patchGrid) * OutputGrid(patchGrid);
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.stride", Stride);
+            if (Stride > vision.PatchGrid)
+            {
+                problems.Add(ConfigRules.LargerThanPatchGrid("compressor.stride", Stride, vision));
+            }
+
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>temporal_pool</c>: Slow-Fast's token paths. Fast tokens (in the stream): frames average-pooled in
+    /// time by τ = <paramref name="Frames"/>, then in space by σ = <paramref name="Stride"/>:
+    /// max(1, ⌊T/τ⌋)·⌈g/σ⌉². Slow tokens (the <c>slow</c> fusion source): every frame, pooled in space
+    /// only: T·⌈g/σ⌉².
+    /// </summary>
+    /// <param name="Frames">Temporal pooling window τ ≥ 1.</param>
+    /// <param name="Stride">Spatial pooling stride σ, 1 ≤ σ ≤ g.</param>
+    public sealed record TemporalPoolCompressorConfig(int Frames, int Stride) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.TemporalPool;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => false;
+
+        /// <inheritdoc/>
+        public override bool ProvidesSlowSource => true;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "max(1, ⌊T/frames⌋)·⌈g/stride⌉²";
+
+        /// <summary>Spatial grid side after pooling, ⌈g / σ⌉.</summary>
+        /// <param name="patchGrid">Patch grid side g.</param>
+        public int SpatialGrid(int patchGrid) => CeilDiv(patchGrid, Stride);
+
+        /// <summary>Fast frames after temporal pooling: max(1, ⌊T/τ⌋), and 0 for T = 0.</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        public int FastFrames(int frames)
+        {
+            CheckFrames(frames);
+            return frames == 0 ? 0 : Math.Max(1, frames / Frames);
+        }
+
+        /// <summary>Slow tokens (the <c>slow</c> source): T·⌈g/σ⌉².</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        /// <param name="patchGrid">Patch grid side g.</param>
+        public long SlowTokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            long side = SpatialGrid(patchGrid);
+            return frames * side * side;
+        }
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid)
+        {
+            int side = SpatialGrid(patchGrid);
+            return $"max(1, ⌊T/{Frames}⌋)·{side * side}";
+        }
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            long side = SpatialGrid(patchGrid);
+            return FastFrames(frames) * side * side;
+        }
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.frames", Frames);
+            ConfigRules.Positive(problems, "compressor.stride", Stride);
+            if (Stride > vision.PatchGrid)
+            {
+                problems.Add(ConfigRules.LargerThanPatchGrid("compressor.stride", Stride, vision));
+            }
+
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>qformer</c>: BLIP-2 Q-Former. <paramref name="Queries"/> learned queries self-attend, cross-attend
+    /// to the encoder features every <paramref name="CrossEvery"/>-th layer (layers 0, k, 2k, ...), and
+    /// have their own FFN. Sized by the resampler section. Tokens: T·queries per frame, or queries per video.
+    /// </summary>
+    /// <param name="Queries">Learned queries Q ≥ 1 (32 in BLIP-2).</param>
+    /// <param name="Per">One query set per frame or per video.</param>
+    /// <param name="CrossEvery">Cross-attention in layers whose index is a multiple of this (2 in BLIP-2).</param>
+    public sealed record QFormerCompressorConfig(int Queries, Granularity Per, int CrossEvery) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.QFormer;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Resampler;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => Per == Granularity.Frame;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => Per == Granularity.Frame ? "T·queries" : "queries";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => Per == Granularity.Frame ? $"{Queries}·T" : $"{Queries}";
+
+        /// <summary>Whether resampler layer <paramref name="layer"/> has a cross-attention to the features.</summary>
+        /// <param name="layer">Zero-based layer index.</param>
+        public bool HasCrossAttention(int layer) => CrossEvery > 0 && layer % CrossEvery == 0;
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            return frames == 0 ? 0 : Per == Granularity.Frame ? (long)frames * Queries : Queries;
+        }
+
+        /// <inheritdoc/>
+        public override int? TokensPerFrame(int patchGrid) => Per == Granularity.Frame ? Queries : null;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.queries", Queries);
+            ConfigRules.Positive(problems, "compressor.cross_every", CrossEvery);
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>perceiver</c>: Flamingo Perceiver resampler. <paramref name="Latents"/> learned latents attend to
+    /// [features; latents], with a learned time embedding for up to <paramref name="MaxFrames"/> frames.
+    /// Sized by the resampler section. Tokens: latents per video, or T·latents per frame.
+    /// </summary>
+    /// <param name="Latents">Learned latents R ≥ 1 (64 in Flamingo).</param>
+    /// <param name="Per">One latent set per video (Flamingo) or per frame.</param>
+    /// <param name="MaxFrames">Rows of the time embedding: the most frames a forward may receive.</param>
+    public sealed record PerceiverCompressorConfig(int Latents, Granularity Per, int MaxFrames) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.Perceiver;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Resampler;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => Per == Granularity.Frame;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => Per == Granularity.Frame ? "T·latents" : "latents";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => Per == Granularity.Frame ? $"{Latents}·T" : $"{Latents}";
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            return frames == 0 ? 0 : Per == Granularity.Frame ? (long)frames * Latents : Latents;
+        }
+
+        /// <inheritdoc/>
+        public override int? TokensPerFrame(int patchGrid) => Per == Granularity.Frame ? Latents : null;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.latents", Latents);
+            ConfigRules.Positive(problems, "compressor.max_frames", MaxFrames);
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>ccam</c>: Video-CCAM projector. <paramref name="Queries"/> learned queries cross-attend to all
+    /// T·N features under a causal cross-attention mask: queries are split into T time-ordered groups and
+    /// query j sees frames 1 … ⌈(j+1)·T/Q⌉ (<see cref="VisibleFrames"/>). Sized by the resampler section.
+    /// Tokens: queries (per video).
+    /// </summary>
+    /// <param name="Queries">Learned queries Q ≥ 1.</param>
+    public sealed record CcamCompressorConfig(int Queries) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.Ccam;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Resampler;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => false;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "queries";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"{Queries}";
+
+        /// <summary>How many leading frames query <paramref name="query"/> may see: min(T, ⌈(j+1)·T/Q⌉).</summary>
+        /// <param name="query">Zero-based query index j in [0, Q).</param>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        /// <exception cref="ArgumentOutOfRangeException">The query index is outside [0, Q).</exception>
+        public int VisibleFrames(int query, int frames)
+        {
+            CheckFrames(frames);
+            if (query < 0 || query >= Queries)
+            {
+                throw new ArgumentOutOfRangeException(nameof(query), query, $"query ({query}) must be in [0, {Queries})");
+            }
+
+            long horizon = (((long)query + 1) * frames + Queries - 1) / Queries;
+            return (int)Math.Min(frames, horizon);
+        }
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            return frames == 0 ? 0 : Queries;
+        }
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.queries", Queries);
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>llama_vid</c>: LLaMA-VID, two tokens per frame: a context token (a text-conditioned Q-Former's
+    /// <paramref name="Queries"/> queries attend to the frame; their mean attended feature) and a content
+    /// token (the frame's mean feature). The text Q-Former is sized by the resampler section; the output
+    /// tokens are in vision space. Tokens: 2·T.
+    /// </summary>
+    /// <param name="Queries">Text-query count M of the Q-Former (32 in LLaMA-VID).</param>
+    public sealed record LlamaVidCompressorConfig(int Queries) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.LlamaVid;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool UsesResampler => true;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => true;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "2·T";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => "2·T";
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            return 2L * frames;
+        }
+
+        /// <inheritdoc/>
+        public override int? TokensPerFrame(int patchGrid) => 2;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.queries", Queries);
+            return problems;
+        }
+    }
+}

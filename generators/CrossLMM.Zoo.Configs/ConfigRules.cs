@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace CrossLMM.Zoo.Configs
+{
+    /// <summary>
+    /// The shared validation rules of the zoo, as message builders. The spec binder reports them as build
+    /// diagnostics at the YAML location; the config records' <c>Validate</c> methods and the hand-written
+    /// blocks throw them as <see cref="ArgumentException"/>s. One rule, one wording, everywhere.
+    /// </summary>
+    public static class ConfigRules
+    {
+        /// <summary><c>"llm.hidden (1000) must be divisible by llm.heads (12)"</c>.</summary>
+        /// <param name="dividend">Name of the value that must be a multiple.</param>
+        /// <param name="dividendValue">Its value.</param>
+        /// <param name="divisor">Name of the divisor.</param>
+        /// <param name="divisorValue">Its value.</param>
+        public static string NotDivisible(string dividend, long dividendValue, string divisor, long divisorValue) =>
+            $"{dividend} ({dividendValue}) must be divisible by {divisor} ({divisorValue})";
+
+        /// <summary><c>"compressor.grid (0) must be ≥ 1"</c>.</summary>
+        /// <param name="field">Name of the value.</param>
+        /// <param name="value">Its value.</param>
+        /// <param name="minimum">The smallest allowed value.</param>
+        public static string BelowMinimum(string field, long value, long minimum) =>
+            $"{field} ({value}) must be ≥ {minimum}";
+
+        /// <summary><c>"llm.layers (5000) must be ≤ 4096"</c>.</summary>
+        /// <param name="field">Name of the value.</param>
+        /// <param name="value">Its value.</param>
+        /// <param name="maximum">The largest allowed value.</param>
+        public static string AboveMaximum(string field, long value, long maximum) =>
+            $"{field} ({value}) must be ≤ {maximum}";
+
+        /// <summary><c>"vision.norm_eps (0) must be &gt; 0"</c> and similar for real-valued fields.</summary>
+        /// <param name="field">Name of the value.</param>
+        /// <param name="value">Its value.</param>
+        /// <param name="relation">The relation it must satisfy, e.g. <c>"&gt; 0"</c>.</param>
+        public static string OutOfRange(string field, double value, string relation) =>
+            $"{field} ({Format(value)}) must be {relation}";
+
+        /// <summary><c>"compressor.grid (5) must be ≤ the patch grid side (4 = vision.image 32 / vision.patch 8)"</c>.</summary>
+        /// <param name="field">Name of the grid or stride field.</param>
+        /// <param name="value">Its value.</param>
+        /// <param name="vision">The vision config that defines the patch grid.</param>
+        public static string LargerThanPatchGrid(string field, long value, VisionConfig vision) =>
+            $"{field} ({value}) must be ≤ the patch grid side ({vision.PatchGrid} = vision.image {vision.Image} / vision.patch {vision.Patch})";
+
+        /// <summary>Formats a real number the way messages, docs and generated code show it (invariant, round-trip).</summary>
+        /// <param name="value">The number.</param>
+        public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+        /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="paramName"/> when there are problems.</summary>
+        /// <param name="problems">Messages from a <c>Validate</c> method.</param>
+        /// <param name="paramName">The argument that carried the config.</param>
+        /// <exception cref="ArgumentException">At least one problem.</exception>
+        public static void ThrowIfAny(IReadOnlyList<string> problems, string paramName)
+        {
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join("; ", problems), paramName);
+            }
+        }
+
+        internal static void Positive(List<string> problems, string field, long value)
+        {
+            if (value < 1)
+            {
+                problems.Add(BelowMinimum(field, value, 1));
+            }
+        }
+
+        internal static void Divisible(List<string> problems, string dividend, long dividendValue, string divisor, long divisorValue)
+        {
+            if (divisorValue >= 1 && dividendValue % divisorValue != 0)
+            {
+                problems.Add(NotDivisible(dividend, dividendValue, divisor, divisorValue));
+            }
+        }
+
+        internal static void Epsilon(List<string> problems, string field, double value)
+        {
+            if (!(value > 0 && value < 1))
+            {
+                problems.Add(OutOfRange(field, value, "in (0, 1)"));
+            }
+        }
+    }
+}
