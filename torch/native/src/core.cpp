@@ -184,3 +184,8 @@ ZT_EXPORT void zt_flops_reset() {
 // ---- devices -------------------------------------------------------------------------------
 ZT_EXPORT int32_t zt_cuda_is_available() { return at::hasCUDA() ? 1 : 0; }
 ZT_EXPORT int32_t zt_cuda_device_count() { return static_cast<int32_t>(at::getNumGPUs()); }
+
+// ---- parameter storage swaps (module.to(...), load) ----------------------------------------
+// Replaces self's data with src's while keeping self's identity in the autograd graph
+// (what PyTorch's `param.data = ...` does).
+ZT_EXPORT int32_t zt_set_data(TH self, TH src) { ZT_STATUS(self->set_data(*src)) }

@@ -121,6 +121,18 @@ internal static unsafe partial class NativeMethods
     internal static partial int zt_cuda_is_available();
     [LibraryImport(Library)]
     internal static partial int zt_cuda_device_count();
+    [LibraryImport(Library)]
+    internal static partial int zt_set_data(IntPtr self, IntPtr src);
+
+    // ---- init.cpp ----
+    [LibraryImport(Library)]
+    internal static partial int zt_uniform_(IntPtr t, double low, double high);
+    [LibraryImport(Library)]
+    internal static partial int zt_normal_(IntPtr t, double mean, double std);
+    [LibraryImport(Library)]
+    internal static partial int zt_bernoulli_(IntPtr t, double p);
+    [LibraryImport(Library)]
+    internal static partial int zt_erfinv_(IntPtr t);
 
     // ---- math.cpp ----
     [LibraryImport(Library)]

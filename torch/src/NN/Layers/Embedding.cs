@@ -1,0 +1,28 @@
+using System;
+using static TorchSharp.torch;
+
+namespace TorchSharp.Modules;
+
+/// <summary>A lookup table: indices (*) → (*, embedding_dim). Key: <c>weight</c> (num_embeddings, embedding_dim), init N(0, 1).</summary>
+public sealed class Embedding : nn.Module<Tensor, Tensor>
+{
+    public Parameter weight;
+    private readonly long? _paddingIdx;
+
+    internal Embedding(long num_embeddings, long embedding_dims, long? padding_idx, Device? device, ScalarType? dtype) : base(nameof(Embedding))
+    {
+        if (num_embeddings <= 0) throw new ArgumentOutOfRangeException(nameof(num_embeddings), num_embeddings, "Embedding: num_embeddings must be positive");
+        if (embedding_dims <= 0) throw new ArgumentOutOfRangeException(nameof(embedding_dims), embedding_dims, "Embedding: embedding_dim must be positive");
+        _paddingIdx = padding_idx;
+        using (NewDisposeScope()) {
+            weight = new Parameter(empty(new[] { num_embeddings, embedding_dims }, dtype, device));
+            nn.init.normal_(weight);
+            if (padding_idx is long p) {
+                using (no_grad()) weight[p].zero_();
+            }
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) => nn.functional.embedding(input, weight, _paddingIdx);
+}
