@@ -1,0 +1,2 @@
+global using CrossLMM.Zoo.Configs;
+global using Xunit;
