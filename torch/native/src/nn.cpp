@@ -1,6 +1,10 @@
 // nn.functional: layers' math, activations, normalisation, pooling, resampling, losses.
 #include "common.h"
 
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
 using namespace zt;
 
 static int64_t prod(at::IntArrayRef a, size_t from) {
@@ -98,26 +102,133 @@ ZT_EXPORT TH zt_adaptive_avg_pool(TH x, int32_t nsp, const int64_t* size) {
   }
   ZT_END(nullptr)
 }
-// mode: 0 nearest, 1 linear (1d), 2 bilinear (2d), 3 bicubic (2d), 4 trilinear (3d).
-ZT_EXPORT TH zt_interpolate(TH x, int32_t nsp, const int64_t* size, int32_t mode, int32_t align_corners) {
+// Resampling as F.interpolate does it. Either an output size (has_size) or per-dimension scale factors
+// (s0..s2, the first nsp used) is given; with scale factors the upsample kernels derive the output size
+// (floor(in·s)) and use the factors themselves for the coordinate mapping, exactly as PyTorch does when
+// recompute_scale_factor is off. mode: 0 nearest, 1 linear (1d), 2 bilinear (2d), 3 bicubic (2d),
+// 4 trilinear (3d), 5 area (adaptive average pooling), 6 nearest-exact.
+ZT_EXPORT TH zt_interpolate(TH x, int32_t nsp, const int64_t* size, int32_t has_size, double s0, double s1, double s2,
+                            int32_t mode, int32_t align_corners) {
   ZT_BEGIN
-  auto o = dims(size, nsp);
+  TORCH_CHECK_VALUE(nsp >= 1 && nsp <= 3, "interpolate: ", nsp, " spatial dims are not supported");
+  TORCH_CHECK_VALUE(x->dim() == nsp + 2, "interpolate: mode ", mode, " with ", nsp, " spatial dims expects a ", nsp + 2,
+                    "-d input (N, C, ...), got ", x->dim(), "-d input of shape ", x->sizes());
+  const double sf[3] = {s0, s1, s2};
+  std::vector<int64_t> out_size;
+  std::vector<double> scales;
+  if (has_size) {
+    out_size.assign(size, size + nsp);
+  } else {
+    scales.assign(sf, sf + nsp);
+  }
+  const at::OptionalIntArrayRef osz = has_size ? at::OptionalIntArrayRef(out_size) : c10::nullopt;
+  const c10::optional<at::ArrayRef<double>> sc = has_size ? c10::nullopt : c10::optional<at::ArrayRef<double>>(scales);
   const bool ac = align_corners != 0;
   switch (mode) {
     case 0:
-      if (nsp == 1) return wrap(at::upsample_nearest1d(*x, o));
-      if (nsp == 2) return wrap(at::upsample_nearest2d(*x, o));
-      if (nsp == 3) return wrap(at::upsample_nearest3d(*x, o));
-      break;
-    case 1: if (nsp == 1) return wrap(at::upsample_linear1d(*x, o, ac)); break;
-    case 2: if (nsp == 2) return wrap(at::upsample_bilinear2d(*x, o, ac)); break;
-    case 3: if (nsp == 2) return wrap(at::upsample_bicubic2d(*x, o, ac)); break;
-    case 4: if (nsp == 3) return wrap(at::upsample_trilinear3d(*x, o, ac)); break;
+      if (nsp == 1) return wrap(at::upsample_nearest1d(*x, osz, sc));
+      if (nsp == 2) return wrap(at::upsample_nearest2d(*x, osz, sc));
+      return wrap(at::upsample_nearest3d(*x, osz, sc));
+    case 6:
+      if (nsp == 1) return wrap(at::_upsample_nearest_exact1d(*x, osz, sc));
+      if (nsp == 2) return wrap(at::_upsample_nearest_exact2d(*x, osz, sc));
+      return wrap(at::_upsample_nearest_exact3d(*x, osz, sc));
+    case 1: if (nsp == 1) return wrap(at::upsample_linear1d(*x, osz, ac, sc)); break;
+    case 2: if (nsp == 2) return wrap(at::upsample_bilinear2d(*x, osz, ac, sc)); break;
+    case 3: if (nsp == 2) return wrap(at::upsample_bicubic2d(*x, osz, ac, sc)); break;
+    case 4: if (nsp == 3) return wrap(at::upsample_trilinear3d(*x, osz, ac, sc)); break;
+    case 5: {
+      if (!has_size) {
+        for (int32_t i = 0; i < nsp; ++i)
+          out_size.push_back(static_cast<int64_t>(std::floor(static_cast<double>(x->size(i + 2)) * sf[i])));
+      }
+      if (nsp == 1) return wrap(at::adaptive_avg_pool1d(*x, out_size));
+      if (nsp == 2) return wrap(at::adaptive_avg_pool2d(*x, out_size));
+      return wrap(at::adaptive_avg_pool3d(*x, out_size));
+    }
+    default: break;
   }
-  TORCH_CHECK_VALUE(false, "interpolate: mode ", mode, " does not support input of dimension ", x->dim(),
-                    " (", nsp, " spatial dims)");
+  static const char* names[] = {"nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact"};
+  TORCH_CHECK_VALUE(mode >= 0 && mode <= 6, "interpolate: unknown mode ", mode);
+  TORCH_CHECK_VALUE(false, "interpolate: mode '", names[mode], "' does not support ", x->dim(), "-d input (",
+                    nsp, " spatial dims); linear needs 3-d, bilinear and bicubic 4-d, trilinear 5-d input");
   ZT_END(nullptr)
 }
+
+// ---- attention ----
+// The FLOP-counted product lives in math.cpp; attention calls it so the cost model sees both products.
+extern "C" TH zt_matmul(TH a, TH b);
+extern "C" const char* zt_last_error();
+extern "C" void zt_free(TH t);
+
+static at::Tensor counted_matmul(const at::Tensor& a, const at::Tensor& b) {
+  at::Tensor x = a, y = b;
+  TH r = zt_matmul(&x, &y);
+  if (!r) throw std::runtime_error(zt_last_error());
+  at::Tensor out = *r;
+  zt_free(r);
+  return out;
+}
+
+// softmax(Q·Kᵀ·scale + mask)·V composed from public ops (libtorch 1.13 has only a private, differently
+// shaped SDPA), following PyTorch >= 2.5's math backend:
+//  * scale defaults to 1/√E (E = Q's last size); Q is scaled before the product;
+//  * a bool mask marks the positions that take part (true = attend), a float mask is added to the scores;
+//  * is_causal masks key j > query i (top-left aligned, tril of an L×S matrix) and excludes a mask;
+//  * a query row whose scores are all -inf (fully masked) gives an all-zero attention row and a zero
+//    output (PyTorch's _safe_softmax), not NaN — and zero gradients, because the dead rows are replaced
+//    before the softmax rather than patched after it;
+//  * dropout with probability p is applied to the attention weights (always, as F.sdpa does).
+// `weights`, when not null, receives the attention weights (after dropout) for MultiheadAttention.
+ZT_EXPORT TH zt_scaled_dot_product_attention(TH q, TH k, TH v, TH mask, double p, int32_t is_causal, int32_t has_scale,
+                                             double scale, TH* weights) {
+  ZT_BEGIN
+  const at::Tensor &Q = *q, &K = *k, &V = *v;
+  TORCH_CHECK_VALUE(Q.dim() >= 2 && K.dim() >= 2 && V.dim() >= 2,
+                    "scaled_dot_product_attention: query, key and value need at least 2 dims (..., L, E), got ",
+                    Q.sizes(), ", ", K.sizes(), ", ", V.sizes());
+  TORCH_CHECK_VALUE(Q.size(-1) == K.size(-1), "scaled_dot_product_attention: query's last size (", Q.size(-1),
+                    ") must equal key's (", K.size(-1), ")");
+  TORCH_CHECK_VALUE(K.size(-2) == V.size(-2), "scaled_dot_product_attention: key and value must have the same length S, got ",
+                    K.size(-2), " and ", V.size(-2));
+  TORCH_CHECK_VALUE(!(is_causal && mask), "scaled_dot_product_attention: an explicit attn_mask must not be given when is_causal is true");
+  TORCH_CHECK_VALUE(p >= 0 && p <= 1, "scaled_dot_product_attention: dropout probability has to be between 0 and 1, but got ", p);
+  const int64_t L = Q.size(-2), S = K.size(-2), E = Q.size(-1);
+  const double s = has_scale ? scale : 1.0 / std::sqrt(static_cast<double>(E));
+  at::Tensor scores = counted_matmul(Q * s, K.transpose(-2, -1));  // [..., L, S]
+  bool maybe_dead = false;
+  if (is_causal) {
+    auto keep = at::ones({L, S}, at::TensorOptions().dtype(at::kBool).device(Q.device())).tril();
+    scores = scores.masked_fill(keep.logical_not(), -std::numeric_limits<double>::infinity());
+    // causal alone never empties a row: key 0 is visible to every query
+  }
+  if (mask) {
+    if (mask->scalar_type() == at::kBool) {
+      scores = scores.masked_fill(mask->logical_not(), -std::numeric_limits<double>::infinity());
+    } else {
+      scores = scores + *mask;
+    }
+    maybe_dead = true;
+  }
+  at::Tensor attn;
+  if (maybe_dead) {
+    auto dead = scores.isneginf().all(-1, /*keepdim=*/true);  // [..., L, 1]
+    attn = at::softmax(scores.masked_fill(dead, 0), -1).masked_fill(dead, 0);
+  } else {
+    attn = at::softmax(scores, -1);
+  }
+  if (p > 0) attn = at::dropout(attn, p, /*train=*/true);
+  auto out = counted_matmul(attn, V);
+  if (weights) *weights = wrap(attn);
+  return wrap(std::move(out));
+  ZT_END(nullptr)
+}
+
+// x / max(‖x‖_p, eps) along dim (F.normalize).
+ZT_EXPORT TH zt_normalize(TH x, double p, int64_t dim, double eps) {
+  ZT_TENSOR(*x / at::norm(*x, p, {dim}, /*keepdim=*/true).clamp_min(eps).expand_as(*x))
+}
+ZT_EXPORT TH zt_cosine_similarity(TH a, TH b, int64_t dim, double eps) { ZT_TENSOR(at::cosine_similarity(*a, *b, dim, eps)) }
 
 // ---- losses (reduction: 0 none, 1 mean, 2 sum — at::Reduction's codes) ----
 ZT_EXPORT TH zt_cross_entropy(TH input, TH target, TH weight, int64_t reduction, int64_t ignore_index, double smoothing) {
@@ -128,6 +239,6 @@ ZT_EXPORT TH zt_nll_loss(TH input, TH target, TH weight, int64_t reduction, int6
 }
 ZT_EXPORT TH zt_mse_loss(TH input, TH target, int64_t reduction) { ZT_TENSOR(at::mse_loss(*input, *target, reduction)) }
 ZT_EXPORT TH zt_l1_loss(TH input, TH target, int64_t reduction) { ZT_TENSOR(at::l1_loss(*input, *target, reduction)) }
-ZT_EXPORT TH zt_bce_with_logits(TH input, TH target, TH weight, int64_t reduction) {
-  ZT_TENSOR(at::binary_cross_entropy_with_logits(*input, *target, opt(weight), c10::nullopt, reduction))
+ZT_EXPORT TH zt_bce_with_logits(TH input, TH target, TH weight, TH pos_weight, int64_t reduction) {
+  ZT_TENSOR(at::binary_cross_entropy_with_logits(*input, *target, opt(weight), opt(pos_weight), reduction))
 }

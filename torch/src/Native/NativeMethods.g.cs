@@ -396,7 +396,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial IntPtr zt_adaptive_avg_pool(IntPtr x, int nsp, long[] size);
     [LibraryImport(Library)]
-    internal static partial IntPtr zt_interpolate(IntPtr x, int nsp, long[] size, int mode, int align_corners);
+    internal static partial IntPtr zt_interpolate(IntPtr x, int nsp, long[] size, int has_size, double s0, double s1, double s2, int mode, int align_corners);
+    [LibraryImport(Library)]
+    internal static partial IntPtr zt_scaled_dot_product_attention(IntPtr q, IntPtr k, IntPtr v, IntPtr mask, double p, int is_causal, int has_scale, double scale, IntPtr[] weights);
+    [LibraryImport(Library)]
+    internal static partial IntPtr zt_normalize(IntPtr x, double p, long dim, double eps);
+    [LibraryImport(Library)]
+    internal static partial IntPtr zt_cosine_similarity(IntPtr a, IntPtr b, long dim, double eps);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_cross_entropy(IntPtr input, IntPtr target, IntPtr weight, long reduction, long ignore_index, double smoothing);
     [LibraryImport(Library)]
@@ -406,7 +412,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial IntPtr zt_l1_loss(IntPtr input, IntPtr target, long reduction);
     [LibraryImport(Library)]
-    internal static partial IntPtr zt_bce_with_logits(IntPtr input, IntPtr target, IntPtr weight, long reduction);
+    internal static partial IntPtr zt_bce_with_logits(IntPtr input, IntPtr target, IntPtr weight, IntPtr pos_weight, long reduction);
+
+    // ---- optim.cpp ----
+    [LibraryImport(Library)]
+    internal static partial int zt_adamw_step(IntPtr param, IntPtr grad, IntPtr exp_avg, IntPtr exp_avg_sq, IntPtr max_exp_avg_sq, double lr, double beta1, double beta2, double eps, double weight_decay, long step, int maximize);
+    [LibraryImport(Library)]
+    internal static partial int zt_sgd_step(IntPtr param, IntPtr grad, IntPtr buf, double lr, double momentum, double dampening, double weight_decay, int nesterov, int maximize, int first);
 
     // ---- shape.cpp ----
     [LibraryImport(Library)]
