@@ -66,7 +66,10 @@ public static class Safetensors
                 BitConverter.TryWriteBytes(prefix, (ulong)header.Length);
                 stream.Write(prefix);
                 stream.Write(header);
-                foreach (var (_, tensor, _) in infos) WriteData(stream, tensor);
+                foreach (var (info, tensor, _) in infos) {
+                    WriteHook?.Invoke(info.Name);
+                    WriteData(stream, tensor);
+                }
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -75,6 +78,9 @@ public static class Safetensors
             throw;
         }
     }
+
+    /// <summary>Test-only fault injection: called with each tensor's name before its data is written.</summary>
+    [ThreadStatic] internal static Action<string>? WriteHook;
 
     private static unsafe void WriteData(FileStream stream, Tensor tensor)
     {
