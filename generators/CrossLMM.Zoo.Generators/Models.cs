@@ -1,0 +1,36 @@
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Spec;
+
+namespace CrossLMM.Zoo.Generators
+{
+    // Pipeline models. All are equatable records of strings, spans and config records: no Location,
+    // ISymbol, SyntaxNode or AdditionalText, so the incremental driver can cache every step.
+
+    /// <summary>An AdditionalFile's path and text (null when the text could not be read).</summary>
+    internal sealed record TextInput(string Path, string? Text);
+
+    /// <summary>The registry: the parsed zoo.yaml (null when there is none) and the problems of finding it.</summary>
+    internal sealed record ZooModel(ZooFile? Zoo, EquatableArray<SpecDiagnostic> Diagnostics, int FileCount);
+
+    /// <summary>One architecture file bound at every preset, with the YAML text it came from.</summary>
+    internal sealed record ArchitectureModel(SpecSetResult Result, string SourceYaml, bool HasRegistry);
+
+    /// <summary>What the catalogue needs to know about one architecture file.</summary>
+    internal sealed record CatalogEntry(
+        string Stem,
+        string Path,
+        string? Name,
+        SourceSpan NameSpan,
+        string Paper,
+        string Summary,
+        string TokensFormula,
+        string SourceFile,
+        bool Valid);
+
+    /// <summary>The catalogue to emit, the files excluded as duplicates, and the cross-file diagnostics.</summary>
+    internal sealed record CatalogModel(
+        ZooFile? Zoo,
+        EquatableArray<CatalogEntry> Entries,
+        EquatableArray<string> Excluded,
+        EquatableArray<SpecDiagnostic> Diagnostics);
+}

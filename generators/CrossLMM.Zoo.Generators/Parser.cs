@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Spec;
+using Microsoft.CodeAnalysis;
+
+namespace CrossLMM.Zoo.Generators
+{
+    /// <summary>
+    /// Turns the generator's inputs into pipeline models through the spec core. Every method catches
+    /// everything except cancellation: a failure becomes a CLMZ9999 diagnostic in the model, never an
+    /// exception in the compiler.
+    /// </summary>
+    internal static class Parser
+    {
+        public const string RegistryFileName = "zoo.yaml";
+
+        public static bool IsRegistry(AdditionalText file) =>
+            string.Equals(Names.FileNameOf(file.Path), RegistryFileName, StringComparison.OrdinalIgnoreCase);
+
+        public static bool IsSpec(AdditionalText file) =>
+            !IsRegistry(file)
+            && (file.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
+
+        public static TextInput Read(AdditionalText file, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return new TextInput(file.Path, file.GetText(cancellationToken)?.ToString());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new TextInput(file.Path, null);
+            }
+        }
+
+        public static ZooModel ParseRegistry(ImmutableArray<TextInput> files, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (files.IsDefaultOrEmpty)
+                {
+                    return new ZooModel(null, EquatableArray<SpecDiagnostic>.Empty, 0);
+                }
+
+                var ordered = files.OrderBy(f => f.Path, StringComparer.Ordinal).ToArray();
+                var diagnostics = new List<SpecDiagnostic>();
+                for (int i = 1; i < ordered.Length; i++)
+                {
+                    diagnostics.Add(new SpecDiagnostic(
+                        SpecDiagnostics.RegistryMissing,
+                        SpecSeverity.Error,
+                        $"more than one zoo.yaml among the AdditionalFiles: {ordered[i].Path} is ignored, {ordered[0].Path} is used",
+                        ordered[i].Path,
+                        SourceSpan.FileStart));
+                }
+
+                var first = ordered[0];
+                cancellationToken.ThrowIfCancellationRequested();
+                if (first.Text is null)
+                {
+                    diagnostics.Add(Unreadable(first.Path));
+                    return new ZooModel(null, diagnostics.ToEquatableArray(), ordered.Length);
+                }
+
+                var zoo = ZooFile.Parse(first.Text, first.Path);
+                return new ZooModel(zoo, zoo.Diagnostics.Concat(diagnostics).ToEquatableArray(), ordered.Length);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new ZooModel(null, EquatableArray.Of(Internal(string.Empty, ex)), files.Length);
+            }
+        }
+
+        public static ArchitectureModel Bind(TextInput input, ZooModel registry, CancellationToken cancellationToken)
+        {
+            string stem = Names.StemOf(input.Path);
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (input.Text is null)
+                {
+                    return new ArchitectureModel(Empty(input, stem, EquatableArray.Of(Unreadable(input.Path))), string.Empty, registry.Zoo is not null);
+                }
+
+                if (registry.Zoo is null)
+                {
+                    // Without a registry there are no presets to bind; CLMZ0027 is reported once by the catalogue.
+                    return new ArchitectureModel(Empty(input, stem, EquatableArray<SpecDiagnostic>.Empty), input.Text, false);
+                }
+
+                return new ArchitectureModel(SpecCompiler.BindAll(input.Text, input.Path, registry.Zoo), input.Text, true);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new ArchitectureModel(Empty(input, stem, EquatableArray.Of(Internal(input.Path, ex))), input.Text ?? string.Empty, registry.Zoo is not null);
+            }
+        }
+
+        public static CatalogEntry Entry(ArchitectureModel model)
+        {
+            var r = model.Result;
+            string formula = r.Configs.IsEmpty ? string.Empty : r.Configs[0].TokensFormula;
+            return new CatalogEntry(r.Stem, r.Path, r.Name, r.NameSpan, r.Paper, r.Summary, formula, r.SourceFile, !r.Configs.IsEmpty && !r.HasErrors);
+        }
+
+        public static CatalogModel Catalog(ImmutableArray<CatalogEntry> entries, ZooModel registry, CancellationToken cancellationToken)
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var sorted = entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
+                if (registry.Zoo is null)
+                {
+                    var diagnostics = registry.FileCount == 0 && sorted.Length > 0
+                        ? EquatableArray.Of(new SpecDiagnostic(
+                            SpecDiagnostics.RegistryMissing,
+                            SpecSeverity.Error,
+                            $"no zoo.yaml among the AdditionalFiles, so the {sorted.Length} architecture file(s) have no presets to bind: add <AdditionalFiles Include=\"path/to/zoo.yaml\" />",
+                            string.Empty,
+                            SourceSpan.FileStart))
+                        : EquatableArray<SpecDiagnostic>.Empty;
+                    return new CatalogModel(null, EquatableArray<CatalogEntry>.Empty, EquatableArray<string>.Empty, diagnostics);
+                }
+
+                var result = CatalogChecks.Check(registry.Zoo, sorted.Select(e => new ArchitectureHeader(e.Stem, e.Path, e.Name, e.NameSpan)));
+                var byStem = sorted.Where(e => !result.Excluded.Contains(e.Path)).GroupBy(e => e.Stem).ToDictionary(g => g.Key, g => g.First());
+                var listed = result.Entries.Select(stem => byStem[stem]).Where(e => e.Valid).ToEquatableArray();
+                return new CatalogModel(registry.Zoo, listed, result.Excluded, result.Diagnostics);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new CatalogModel(null, EquatableArray<CatalogEntry>.Empty, EquatableArray<string>.Empty, EquatableArray.Of(Internal(string.Empty, ex)));
+            }
+        }
+
+        public static SpecDiagnostic Internal(string path, Exception ex) => new SpecDiagnostic(
+            SpecDiagnostics.InternalError,
+            SpecSeverity.Error,
+            $"CrossLMM.Zoo.Generators failed ({ex.GetType().Name}: {ex.Message}); this is a bug, please report it with the YAML",
+            path,
+            SourceSpan.FileStart);
+
+        private static SpecDiagnostic Unreadable(string path) => new SpecDiagnostic(
+            SpecDiagnostics.YamlSyntax, SpecSeverity.Error, "YAML syntax error: the file could not be read", path, SourceSpan.FileStart);
+
+        private static SpecSetResult Empty(TextInput input, string stem, EquatableArray<SpecDiagnostic> diagnostics) =>
+            new SpecSetResult(input.Path, stem, input.Path, null, SourceSpan.FileStart, string.Empty, string.Empty, EquatableArray<ArchitectureConfig>.Empty, diagnostics);
+    }
+}

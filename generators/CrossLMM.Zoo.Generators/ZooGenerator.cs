@@ -1,0 +1,114 @@
+using System;
+using System.Text;
+using CrossLMM.Zoo.Configs;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace CrossLMM.Zoo.Generators
+{
+    /// <summary>
+    /// Turns <c>zoo.yaml</c> and the architecture YAML files (AdditionalFiles) into typed configuration records
+    /// (<c>&lt;Name&gt;Config.g.cs</c>) and the <c>Zoo</c> catalogue (<c>Zoo.g.cs</c>). Bad specs become CLMZ
+    /// diagnostics at the YAML line and column. The generator never throws: an internal failure is CLMZ9999.
+    /// </summary>
+    /// <remarks>
+    /// Pipeline (tracking names in quotes, for the caching tests):
+    /// registry files → "RegistryText" → collect → "Registry" (ZooModel);
+    /// spec files → "SpecText" → combine with the registry → "Bind" (ArchitectureModel, one per file);
+    /// bound specs → "CatalogEntry" → collect + registry → "Catalog" → "Excluded" (duplicates not to emit).
+    /// Outputs: registry diagnostics; per spec, its diagnostics and config (combined with "Excluded", which
+    /// only changes when the set of duplicates does); the catalogue and the cross-file diagnostics.
+    /// </remarks>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class ZooGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc/>
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var registry = context.AdditionalTextsProvider
+                .Where(static f => Parser.IsRegistry(f))
+                .Select(static (f, ct) => Parser.Read(f, ct))
+                .WithTrackingName("RegistryText")
+                .Collect()
+                .Select(static (files, ct) => Parser.ParseRegistry(files, ct))
+                .WithTrackingName("Registry");
+
+            var bound = context.AdditionalTextsProvider
+                .Where(static f => Parser.IsSpec(f))
+                .Select(static (f, ct) => Parser.Read(f, ct))
+                .WithTrackingName("SpecText")
+                .Combine(registry)
+                .Select(static (pair, ct) => Parser.Bind(pair.Left, pair.Right, ct))
+                .WithTrackingName("Bind");
+
+            var catalog = bound
+                .Select(static (m, _) => Parser.Entry(m))
+                .WithTrackingName("CatalogEntry")
+                .Collect()
+                .Combine(registry)
+                .Select(static (pair, ct) => Parser.Catalog(pair.Left, pair.Right, ct))
+                .WithTrackingName("Catalog");
+
+            var excluded = catalog
+                .Select(static (c, _) => c.Excluded)
+                .WithTrackingName("Excluded");
+
+            context.RegisterSourceOutput(registry, static (spc, model) => Guard(spc, () =>
+            {
+                foreach (var d in model.Diagnostics)
+                {
+                    spc.ReportDiagnostic(Descriptors.ToDiagnostic(d));
+                }
+            }));
+
+            context.RegisterSourceOutput(bound.Combine(excluded), static (spc, pair) => Guard(spc, () => EmitArchitecture(spc, pair.Left, pair.Right)));
+
+            context.RegisterSourceOutput(catalog, static (spc, model) => Guard(spc, () =>
+            {
+                foreach (var d in model.Diagnostics)
+                {
+                    spc.ReportDiagnostic(Descriptors.ToDiagnostic(d));
+                }
+
+                if (model.Zoo is not null)
+                {
+                    spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(model), Encoding.UTF8));
+                }
+            }));
+        }
+
+        private static void EmitArchitecture(SourceProductionContext spc, ArchitectureModel model, EquatableArray<string> excluded)
+        {
+            var result = model.Result;
+            foreach (var d in result.Diagnostics)
+            {
+                spc.ReportDiagnostic(Descriptors.ToDiagnostic(d));
+            }
+
+            if (result.HasErrors || result.Configs.IsEmpty || result.Name is null || excluded.Contains(result.Path))
+            {
+                return;
+            }
+
+            spc.AddSource(ConfigEmitter.HintName(result.Name), SourceText.From(ConfigEmitter.Emit(model), Encoding.UTF8));
+
+            // Phase 2 seam: the module class. Null until the blocks in modules/ exist.
+            if (ModuleEmitter.Emit(model) is string module)
+            {
+                spc.AddSource(ModuleEmitter.HintName(model), SourceText.From(module, Encoding.UTF8));
+            }
+        }
+
+        private static void Guard(SourceProductionContext spc, Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                spc.ReportDiagnostic(Descriptors.ToDiagnostic(Parser.Internal(string.Empty, ex)));
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Collections.Generic;
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Spec.Yaml;
+
+namespace CrossLMM.Zoo.Spec.Binding
+{
+    /// <summary>Binds an <see cref="ArchitectureSyntax"/> to one preset: merges overrides, expands the layer plan, checks the sized rules.</summary>
+    internal static class ArchitectureBinder
+    {
+        public static ArchitectureConfig? Bind(ArchitectureSyntax syntax, SizePreset preset, string stem, string sourceFile, DiagnosticBag bag)
+        {
+            int errorsBefore = bag.ErrorCount;
+            string suffix = $" in preset '{preset.Name}'";
+            syntax.Overrides.TryGetValue(preset.Name, out var overrides);
+
+            var vision = Sizes.Apply(preset.Vision with { Kind = syntax.Vision!.Value }, overrides?.Vision);
+            var resampler = Sizes.Apply(preset.Resampler, overrides?.Resampler);
+            var llm = Sizes.Apply(preset.Llm with { Kind = syntax.Llm!.Value }, overrides?.Llm);
+
+            // Values from zoo.yaml were checked there; a broken rule here involves an override.
+            foreach (var (id, message, node) in Sizes.Check(vision, resampler, llm, key => overrides?.NodeOf(key)))
+            {
+                bag.Report(id, message + suffix, node!);
+            }
+
+            var compressor = BuildCompressor(syntax, overrides?.Compressor, vision, suffix, bag);
+            var fusion = new List<FusionConfig>();
+            var owner = new Dictionary<int, FusionSyntax>();
+            foreach (var entry in syntax.Fusion)
+            {
+                var layers = Expand(entry, llm, suffix, bag);
+                var f = entry.Fields;
+                int heads = f.OptionalInt("heads") ?? llm.Heads;
+                if (f.Has("heads") && llm.Hidden % heads != 0)
+                {
+                    bag.Report(SpecDiagnostics.HiddenNotDivisibleByHeads, ConfigRules.NotDivisible("llm.hidden", llm.Hidden, entry.Path + ".heads", heads) + suffix, f.NodeOf("heads")!);
+                }
+
+                foreach (int layer in layers)
+                {
+                    if (owner.TryGetValue(layer, out var first))
+                    {
+                        bag.Report(SpecDiagnostics.FusionLayerCollision, $"{entry.Path} ({entry.Kind.Name}) and {first.Path} ({first.Kind.Name}) both sit on layer {layer}{suffix}", entry.PlacementNode);
+                        break;
+                    }
+                }
+
+                foreach (int layer in layers)
+                {
+                    if (!owner.ContainsKey(layer))
+                    {
+                        owner[layer] = entry;
+                    }
+                }
+
+                var source = EnumNames.Source(f.Str("source"));
+                double gate = f.Number("gate_init");
+                var expanded = layers.ToEquatableArray();
+                fusion.Add(entry.Kind.Name switch
+                {
+                    "dual_cross_attention" => new DualCrossAttentionConfig(
+                        expanded,
+                        source,
+                        gate,
+                        heads,
+                        Branches(f),
+                        EnumNames.Scope(f.Str("scope"))),
+                    "hybrid" => new HybridFusionConfig(expanded, source, gate, heads),
+                    _ => new GatedCrossAttentionConfig(expanded, source, gate, heads),
+                });
+            }
+
+            if (bag.ErrorCount > errorsBefore || compressor is null)
+            {
+                return null;
+            }
+
+            return new ArchitectureConfig(
+                syntax.Name!,
+                stem,
+                syntax.Paper,
+                syntax.Summary,
+                sourceFile,
+                preset.Name,
+                vision,
+                resampler,
+                compressor,
+                syntax.Projector!,
+                llm,
+                fusion.ToEquatableArray(),
+                syntax.Layout);
+        }
+
+        private static EquatableArray<CrossAttentionBranch> Branches(FieldSet f)
+        {
+            var list = f.StrList("branches");
+            if (list is null)
+            {
+                return EquatableArray.Of(CrossAttentionBranch.V2V, CrossAttentionBranch.T2V);
+            }
+
+            var branches = new List<CrossAttentionBranch>();
+            foreach (var (value, _) in list)
+            {
+                branches.Add(EnumNames.Branch(value));
+            }
+
+            return branches.ToEquatableArray();
+        }
+
+        private static List<int> Expand(FusionSyntax entry, LanguageModelConfig llm, string suffix, DiagnosticBag bag)
+        {
+            var f = entry.Fields;
+            var layers = new List<int>();
+            if (f.OptionalInt("every") is int every)
+            {
+                int? explicitStart = f.OptionalInt("start");
+                int start = explicitStart ?? every - 1;
+                if (start >= llm.Layers)
+                {
+                    string message = explicitStart is null
+                        ? $"{entry.Path} places no layer: every {every} starts at layer {start} (start defaults to every − 1), but llm.layers is {llm.Layers}{suffix}; set start"
+                        : $"{entry.Path} places no layer: start ({start}) must be < llm.layers ({llm.Layers}){suffix}";
+                    bag.Report(SpecDiagnostics.FusionPlacesNoLayer, message, f.NodeOf("start") ?? f.NodeOf("every")!);
+                    return layers;
+                }
+
+                for (int layer = start; layer < llm.Layers; layer += every)
+                {
+                    layers.Add(layer);
+                }
+            }
+            else if (f.IntList("layers") is IReadOnlyList<(int Value, YNode Node)> explicitLayers)
+            {
+                foreach (var (layer, node) in explicitLayers)
+                {
+                    if (layer >= llm.Layers)
+                    {
+                        bag.Report(SpecDiagnostics.FusionLayerOutOfRange, $"{entry.Path}.layers: layer {layer} is outside the LLM (llm.layers = {llm.Layers}: valid indices 0…{llm.Layers - 1}){suffix}", node);
+                    }
+                    else
+                    {
+                        layers.Add(layer);
+                    }
+                }
+
+                layers.Sort();
+            }
+
+            return layers;
+        }
+
+        private static CompressorConfig? BuildCompressor(ArchitectureSyntax syntax, FieldSet? overrides, VisionConfig vision, string suffix, DiagnosticBag bag)
+        {
+            var fields = syntax.Compressor;
+            int Int(string name) => overrides?.OptionalInt(name) ?? fields.Int(name);
+            YNode Node(string name) => overrides?.NodeOf(name) ?? fields.NodeOf(name) ?? syntax.CompressorKindNode!;
+
+            bool NotLargerThanGrid(string name)
+            {
+                int value = Int(name);
+                if (value > vision.PatchGrid)
+                {
+                    bag.Report(SpecDiagnostics.PoolLargerThanPatchGrid, ConfigRules.LargerThanPatchGrid("compressor." + name, value, vision) + suffix, Node(name));
+                    return false;
+                }
+
+                return true;
+            }
+
+            switch (syntax.CompressorKind!.Name)
+            {
+                case "identity":
+                    return new IdentityCompressorConfig();
+                case "pool2d":
+                    return NotLargerThanGrid("grid") ? new Pool2dCompressorConfig(Int("grid")) : null;
+                case "strided_pool2d":
+                    return NotLargerThanGrid("stride") ? new StridedPool2dCompressorConfig(Int("stride")) : null;
+                case "temporal_pool":
+                    return NotLargerThanGrid("stride") ? new TemporalPoolCompressorConfig(Int("frames"), Int("stride")) : null;
+                case "qformer":
+                    return new QFormerCompressorConfig(Int("queries"), EnumNames.Per(fields.Str("per")), Int("cross_every"));
+                case "perceiver":
+                    return new PerceiverCompressorConfig(Int("latents"), EnumNames.Per(fields.Str("per")), Int("max_frames"));
+                case "ccam":
+                    return new CcamCompressorConfig(Int("queries"));
+                default:
+                    return new LlamaVidCompressorConfig(Int("queries"));
+            }
+        }
+    }
+}

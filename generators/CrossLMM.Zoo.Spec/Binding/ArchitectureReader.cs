@@ -1,0 +1,330 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Spec.Vocabulary;
+using CrossLMM.Zoo.Spec.Yaml;
+
+namespace CrossLMM.Zoo.Spec.Binding
+{
+    /// <summary>Reads an architecture file into <see cref="ArchitectureSyntax"/> and checks every preset-independent rule.</summary>
+    internal static class ArchitectureReader
+    {
+        public static ArchitectureSyntax Read(YNode root, ZooFile zoo, DiagnosticBag bag)
+        {
+            var syntax = new ArchitectureSyntax();
+            if (FieldReader.ExpectMapping(root, string.Empty, bag) is not YMapping map)
+            {
+                return syntax;
+            }
+
+            int errorsBefore = bag.ErrorCount;
+            bool partsValid = true;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            YNode? overridesNode = null;
+            foreach (var (key, keyNode, value) in FieldReader.Pairs(map, string.Empty, bag))
+            {
+                seen.Add(key);
+                switch (key)
+                {
+                    case "name":
+                        if (FieldReader.ReadValue(SpecVocabulary.NameField, value, "name", bag) is string name)
+                        {
+                            if (Names.CheckTypeName(name) is string problem)
+                            {
+                                bag.Report(SpecDiagnostics.InvalidName, problem, value);
+                            }
+                            else
+                            {
+                                syntax.Name = name;
+                                syntax.NameNode = value;
+                            }
+                        }
+
+                        break;
+                    case "paper":
+                        syntax.Paper = FieldReader.ReadValue(SpecVocabulary.PaperField, value, "paper", bag) as string ?? string.Empty;
+                        break;
+                    case "summary":
+                        syntax.Summary = FieldReader.ReadValue(SpecVocabulary.SummaryField, value, "summary", bag) as string ?? string.Empty;
+                        break;
+                    case "vision":
+                        {
+                            var (kind, fields, _) = ReadSlot(value, keyNode, SpecVocabulary.Vision, "vision", bag);
+                            syntax.Vision = kind is null ? null : EnumNames.Vision(kind.Name);
+                            partsValid &= fields.InvalidCount == 0;
+                            break;
+                        }
+
+                    case "llm":
+                        {
+                            var (kind, fields, _) = ReadSlot(value, keyNode, SpecVocabulary.Llm, "llm", bag);
+                            syntax.Llm = kind is null ? null : EnumNames.Llm(kind.Name);
+                            partsValid &= fields.InvalidCount == 0;
+                            break;
+                        }
+
+                    case "compressor":
+                        {
+                            var (kind, fields, kindNode) = ReadSlot(value, keyNode, SpecVocabulary.Compressor, "compressor", bag);
+                            syntax.CompressorKind = kind;
+                            syntax.Compressor = fields;
+                            syntax.CompressorKindNode = kindNode;
+                            partsValid &= fields.InvalidCount == 0;
+                            break;
+                        }
+
+                    case "projector":
+                        {
+                            var (kind, fields, _) = ReadSlot(value, keyNode, SpecVocabulary.Projector, "projector", bag);
+                            if (kind is not null && fields.InvalidCount == 0)
+                            {
+                                syntax.Projector = kind.Name == "mlp"
+                                    ? new MlpProjectorConfig(fields.Int("depth"), EnumNames.Activation(fields.Str("activation")), EnumNames.Norm(fields.Str("norm")))
+                                    : new LinearProjectorConfig();
+                            }
+
+                            break;
+                        }
+
+                    case "fusion":
+                        partsValid &= ReadFusion(value, syntax, bag);
+                        break;
+                    case "layout":
+                        if (FieldReader.ReadValue(SpecVocabulary.LayoutField, value, "layout", bag) is string layout)
+                        {
+                            syntax.Layout = EnumNames.Layout(layout);
+                            syntax.LayoutNode = value;
+                        }
+
+                        break;
+                    case "overrides":
+                        overridesNode = value;
+                        break;
+                    default:
+                        bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(key)}' in the architecture{Suggest.Hint(key, SpecVocabulary.ArchitectureKeys.Select(k => k.Name).ToArray())}", keyNode);
+                        break;
+                }
+            }
+
+            foreach (var required in SpecVocabulary.ArchitectureKeys.Where(k => k.Required && !seen.Contains(k.Name)))
+            {
+                bag.Report(SpecDiagnostics.MissingField, $"the architecture is missing required field '{required.Name}'", SourceSpan.FileStart);
+            }
+
+            if (overridesNode is not null)
+            {
+                partsValid &= ReadOverrides(overridesNode, syntax, zoo, bag);
+            }
+
+            CheckStructure(syntax, bag);
+            syntax.CanBind = partsValid
+                && syntax.Vision is not null && syntax.Llm is not null && syntax.CompressorKind is not null && syntax.Projector is not null
+                && bag.ErrorCount == errorsBefore;
+            return syntax;
+        }
+
+        private static (KindSpec? Kind, FieldSet Fields, YNode? KindNode) ReadSlot(YNode value, YNode keyNode, SlotSpec slot, string path, DiagnosticBag bag)
+        {
+            if (value is not YMapping map)
+            {
+                string? hint = value is YScalar s && slot.Find(s.Value) is not null ? $"; write {{ kind: {s.Value} }}" : null;
+                FieldReader.ExpectMapping(value, path, bag, hint);
+                return (null, FieldSet.Empty, null);
+            }
+
+            YNode? kindNode = null;
+            foreach (var pair in map.Pairs)
+            {
+                if (pair.Key is YScalar k && k.Value == "kind")
+                {
+                    kindNode = pair.Value;
+                    break;
+                }
+            }
+
+            string where = path == slot.Name ? string.Empty : " in " + path;
+            if (kindNode is null)
+            {
+                bag.Report(SpecDiagnostics.MissingField, $"{path} is missing required field 'kind' (one of {Text.Join(slot.Kinds.Select(k => k.Name))})", keyNode);
+                return (null, FieldSet.Empty, null);
+            }
+
+            if (kindNode is not YScalar kindScalar || kindScalar.IsNull)
+            {
+                bag.Report(SpecDiagnostics.WrongType, $"{path}.kind: expected one of {Text.Join(slot.Kinds.Select(k => k.Name))}, got {kindNode.Describe()}", kindNode);
+                return (null, FieldSet.Empty, null);
+            }
+
+            var kind = slot.Find(kindScalar.Value);
+            if (kind is null)
+            {
+                bag.Report(SpecDiagnostics.UnknownKind, $"unknown {slot.Name} kind '{Text.Quote(kindScalar.Value)}'{where}{Suggest.Hint(kindScalar.Value, slot.Kinds.Select(k => k.Name).ToArray())}", kindNode);
+                return (null, FieldSet.Empty, kindNode);
+            }
+
+            // vision and llm take their sizes from the preset: point a size key at zoo.yaml and overrides.
+            var sizes = SpecVocabulary.PresetSections.FirstOrDefault(s => s.Name == slot.Name);
+            Func<string, string?>? note = sizes is null
+                ? null
+                : key => sizes.Fields.Any(f => f.Name == key) ? $": sizes come from the zoo.yaml presets (change one with overrides.<preset>.{slot.Name}.{key})" : null;
+            var fields = FieldReader.Read(map, path, $"{path} ({kind.Name})", kind.Fields.Concat(slot.CommonFields).ToArray(), new[] { "kind" }, keyNode, bag, keyNote: note);
+            return (kind, fields, kindNode);
+        }
+
+        private static bool ReadFusion(YNode value, ArchitectureSyntax syntax, DiagnosticBag bag)
+        {
+            if (FieldReader.ExpectSequence(value, "fusion", bag) is not YSequence list)
+            {
+                return false;
+            }
+
+            bool valid = true;
+            for (int i = 0; i < list.Items.Count; i++)
+            {
+                var item = list.Items[i];
+                var (kind, fields, kindNode) = ReadSlot(item, item, SpecVocabulary.Fusion, $"fusion[{i}]", bag);
+                if (kind is null || kindNode is null)
+                {
+                    valid = false;
+                    continue;
+                }
+
+                valid &= fields.InvalidCount == 0;
+                syntax.Fusion.Add(new FusionSyntax(i, kind, fields, kindNode));
+            }
+
+            return valid;
+        }
+
+        private static bool ReadOverrides(YNode value, ArchitectureSyntax syntax, ZooFile zoo, DiagnosticBag bag)
+        {
+            if (FieldReader.ExpectMapping(value, "overrides", bag) is not YMapping map)
+            {
+                return false;
+            }
+
+            bool valid = true;
+            foreach (var (preset, presetKey, presetValue) in FieldReader.Pairs(map, "overrides", bag))
+            {
+                if (!zoo.DeclaredPresets.Contains(preset))
+                {
+                    bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Text.Quote(preset)}' in overrides{Suggest.Hint(preset, zoo.DeclaredPresets.ToArray())}", presetKey);
+                    continue;
+                }
+
+                string path = "overrides." + preset;
+                if (FieldReader.ExpectMapping(presetValue, path, bag) is not YMapping sections)
+                {
+                    valid = false;
+                    continue;
+                }
+
+                var entry = new OverrideSyntax(preset, presetKey);
+                foreach (var (section, sectionKey, sectionValue) in FieldReader.Pairs(sections, path, bag))
+                {
+                    string sectionPath = path + "." + section;
+                    if (!SpecVocabulary.OverrideSections.Contains(section))
+                    {
+                        bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(section)}' in {path}{Suggest.Hint(section, SpecVocabulary.OverrideSections.ToArray())}", sectionKey);
+                        continue;
+                    }
+
+                    if (FieldReader.ExpectMapping(sectionValue, sectionPath, bag) is not YMapping fieldsMap)
+                    {
+                        valid = false;
+                        continue;
+                    }
+
+                    FieldSet fields;
+                    if (section == "compressor")
+                    {
+                        // Only numeric (size) fields: enum fields such as 'per' change the module structure,
+                        // which must be the same at every preset.
+                        var numeric = (syntax.CompressorKind?.Fields ?? new FieldSpec[0])
+                            .Where(f => f.Type is FieldType.Integer or FieldType.Number).Select(f => f.AsOptional()).ToArray();
+                        string note = syntax.CompressorKind is null
+                            ? string.Empty
+                            : numeric.Length == 0
+                                ? $" ({syntax.CompressorKind.Name} has no size fields to override)"
+                                : $" (overrides may set the {syntax.CompressorKind.Name} size fields: {Text.Join(numeric.Select(f => f.Name))})";
+                        fields = FieldReader.Read(fieldsMap, "compressor", sectionPath, numeric, new string[0], sectionKey, bag, note);
+                    }
+                    else
+                    {
+                        var spec = SpecVocabulary.PresetSections.First(s => s.Name == section);
+                        fields = FieldReader.Read(fieldsMap, section, sectionPath, spec.Fields.Select(f => f.AsOptional()).ToArray(), new string[0], sectionKey, bag);
+                    }
+
+                    valid &= fields.InvalidCount == 0;
+                    switch (section)
+                    {
+                        case "vision": entry.Vision = fields; break;
+                        case "resampler": entry.Resampler = fields; break;
+                        case "llm": entry.Llm = fields; break;
+                        default: entry.Compressor = fields; break;
+                    }
+                }
+
+                syntax.Overrides[preset] = entry;
+            }
+
+            return valid;
+        }
+
+        private static void CheckStructure(ArchitectureSyntax syntax, DiagnosticBag bag)
+        {
+            if (syntax.Layout == Layout.CrossAttentionOnly && syntax.Fusion.Count == 0 && syntax.LayoutNode is not null)
+            {
+                bag.Report(SpecDiagnostics.CrossAttentionOnlyWithoutFusion, "layout cross_attention_only needs at least one fusion entry: without one no visual information reaches the LLM", syntax.LayoutNode);
+            }
+
+            foreach (var fusion in syntax.Fusion)
+            {
+                var f = fusion.Fields;
+                string path = fusion.Path;
+                bool hasEvery = f.Has("every");
+                bool hasLayers = f.Has("layers");
+                if (hasEvery && hasLayers)
+                {
+                    bag.Report(SpecDiagnostics.InvalidPlacement, $"{path} has both 'every' and 'layers'; keep one", f.Get("layers")!.Key);
+                }
+                else if (!hasEvery && !hasLayers)
+                {
+                    bag.Report(SpecDiagnostics.InvalidPlacement, $"{path} ({fusion.Kind.Name}) needs exactly one of 'every' or 'layers'", fusion.KindNode);
+                }
+
+                if (f.Has("start") && !hasEvery)
+                {
+                    bag.Report(SpecDiagnostics.InvalidPlacement, $"{path}.start is only meaningful with 'every'", f.Get("start")!.Key);
+                }
+
+                if (f.Has("source") && f.Str("source") == "slow" && syntax.CompressorKind is not null && syntax.CompressorKind.Name != "temporal_pool")
+                {
+                    bag.Report(SpecDiagnostics.SourceNotProvided, $"{path}.source 'slow' needs compressor kind temporal_pool (the compressor is {syntax.CompressorKind.Name})", f.NodeOf("source")!);
+                }
+
+                if (fusion.Kind.Name != "dual_cross_attention")
+                {
+                    continue;
+                }
+
+                if (syntax.Layout == Layout.CrossAttentionOnly)
+                {
+                    var branches = f.StrList("branches");
+                    var v2v = branches?.FirstOrDefault(b => b.Value == "v2v").Node;
+                    if (branches is null || v2v is not null)
+                    {
+                        bag.Report(SpecDiagnostics.V2VWithoutStreamTokens, $"{path} branch v2v needs visual tokens in the LLM stream, but layout is cross_attention_only; use branches: [t2v] or another layout", v2v ?? fusion.KindNode);
+                    }
+                }
+
+                if (f.Has("scope") && f.Str("scope") == "frame" && syntax.CompressorKind is not null && !syntax.CompressorIsPerFrame)
+                {
+                    string what = syntax.CompressorKind.Name is "qformer" or "perceiver" ? $"{syntax.CompressorKind.Name} per {syntax.Compressor.Str("per")}" : syntax.CompressorKind.Name;
+                    bag.Report(SpecDiagnostics.FrameScopeNeedsPerFrame, $"{path}.scope frame needs a per-frame compressor, but {what} is not per-frame (per-frame: identity, pool2d, strided_pool2d, llama_vid, qformer/perceiver with per: frame)", f.NodeOf("scope")!);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace CrossLMM.Zoo.Spec.Vocabulary
+{
+    /// <summary>A top-level key of a file kind, for the unknown-key check and the docs.</summary>
+    /// <param name="Name">The key.</param>
+    /// <param name="Description">What it holds.</param>
+    /// <param name="Required">Whether it must be present.</param>
+    /// <param name="DefaultText">Its default as shown in the docs, or null.</param>
+    public sealed record KeySpec(string Name, string Description, bool Required, string? DefaultText);
+
+    /// <summary>
+    /// The closed vocabulary of the spec language (docs/vocabulary.md): every key, kind, field, default and
+    /// range. The binder reads YAML through these tables; <see cref="Docs.SchemaWriter"/> and
+    /// <see cref="Docs.ReferenceWriter"/> generate the JSON Schemas and architectures/README.md from them.
+    /// </summary>
+    public static class SpecVocabulary
+    {
+        /// <summary>Largest layer count, head count and similar structural sizes.</summary>
+        public const long MaxLayers = 1024;
+
+        /// <summary>Largest width.</summary>
+        public const long MaxWidth = 1 << 20;
+
+        // ---------------------------------------------------------------- presets (zoo.yaml)
+
+        /// <summary>A preset's vision sizes.</summary>
+        public static SectionSpec VisionSizes { get; } = new SectionSpec("vision", "Vision encoder sizes (SigLIP-style ViT, or the shape of precomputed features).", new[]
+        {
+            FieldSpec.Int("image", "Input side in pixels (square frames).", 1, 16384).Req().Where("divisible by patch"),
+            FieldSpec.Int("patch", "Patch side in pixels; g = image / patch is the patch grid side.", 1, 16384).Req(),
+            FieldSpec.Int("channels", "Input channels (3 for RGB).", 1, 64).Req(),
+            FieldSpec.Int("hidden", "Encoder width D.", 1, MaxWidth).Req().Where("divisible by heads"),
+            FieldSpec.Int("layers", "Transformer blocks.", 1, MaxLayers).Req(),
+            FieldSpec.Int("heads", "Attention heads.", 1, MaxLayers).Req(),
+            FieldSpec.Int("mlp", "MLP inner width.", 1, MaxWidth).Req(),
+            FieldSpec.Number("norm_eps", "LayerNorm epsilon.", 0, 1).Req(),
+        });
+
+        /// <summary>A preset's resampler sizes.</summary>
+        public static SectionSpec ResamplerSizes { get; } = new SectionSpec("resampler", "Sizes of learned-query resamplers: Q-Former, Perceiver, CCAM projector, LLaMA-VID's text Q-Former.", new[]
+        {
+            FieldSpec.Int("hidden", "Resampler width.", 1, MaxWidth).Req().Where("divisible by heads"),
+            FieldSpec.Int("layers", "Resampler layers.", 1, MaxLayers).Req(),
+            FieldSpec.Int("heads", "Attention heads.", 1, MaxLayers).Req(),
+            FieldSpec.Int("mlp", "FFN inner width.", 1, MaxWidth).Req(),
+            FieldSpec.Number("norm_eps", "LayerNorm epsilon.", 0, 1).Req(),
+        });
+
+        /// <summary>A preset's language model sizes.</summary>
+        public static SectionSpec LlmSizes { get; } = new SectionSpec("llm", "Qwen2-style decoder sizes.", new[]
+        {
+            FieldSpec.Int("hidden", "Model width H.", 1, MaxWidth).Req().Where("divisible by heads"),
+            FieldSpec.Int("layers", "Decoder layers.", 1, MaxLayers).Req(),
+            FieldSpec.Int("heads", "Query heads.", 1, MaxLayers).Req().Where("divisible by kv_heads"),
+            FieldSpec.Int("kv_heads", "Key/value heads (grouped-query attention).", 1, MaxLayers).Req(),
+            FieldSpec.Int("mlp", "SwiGLU inner width.", 1, MaxWidth).Req(),
+            FieldSpec.Int("vocab", "Vocabulary size.", 1, 1 << 24).Req(),
+            FieldSpec.Number("rope_theta", "Rotary embedding base.", 0, 1e12).Req(),
+            FieldSpec.Number("norm_eps", "RMSNorm epsilon.", 0, 1).Req(),
+            FieldSpec.Bool("tie_embeddings", "Whether the LM head shares the embedding matrix.").Req(),
+            FieldSpec.Int("max_positions", "Largest supported sequence length.", 1, 1 << 24).Req(),
+        });
+
+        /// <summary>The three size sections of a preset, in order.</summary>
+        public static IReadOnlyList<SectionSpec> PresetSections { get; } = new[] { VisionSizes, ResamplerSizes, LlmSizes };
+
+        // ---------------------------------------------------------------- architecture slots
+
+        /// <summary><c>vision.kind</c>.</summary>
+        public static SlotSpec Vision { get; } = new SlotSpec("vision", "How frames become encoder features; sizes from the preset.", new[]
+        {
+            new KindSpec("vit", "SigLIP-style ViT: patch conv, learned positions, pre-LN blocks, post-LN. N = g² tokens per frame.", new FieldSpec[0]),
+            new KindSpec("precomputed", "The caller passes (B, T, N, D) features; N and D from the preset's vision section.", new FieldSpec[0]),
+        });
+
+        /// <summary><c>compressor.kind</c>.</summary>
+        public static SlotSpec Compressor { get; } = new SlotSpec("compressor", "Turns encoder features (B, T, N, D) into the visual tokens of the LLM stream.", new[]
+        {
+            new KindSpec("identity", "All encoder tokens (LLaVA-OneVision-style full tokens).", new FieldSpec[0], "T·g²", "vision.hidden"),
+            new KindSpec("pool2d", "Adaptive 2D average pooling of each frame to a grid × grid map (CrossLMM's token merge).", new[]
+            {
+                FieldSpec.Int("grid", "Output grid side.", 1, 1024).Req().Where("≤ g"),
+            }, "T·grid²", "vision.hidden"),
+            new KindSpec("strided_pool2d", "2D average pooling, kernel = stride, ceil mode (LLaVA-OneVision video: 27×27 → 14×14).", new[]
+            {
+                FieldSpec.Int("stride", "Pooling stride and kernel.", 1, 1024).Req().Where("≤ g"),
+            }, "T·⌈g/stride⌉²", "vision.hidden"),
+            new KindSpec("temporal_pool", "Slow-Fast: fast tokens pooled over time (τ frames) and space (σ) in the stream; provides the 'slow' source (every frame, pooled in space only: T·⌈g/σ⌉²).", new[]
+            {
+                FieldSpec.Int("frames", "Temporal pooling window τ.", 1, 4096).Req(),
+                FieldSpec.Int("stride", "Spatial pooling stride σ.", 1, 1024).Default(1L, "1").Where("≤ g"),
+            }, "max(1, ⌊T/frames⌋)·⌈g/stride⌉²", "vision.hidden"),
+            new KindSpec("qformer", "BLIP-2 Q-Former: learned queries, self-attention, cross-attention every cross_every layers, own FFN.", new[]
+            {
+                FieldSpec.Int("queries", "Learned queries.", 1, 65536).Default(32L, "32"),
+                FieldSpec.OneOf("per", "One query set per frame or per video.", "frame", "video").Default("frame", "frame"),
+                FieldSpec.Int("cross_every", "Cross-attention in resampler layers 0, k, 2k, ...", 1, MaxLayers).Default(2L, "2"),
+            }, "T·queries (per frame) or queries (per video)", "resampler.hidden"),
+            new KindSpec("perceiver", "Flamingo Perceiver resampler: latents attend to [features; latents], learned time embedding.", new[]
+            {
+                FieldSpec.Int("latents", "Learned latents.", 1, 65536).Default(64L, "64"),
+                FieldSpec.OneOf("per", "One latent set per video or per frame.", "video", "frame").Default("video", "video"),
+                FieldSpec.Int("max_frames", "Rows of the time embedding (most frames per forward).", 1, 1 << 20).Default(1024L, "1024"),
+            }, "latents (per video) or T·latents (per frame)", "resampler.hidden"),
+            new KindSpec("ccam", "Video-CCAM projector: queries in time-ordered groups; query j sees frames up to ⌈(j+1)·T/Q⌉.", new[]
+            {
+                FieldSpec.Int("queries", "Learned queries Q.", 1, 65536).Default(1024L, "1024"),
+            }, "queries", "resampler.hidden"),
+            new KindSpec("llama_vid", "LLaMA-VID: a text-guided context token and a mean content token per frame.", new[]
+            {
+                FieldSpec.Int("queries", "Text-query count of its Q-Former.", 1, 65536).Default(32L, "32"),
+            }, "2·T", "vision.hidden"),
+        });
+
+        /// <summary><c>projector.kind</c>.</summary>
+        public static SlotSpec Projector { get; } = new SlotSpec("projector", "Maps compressor output width → llm.hidden (and, as source_projector, a fusion source's width → llm.hidden).", new[]
+        {
+            new KindSpec("mlp", "Linear layers with an activation between them, optionally after a LayerNorm.", new[]
+            {
+                FieldSpec.Int("depth", "Number of Linear layers.", 1, 16).Default(2L, "2"),
+                FieldSpec.OneOf("activation", "Activation between the Linear layers.", "gelu", "gelu_tanh", "silu", "relu").Default("gelu", "gelu"),
+                FieldSpec.OneOf("norm", "Normalisation of the input.", "none", "layer_norm").Default("none", "none"),
+            }),
+            new KindSpec("linear", "A single Linear layer.", new FieldSpec[0]),
+        });
+
+        /// <summary><c>llm.kind</c>.</summary>
+        public static SlotSpec Llm { get; } = new SlotSpec("llm", "The language model; sizes from the preset.", new[]
+        {
+            new KindSpec("qwen2", "Qwen2-style decoder: embeddings, RMSNorm, RoPE, GQA, SwiGLU, tied or separate head.", new FieldSpec[0]),
+        });
+
+        /// <summary>Placement and common fields of every fusion entry.</summary>
+        public static IReadOnlyList<FieldSpec> FusionCommon { get; } = new[]
+        {
+            FieldSpec.Int("every", "Place on every K-th layer, starting at start (exactly one of every / layers).", 1, MaxLayers),
+            FieldSpec.Int("start", "First layer for every (only with every).", 0, MaxLayers - 1).Computed("every − 1"),
+            FieldSpec.IntList("layers", "Explicit layer indices (exactly one of every / layers).", 0, MaxLayers - 1).Where("each < llm.layers"),
+            FieldSpec.Number("gate_init", "Initial gate parameter α (tanh(α) scales the block; 0 = identity at init).").Default(0.0, "0.0"),
+            FieldSpec.Int("heads", "Attention heads of the block.", 1, MaxLayers).Computed("llm.heads").Where("divides llm.hidden"),
+        };
+
+        private static readonly string[] Sources = { "original", "compressed", "slow" };
+
+        /// <summary><c>fusion[i].kind</c>.</summary>
+        public static SlotSpec Fusion { get; } = new SlotSpec("fusion", "In-LLM blocks that read a visual source, placed on decoder layers. Two entries may not share a layer.", new[]
+        {
+            new KindSpec("dual_cross_attention", "CrossLMM dual cross-attention layer after the decoder layer: V2V ‖ T2V, then FFN, residuals.", new[]
+            {
+                FieldSpec.OneOf("source", "Keys/values.", Sources).Default("original", "original"),
+                FieldSpec.SetOf("branches", "Which branches: v2v (queries at visual positions), t2v (queries at text positions).", "v2v", "t2v").Default(new[] { "v2v", "t2v" }, "[v2v, t2v]"),
+                FieldSpec.OneOf("scope", "Whether a V2V query sees all frames or only its own frame.", "global", "frame").Default("global", "global"),
+            }),
+            new KindSpec("hybrid", "Slow-Fast hybrid decoder layer: text positions reuse the layer's queries against a new K/V projection of the source; gate tanh(Linear(h))·tanh(β).", new[]
+            {
+                FieldSpec.OneOf("source", "Keys/values.", Sources).Default("original", "original"),
+            }),
+            new KindSpec("gated_cross_attention", "Flamingo GATED XATTN-DENSE before the decoder layer: y += tanh(α₁)·xattn(LN(y), media); y += tanh(α₂)·FFN(y).", new[]
+            {
+                FieldSpec.OneOf("source", "Keys/values (the media).", Sources).Default("compressed", "compressed"),
+            }),
+        }, FusionCommon);
+
+        /// <summary>The architecture file's <c>name</c> field.</summary>
+        public static FieldSpec NameField { get; } = FieldSpec.Ident("name", "C# type name of the architecture (PascalCase identifier, not a keyword).").Req();
+
+        /// <summary>The architecture file's <c>paper</c> field.</summary>
+        public static FieldSpec PaperField { get; } = FieldSpec.Str("paper", "The paper the architecture follows, e.g. arXiv:2505.17020.").Default(string.Empty, "\"\"");
+
+        /// <summary>The architecture file's <c>summary</c> field.</summary>
+        public static FieldSpec SummaryField { get; } = FieldSpec.Str("summary", "One-line description (becomes the XML doc of the generated config).").Default(string.Empty, "\"\"");
+
+        /// <summary>The architecture file's <c>layout</c> field.</summary>
+        public static FieldSpec LayoutField { get; } = FieldSpec.OneOf("layout", "Where the video sits in the LLM stream.", "video_first", "question_first", "cross_attention_only").Default("video_first", "video_first");
+
+        /// <summary>The top-level keys of an architecture file.</summary>
+        public static IReadOnlyList<KeySpec> ArchitectureKeys { get; } = new[]
+        {
+            new KeySpec("name", NameField.Description, true, null),
+            new KeySpec("paper", PaperField.Description, false, "\"\""),
+            new KeySpec("summary", SummaryField.Description, false, "\"\""),
+            new KeySpec("vision", Vision.Description, true, null),
+            new KeySpec("compressor", Compressor.Description, true, null),
+            new KeySpec("projector", Projector.Description, true, null),
+            new KeySpec("llm", Llm.Description, true, null),
+            new KeySpec("fusion", Fusion.Description, false, "[]"),
+            new KeySpec("layout", LayoutField.Description, false, "video_first"),
+            new KeySpec("overrides", "Per-preset changes: preset name → { vision, resampler, llm: size fields; compressor: the compressor kind's own fields }.", false, "{}"),
+        };
+
+        /// <summary>The sections an <c>overrides.&lt;preset&gt;</c> entry may hold.</summary>
+        public static IReadOnlyList<string> OverrideSections { get; } = new[] { "vision", "resampler", "llm", "compressor" };
+
+        // ---------------------------------------------------------------- zoo.yaml
+
+        /// <summary>zoo.yaml's <c>defaults.preset</c>.</summary>
+        public static FieldSpec DefaultPresetField { get; } = FieldSpec.Str("preset", "The preset used when none is requested.").Computed("the first preset");
+
+        /// <summary>The top-level keys of zoo.yaml.</summary>
+        public static IReadOnlyList<KeySpec> ZooKeys { get; } = new[]
+        {
+            new KeySpec("presets", "Size presets: name → { vision, resampler, llm }, every field required.", true, null),
+            new KeySpec("architectures", "The architecture file stems, in catalogue order; each names architectures/<stem>.yaml.", true, null),
+            new KeySpec("defaults", "Defaults: { preset }.", false, "{}"),
+        };
+
+        /// <summary>All slots of an architecture, in file order.</summary>
+        public static IReadOnlyList<SlotSpec> Slots { get; } = new[] { Vision, Compressor, Projector, Llm, Fusion };
+
+        /// <summary>The union of the compressor kinds' own fields (the fields an override's compressor section may name).</summary>
+        public static IReadOnlyList<FieldSpec> AllCompressorFields { get; } =
+            Compressor.Kinds.SelectMany(k => k.Fields).GroupBy(f => f.Name).Select(g => g.First().AsOptional()).ToArray();
+    }
+}

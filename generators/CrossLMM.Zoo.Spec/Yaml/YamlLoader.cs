@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace CrossLMM.Zoo.Spec.Yaml
+{
+    /// <summary>
+    /// Reads YAML text into a located <see cref="YNode"/> tree from YamlDotNet's event stream. Never throws:
+    /// every failure (YamlException, and the bare exceptions YamlDotNet throws for some malformed input)
+    /// becomes a CLMZ0001 diagnostic at the best known position. Builds the tree iteratively with a depth
+    /// cap, so deeply nested input cannot overflow the stack of the compiler process.
+    /// </summary>
+    internal static class YamlLoader
+    {
+        public const int MaxDepth = 64;
+
+        private static readonly Regex MarkPrefix = new Regex(
+            @"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ",
+            RegexOptions.CultureInvariant);
+
+        /// <summary>Loads a single-document file. Returns the root (an empty mapping for an empty file), or null after reporting.</summary>
+        public static YNode? Load(string text, DiagnosticBag bag)
+        {
+            var scanner = new Scanner(new StringReader(text), skipComments: true);
+            var parser = new Parser(scanner);
+            var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+            var stack = new Stack<Frame>();
+            YNode? root = null;
+            int documents = 0;
+            Mark last = Mark.Empty;
+            try
+            {
+                while (parser.MoveNext())
+                {
+                    var ev = parser.Current!;
+                    last = ev.Start;
+                    switch (ev)
+                    {
+                        case DocumentStart start:
+                            documents++;
+                            if (documents > 1)
+                            {
+                                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: a spec file holds one YAML document, found a second one", ToSpan(start.Start, start.End));
+                                return null;
+                            }
+
+                            break;
+                        case Scalar scalar:
+                            {
+                                var node = new YScalar(scalar.Value, StyleOf(scalar.Style), ToSpan(scalar.Start, scalar.End));
+                                Remember(anchors, scalar.Anchor, node);
+                                root = Attach(stack, node) ?? root;
+                                break;
+                            }
+
+                        case AnchorAlias alias:
+                            {
+                                if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                                {
+                                    bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: alias '*{Text.Quote(alias.Value.Value)}' refers to no anchor defined before it", ToSpan(alias.Start, alias.End));
+                                    return null;
+                                }
+
+                                root = Attach(stack, target.At(ToSpan(alias.Start, alias.End))) ?? root;
+                                break;
+                            }
+
+                        case SequenceStart seq:
+                            if (!Push(stack, new Frame(seq.Start, seq.Anchor, isMapping: false), bag))
+                            {
+                                return null;
+                            }
+
+                            break;
+                        case MappingStart map:
+                            if (!Push(stack, new Frame(map.Start, map.Anchor, isMapping: true), bag))
+                            {
+                                return null;
+                            }
+
+                            break;
+                        case SequenceEnd:
+                        case MappingEnd:
+                            {
+                                var frame = stack.Pop();
+                                var node = frame.Build(ToSpan(frame.StartMark, ev.End));
+                                Remember(anchors, frame.Anchor, node);
+                                root = Attach(stack, node) ?? root;
+                                break;
+                            }
+                    }
+                }
+            }
+            catch (YamlException ex)
+            {
+                var start = ex.Start.Line > 0 ? ex.Start : SafePosition(scanner, last);
+                var end = ex.End.Line > 0 && ex.End.Index >= start.Index ? ex.End : start;
+                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: " + Clean(ex.Message), ToSpan(start, end));
+                return null;
+            }
+            catch (Exception ex)
+            {
+                // YamlDotNet 16.3 throws a bare InvalidOperationException for e.g. an unclosed flow sequence.
+                var at = SafePosition(scanner, last);
+                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here ({ex.GetType().Name}: {Text.Quote(ex.Message)})", ToSpan(at, at));
+                return null;
+            }
+
+            return root ?? new YMapping(new KeyValuePair<YNode, YNode>[0], SourceSpan.FileStart);
+        }
+
+        public static SourceSpan ToSpan(Mark start, Mark end)
+        {
+            int startIndex = ClampInt(start.Index);
+            int endIndex = Math.Max(startIndex, ClampInt(end.Index));
+            int startLine = Math.Max(0, ClampInt(start.Line) - 1);
+            int startColumn = Math.Max(0, ClampInt(start.Column) - 1);
+            int endLine = Math.Max(startLine, ClampInt(end.Line) - 1);
+            int endColumn = Math.Max(0, ClampInt(end.Column) - 1);
+            if (endLine == startLine && endColumn < startColumn)
+            {
+                endColumn = startColumn;
+            }
+
+            return new SourceSpan(startIndex, endIndex - startIndex, startLine, startColumn, endLine, endColumn);
+        }
+
+        private static int ClampInt(long value) => value < 0 ? 0 : value > int.MaxValue ? int.MaxValue : (int)value;
+
+        private static Mark SafePosition(Scanner scanner, Mark fallback)
+        {
+            try
+            {
+                var position = scanner.CurrentPosition;
+                return position.Line > 0 ? position : fallback;
+            }
+            catch (Exception)
+            {
+                return fallback;
+            }
+        }
+
+        private static string Clean(string message)
+        {
+            string text = MarkPrefix.Replace(message, string.Empty);
+            return Text.Quote(text.Trim()).Replace("…", "...");
+        }
+
+        private static YScalarStyle StyleOf(ScalarStyle style) => style switch
+        {
+            ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => YScalarStyle.Quoted,
+            ScalarStyle.Literal or ScalarStyle.Folded => YScalarStyle.Block,
+            _ => YScalarStyle.Plain,
+        };
+
+        private static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
+        {
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = node;
+            }
+        }
+
+        private static bool Push(Stack<Frame> stack, Frame frame, DiagnosticBag bag)
+        {
+            if (stack.Count >= MaxDepth)
+            {
+                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: nesting deeper than {MaxDepth} levels", ToSpan(frame.StartMark, frame.StartMark));
+                return false;
+            }
+
+            stack.Push(frame);
+            return true;
+        }
+
+        /// <summary>Adds a finished node to the open collection; returns it when it is the document root.</summary>
+        private static YNode? Attach(Stack<Frame> stack, YNode node)
+        {
+            if (stack.Count == 0)
+            {
+                return node;
+            }
+
+            stack.Peek().Add(node);
+            return null;
+        }
+
+        private sealed class Frame
+        {
+            private readonly List<YNode> items = new List<YNode>();
+
+            public Frame(Mark start, AnchorName anchor, bool isMapping)
+            {
+                StartMark = start;
+                Anchor = anchor;
+                IsMapping = isMapping;
+            }
+
+            public Mark StartMark { get; }
+
+            public AnchorName Anchor { get; }
+
+            public bool IsMapping { get; }
+
+            public void Add(YNode node) => items.Add(node);
+
+            public YNode Build(SourceSpan span)
+            {
+                if (!IsMapping)
+                {
+                    return new YSequence(items.ToArray(), span);
+                }
+
+                var pairs = new List<KeyValuePair<YNode, YNode>>(items.Count / 2);
+                for (int i = 0; i + 1 < items.Count; i += 2)
+                {
+                    pairs.Add(new KeyValuePair<YNode, YNode>(items[i], items[i + 1]));
+                }
+
+                return new YMapping(pairs, span);
+            }
+        }
+    }
+}
