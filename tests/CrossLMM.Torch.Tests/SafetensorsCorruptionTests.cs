@@ -15,6 +15,7 @@ namespace CrossLMM.Torch.Tests;
 /// load, memory-mapped open) with a <see cref="SafetensorsFormatException"/> that names the file, the tensor
 /// at fault and the offending values — and nothing may crash or leak.
 /// </summary>
+[Collection(NativeCountersCollection.Name)]
 public sealed class SafetensorsCorruptionTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("crosslmm-stbad-").FullName;
@@ -86,7 +87,7 @@ public sealed class SafetensorsCorruptionTests : IDisposable
     {
         var path = Path.Combine(_dir, name.Replace(' ', '_') + ".safetensors");
         System.IO.File.WriteAllBytes(path, bytes);
-        var live = NativeTensors.Live;
+        var live = NativeCountersCollection.SettledLiveCount();
         var readers = new (string, Action)[] {
             ("ReadHeader", () => Safetensors.ReadHeader(path)),
             ("Load", () => Safetensors.Load(path)),

@@ -14,6 +14,7 @@ using static TorchSharp.torch;
 namespace CrossLMM.Torch.Tests;
 
 /// <summary>safetensors writing (byte-exact with the reference layout), reading (copy and memory-mapped) and round trips.</summary>
+[Collection(NativeCountersCollection.Name)]
 public sealed class SafetensorsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("crosslmm-st-").FullName;
@@ -194,7 +195,7 @@ public sealed class SafetensorsTests : IDisposable
     {
         var path = File("mapped.safetensors");
         using (var w = arange(1024, dtype: float32)) Safetensors.Save(path, new Dictionary<string, Tensor> { ["w"] = w });
-        var before = NativeTensors.Live;
+        var before = NativeCountersCollection.SettledLiveCount();
         Tensor t;
         using (var file = SafetensorsFile.Open(path)) {
             t = file.GetTensor("w");

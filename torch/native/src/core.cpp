@@ -111,37 +111,44 @@ ZT_EXPORT int32_t zt_item(TH t, int32_t kind, double* d, int64_t* i) {
 
 
 // ---- factories -----------------------------------------------------------------------------
-#define ZT_OPTS options(dtype, device_type, device_index, requires_grad != 0)
+// at:: factories do not honour TensorOptions::requires_grad (only the torch:: wrappers do; the flag was
+// silently dropped), so the flag is set on the result instead.
+static inline at::Tensor with_grad(at::Tensor t, int32_t requires_grad) {
+  if (requires_grad) t.set_requires_grad(true);
+  return t;
+}
+#define ZT_OPTS options(dtype, device_type, device_index, false)
+#define ZT_FACTORY(expr) ZT_TENSOR(with_grad(expr, requires_grad))
 #define ZT_FACTORY_ARGS int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad
 
-ZT_EXPORT TH zt_zeros(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_TENSOR(at::zeros(dims(shape, ndim), ZT_OPTS)) }
-ZT_EXPORT TH zt_ones(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_TENSOR(at::ones(dims(shape, ndim), ZT_OPTS)) }
-ZT_EXPORT TH zt_empty(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_TENSOR(at::empty(dims(shape, ndim), ZT_OPTS)) }
+ZT_EXPORT TH zt_zeros(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_FACTORY(at::zeros(dims(shape, ndim), ZT_OPTS)) }
+ZT_EXPORT TH zt_ones(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_FACTORY(at::ones(dims(shape, ndim), ZT_OPTS)) }
+ZT_EXPORT TH zt_empty(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_FACTORY(at::empty(dims(shape, ndim), ZT_OPTS)) }
 ZT_EXPORT TH zt_full(const int64_t* shape, int32_t ndim, int32_t sk, double sd, int64_t si, ZT_FACTORY_ARGS) {
-  ZT_TENSOR(at::full(dims(shape, ndim), scalar(sk, sd, si), ZT_OPTS))
+  ZT_FACTORY(at::full(dims(shape, ndim), scalar(sk, sd, si), ZT_OPTS))
 }
-ZT_EXPORT TH zt_rand(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_TENSOR(at::rand(dims(shape, ndim), ZT_OPTS)) }
-ZT_EXPORT TH zt_randn(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_TENSOR(at::randn(dims(shape, ndim), ZT_OPTS)) }
+ZT_EXPORT TH zt_rand(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_FACTORY(at::rand(dims(shape, ndim), ZT_OPTS)) }
+ZT_EXPORT TH zt_randn(const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) { ZT_FACTORY(at::randn(dims(shape, ndim), ZT_OPTS)) }
 ZT_EXPORT TH zt_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, ZT_FACTORY_ARGS) {
-  ZT_TENSOR(at::randint(low, high, dims(shape, ndim), ZT_OPTS))
+  ZT_FACTORY(at::randint(low, high, dims(shape, ndim), ZT_OPTS))
 }
 ZT_EXPORT TH zt_arange(int32_t k, double start, double end, double step, int64_t istart, int64_t iend, int64_t istep,
                        ZT_FACTORY_ARGS) {
-  ZT_TENSOR(k == 1 ? at::arange(at::Scalar(istart), at::Scalar(iend), at::Scalar(istep), ZT_OPTS)
+  ZT_FACTORY(k == 1 ? at::arange(at::Scalar(istart), at::Scalar(iend), at::Scalar(istep), ZT_OPTS)
                    : at::arange(at::Scalar(start), at::Scalar(end), at::Scalar(step), ZT_OPTS))
 }
 ZT_EXPORT TH zt_linspace(double start, double end, int64_t steps, ZT_FACTORY_ARGS) {
-  ZT_TENSOR(at::linspace(start, end, steps, ZT_OPTS))
+  ZT_FACTORY(at::linspace(start, end, steps, ZT_OPTS))
 }
-ZT_EXPORT TH zt_eye(int64_t n, int64_t m, ZT_FACTORY_ARGS) { ZT_TENSOR(at::eye(n, m, ZT_OPTS)) }
-ZT_EXPORT TH zt_zeros_like(TH t, ZT_FACTORY_ARGS) { ZT_TENSOR(at::zeros_like(*t, ZT_OPTS)) }
-ZT_EXPORT TH zt_ones_like(TH t, ZT_FACTORY_ARGS) { ZT_TENSOR(at::ones_like(*t, ZT_OPTS)) }
-ZT_EXPORT TH zt_empty_like(TH t, ZT_FACTORY_ARGS) { ZT_TENSOR(at::empty_like(*t, ZT_OPTS)) }
+ZT_EXPORT TH zt_eye(int64_t n, int64_t m, ZT_FACTORY_ARGS) { ZT_FACTORY(at::eye(n, m, ZT_OPTS)) }
+ZT_EXPORT TH zt_zeros_like(TH t, ZT_FACTORY_ARGS) { ZT_FACTORY(at::zeros_like(*t, ZT_OPTS)) }
+ZT_EXPORT TH zt_ones_like(TH t, ZT_FACTORY_ARGS) { ZT_FACTORY(at::ones_like(*t, ZT_OPTS)) }
+ZT_EXPORT TH zt_empty_like(TH t, ZT_FACTORY_ARGS) { ZT_FACTORY(at::empty_like(*t, ZT_OPTS)) }
 ZT_EXPORT TH zt_full_like(TH t, int32_t sk, double sd, int64_t si, ZT_FACTORY_ARGS) {
-  ZT_TENSOR(at::full_like(*t, scalar(sk, sd, si), ZT_OPTS))
+  ZT_FACTORY(at::full_like(*t, scalar(sk, sd, si), ZT_OPTS))
 }
-ZT_EXPORT TH zt_rand_like(TH t, ZT_FACTORY_ARGS) { ZT_TENSOR(at::rand_like(*t, ZT_OPTS)) }
-ZT_EXPORT TH zt_randn_like(TH t, ZT_FACTORY_ARGS) { ZT_TENSOR(at::randn_like(*t, ZT_OPTS)) }
+ZT_EXPORT TH zt_rand_like(TH t, ZT_FACTORY_ARGS) { ZT_FACTORY(at::rand_like(*t, ZT_OPTS)) }
+ZT_EXPORT TH zt_randn_like(TH t, ZT_FACTORY_ARGS) { ZT_FACTORY(at::randn_like(*t, ZT_OPTS)) }
 
 // ---- random state and threads --------------------------------------------------------------
 ZT_EXPORT void zt_manual_seed(int64_t seed) { at::manual_seed(static_cast<uint64_t>(seed)); }
