@@ -1,4 +1,5 @@
 using System;
+using CrossLMM.Zoo.Modules.Vision;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -24,11 +25,52 @@ public sealed record CompressorOutput(Tensor Tokens, Tensor? Slow = null) : IDis
 /// <summary>
 /// Base of every compressor: per-frame encoder tokens (B, T, N, D) and, for text-guided kinds (LLaMA-VID),
 /// the embedded prompt (B, L, H) → <see cref="CompressorOutput"/>. Kinds that do not read text ignore it.
+/// Every compressor is built for one patch grid (N = g²) and input width D and checks its input against them.
 /// </summary>
 public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, CompressorOutput>
 {
-    protected VisualCompressor(string name) : base(name) { }
+    /// <summary>Sets the geometry the compressor is built for.</summary>
+    /// <param name="name">Module type name.</param>
+    /// <param name="patchGrid">Side g of the encoder's patch grid; N = g².</param>
+    /// <param name="inputWidth">Encoder feature width D.</param>
+    /// <param name="outputWidth">Width D_c of the output tokens (D for pooling kinds, the resampler width for learned-query kinds).</param>
+    /// <exception cref="ArgumentException">A size is not positive.</exception>
+    protected VisualCompressor(string name, int patchGrid, int inputWidth, int outputWidth) : base(name)
+    {
+        BlockArguments.Positive(patchGrid, "patchGrid");
+        BlockArguments.Positive(inputWidth, "inputWidth");
+        BlockArguments.Positive(outputWidth, "outputWidth");
+        PatchGrid = patchGrid;
+        InputWidth = inputWidth;
+        OutputWidth = outputWidth;
+    }
+
+    /// <summary>Side g of the patch grid the input comes from.</summary>
+    public int PatchGrid { get; }
+
+    /// <summary>Encoder tokens per frame N = g².</summary>
+    public int InputTokensPerFrame => PatchGrid * PatchGrid;
+
+    /// <summary>Encoder feature width D.</summary>
+    public int InputWidth { get; }
+
+    /// <summary>Width D_c of <see cref="CompressorOutput.Tokens"/>.</summary>
+    public int OutputWidth { get; }
 
     /// <summary>Tokens this compressor emits for <paramref name="frames"/> frames (the config's formula).</summary>
     public abstract long TokensFor(int frames);
+
+    /// <summary>Throws unless <paramref name="features"/> is (B, T, N, D) with B, T ≥ 1 and this compressor's N and D.</summary>
+    /// <param name="features">The encoder features.</param>
+    /// <exception cref="ArgumentException">The shape does not match; the message quotes it.</exception>
+    protected void CheckFeatures(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var shape = features.shape;
+        if (shape.Length != 4 || shape[0] < 1 || shape[1] < 1 || shape[2] != InputTokensPerFrame || shape[3] != InputWidth) {
+            throw new ArgumentException(
+                $"{GetName()}: features {BlockArguments.Shape(shape)} must be (B ≥ 1, T ≥ 1, {InputTokensPerFrame}, {InputWidth}): " +
+                $"N = {PatchGrid}² tokens per frame of width {InputWidth}", nameof(features));
+        }
+    }
 }

@@ -1,0 +1,28 @@
+using System;
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Vision;
+
+namespace CrossLMM.Zoo.Modules.Compressors;
+
+/// <summary>Config checks shared by the compressors' config-record constructors.</summary>
+internal static class CompressorArguments
+{
+    /// <summary>Validates the vision section and the compressor record against it; returns the vision section.</summary>
+    public static VisionConfig Checked(CompressorConfig config, VisionConfig vision)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        BlockArguments.Valid(vision.Validate(), nameof(vision));
+        BlockArguments.Valid(config.Validate(vision), nameof(config));
+        return vision;
+    }
+
+    /// <summary>Validates the vision and resampler sections and the compressor record; returns the resampler section.</summary>
+    public static ResamplerConfig Checked(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
+    {
+        Checked(config, vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        BlockArguments.Valid(resampler.Validate(), nameof(resampler));
+        return resampler;
+    }
+}

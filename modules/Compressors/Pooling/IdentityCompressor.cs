@@ -1,0 +1,39 @@
+using CrossLMM.Zoo.Configs;
+
+namespace CrossLMM.Zoo.Modules.Compressors;
+
+/// <summary>
+/// <c>identity</c>: every encoder token enters the LLM — the full-token baseline of LLaVA-OneVision
+/// (Li et al. 2024, arXiv:2408.03326) that CrossLMM compares its cost with. Features (B, T, N, D) →
+/// tokens (B, T·N, D), frame-major. No parameters.
+/// </summary>
+public sealed class IdentityCompressor : VisualCompressor
+{
+    /// <summary>Creates the pass-through.</summary>
+    /// <param name="patchGrid">Side g of the encoder's patch grid (N = g²).</param>
+    /// <param name="width">Feature width D (kept unchanged).</param>
+    /// <exception cref="System.ArgumentException">A size is not positive.</exception>
+    public IdentityCompressor(int patchGrid, int width) : base(nameof(IdentityCompressor), patchGrid, width, width)
+    {
+        RegisterComponents();
+    }
+
+    /// <summary>Creates the pass-through for a bound architecture's vision section.</summary>
+    /// <param name="config">The compressor record (has no fields).</param>
+    /// <param name="vision">Defines g and D.</param>
+    public IdentityCompressor(IdentityCompressorConfig config, VisionConfig vision)
+        : this(CompressorArguments.Checked(config, vision).PatchGrid, vision.Hidden)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override long TokensFor(int frames) => new IdentityCompressorConfig().Tokens(frames, PatchGrid);
+
+    /// <summary>Features (B, T, N, D) → tokens (B, T·N, D); <paramref name="text"/> is ignored.</summary>
+    public override CompressorOutput forward(Tensor features, Tensor? text)
+    {
+        CheckFeatures(features);
+        long batch = features.shape[0], time = features.shape[1];
+        return new CompressorOutput(features.reshape(batch, time * InputTokensPerFrame, InputWidth)); // [b, t·n, d]
+    }
+}

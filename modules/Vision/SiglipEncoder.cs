@@ -1,0 +1,38 @@
+using System.Linq;
+using TorchSharp.Modules;
+
+namespace CrossLMM.Zoo.Modules.Vision;
+
+/// <summary>
+/// The stack of SigLIP encoder blocks (HF <c>SiglipEncoder</c>). Tokens (B, S, D) → (B, S, D).
+/// Keys: <c>layers.{i}.*</c>.
+/// </summary>
+public sealed class SiglipEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<SiglipEncoderLayer> layers;
+
+    /// <summary>Creates <paramref name="layers"/> blocks.</summary>
+    /// <param name="layers">Number of blocks (27 for so400m).</param>
+    /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
+    /// <param name="heads">Attention heads.</param>
+    /// <param name="mlp">MLP inner width.</param>
+    /// <param name="normEps">LayerNorm epsilon.</param>
+    /// <exception cref="System.ArgumentException">A size is invalid.</exception>
+    public SiglipEncoder(int layers, int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoder))
+    {
+        BlockArguments.Positive(layers, "layers");
+        this.layers = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new SiglipEncoderLayer(hidden, heads, mlp, normEps)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>Tokens (B, S, D) → (B, S, D).</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = x;
+        foreach (var layer in layers) {
+            h = layer.call(h);
+        }
+        return h.MoveToOuterDisposeScope(); // layers ≥ 1, so h is a new tensor
+    }
+}
