@@ -43,30 +43,56 @@ internal static class Gradcheck
         }
 
         (f(xs) * projection).sum().backward();
-        foreach (var i in wrt) {
-            var x = xs[i];
-            var analytic = x.grad is { } g ? g.ToArray<double>() : new double[x.numel()];
-            var data = x.data<double>();
-            double worst = 0;
-            string? report = null;
-            for (long j = 0; j < data.Count; j++) {
-                var orig = data[j];
-                data[j] = orig + eps;
-                var plus = Loss();
-                data[j] = orig - eps;
-                var minus = Loss();
-                data[j] = orig;
-                var numeric = (plus - minus) / (2 * eps);
-                var err = Math.Abs(analytic[j] - numeric);
-                var excess = err - (atol + rtol * Math.Abs(numeric));
-                if (excess > worst) {
-                    worst = excess;
-                    report = $"gradcheck failed for input {i} (shape [{string.Join(", ", x.shape)}]) at flat index {j}: " +
-                             $"autograd {analytic[j]:R}, finite difference {numeric:R}, |diff| {err:E3} > {atol} + {rtol}·|fd|";
-                }
-            }
-            if (report is not null) throw new XunitException(report);
+        foreach (var i in wrt) Compare(xs[i], $"input {i}", Loss, eps, rtol, atol);
+    }
+
+    /// <summary>
+    /// Checks the gradients of module parameters (float64) of L = Σ f()·w, perturbing each parameter in place and
+    /// restoring it.
+    /// </summary>
+    public static void CheckParameters(Func<Tensor> f, double eps = 1e-6, double rtol = 1e-6, double atol = 1e-8, params (string name, Tensor parameter)[] parameters)
+    {
+        using var scope = NewDisposeScope();
+        Tensor projection;
+        using (no_grad()) {
+            var shape = f().shape;
+            var rng = new Random(4321);
+            var values = Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+            projection = tensor(values, shape, ScalarType.Float64);
         }
+        double Loss()
+        {
+            using var inner = NewDisposeScope();
+            using (no_grad()) return (f() * projection).sum().item<double>();
+        }
+        foreach (var (_, p) in parameters) p.grad = null;
+        (f() * projection).sum().backward();
+        foreach (var (name, p) in parameters) Compare(p, name, Loss, eps, rtol, atol);
+    }
+
+    private static void Compare(Tensor x, string what, Func<double> loss, double eps, double rtol, double atol)
+    {
+        var analytic = x.grad is { } g ? g.ToArray<double>() : new double[x.numel()];
+        var data = x.data<double>();
+        double worst = 0;
+        string? report = null;
+        for (long j = 0; j < data.Count; j++) {
+            var orig = data[j];
+            data[j] = orig + eps;
+            var plus = loss();
+            data[j] = orig - eps;
+            var minus = loss();
+            data[j] = orig;
+            var numeric = (plus - minus) / (2 * eps);
+            var err = Math.Abs(analytic[j] - numeric);
+            var excess = err - (atol + rtol * Math.Abs(numeric));
+            if (excess > worst) {
+                worst = excess;
+                report = $"gradcheck failed for {what} (shape [{string.Join(", ", x.shape)}]) at flat index {j}: " +
+                         $"autograd {analytic[j]:R}, finite difference {numeric:R}, |diff| {err:E3} > {atol} + {rtol}·|fd|";
+            }
+        }
+        if (report is not null) throw new XunitException(report);
     }
 
     /// <summary>float64 standard-normal values of <paramref name="shape"/> from a fixed seed.</summary>
