@@ -1,0 +1,151 @@
+using System;
+
+namespace CrossLMM.Zoo.Modules.Core;
+
+/// <summary>
+/// Multi-head cross-attention (Vaswani et al. 2017, §3.2.3): queries from one stream, keys and values from
+/// another — possibly of another width — with an optional boolean mask and optional rotary positions on the
+/// queries only (the source has no positions in the stream). The attention form of CrossLMM's V2V/T2V
+/// branches (arXiv:2505.17020, Eq. 2) and of Flamingo's <c>xattn</c>.
+/// Keys: <c>q_proj</c> (h·d, H_q), <c>k_proj</c>/<c>v_proj</c> (h·d, H_s), each with bias when
+/// <c>bias</c>; <c>o_proj</c> (H_q, h·d) without bias.
+/// <para>Shapes: B batch, S queries, M source tokens, H_q query width, H_s source width, h heads, d = H_q/h.
+/// forward: queries (B, S, H_q), source (B, M, H_s) → (B, S, H_q).</para>
+/// <para>Source keys/values can be computed once and cached (<see cref="KeyValues"/>) when the same source is
+/// read at every decoding step; the fusion blocks use the pieces for that.</para>
+/// </summary>
+public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPositions?, Tensor>
+{
+    private readonly Linear q_proj;
+    private readonly Linear k_proj;
+    private readonly Linear v_proj;
+    private readonly Linear o_proj;
+
+    /// <summary>Creates the cross-attention with PyTorch's default Linear initialisation.</summary>
+    /// <param name="queryWidth">Width H_q of the query stream (and of the output), divisible by <paramref name="heads"/>.</param>
+    /// <param name="heads">Attention heads h.</param>
+    /// <param name="sourceWidth">Width H_s of the key/value source; defaults to <paramref name="queryWidth"/>.</param>
+    /// <param name="bias">Whether q/k/v projections have a bias (Qwen2-style: yes; Flamingo: no).</param>
+    /// <exception cref="ArgumentException">Sizes that do not divide or are below 1.</exception>
+    public CrossAttention(long queryWidth, long heads, long? sourceWidth = null, bool bias = true) : base(nameof(CrossAttention))
+    {
+        Check.Positive(queryWidth, nameof(queryWidth));
+        Check.Divisible(queryWidth, nameof(queryWidth), heads, nameof(heads));
+        long source = sourceWidth ?? queryWidth;
+        Check.Positive(source, nameof(sourceWidth));
+        QueryWidth = queryWidth;
+        SourceWidth = source;
+        Heads = heads;
+        HeadDim = queryWidth / heads;
+        q_proj = nn.Linear(queryWidth, queryWidth, hasBias: bias);
+        k_proj = nn.Linear(source, queryWidth, hasBias: bias);
+        v_proj = nn.Linear(source, queryWidth, hasBias: bias);
+        o_proj = nn.Linear(queryWidth, queryWidth, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>Query (and output) width H_q.</summary>
+    public long QueryWidth { get; }
+
+    /// <summary>Source width H_s.</summary>
+    public long SourceWidth { get; }
+
+    /// <summary>Heads h.</summary>
+    public long Heads { get; }
+
+    /// <summary>Head width d = H_q / h.</summary>
+    public long HeadDim { get; }
+
+    /// <summary>Per-head queries, rotated when <paramref name="rotary"/> is given.</summary>
+    /// <param name="queries">(B, S, H_q), already normalised.</param>
+    /// <param name="rotary">cos/sin (B, S, d) of the query positions, or null.</param>
+    /// <returns>(B, h, S, d); the caller owns it.</returns>
+    public Tensor ProjectQueries(Tensor queries, RotaryPositions? rotary)
+    {
+        Check.Rank(queries, 3, nameof(queries), "(B, S, H_q)");
+        Check.LastDim(queries, QueryWidth, nameof(queries));
+        using var scope = torch.NewDisposeScope();
+        long b = queries.shape[0], s = queries.shape[1];
+        var q = q_proj.call(queries).view(b, s, Heads, HeadDim).transpose(1, 2);   // [B, h, S, d]
+        if (rotary is not null)
+        {
+            q = RotaryEmbedding.Apply(q, rotary);
+        }
+
+        return q.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-head keys and values of the source (no positions).</summary>
+    /// <param name="source">(B, M, H_s).</param>
+    /// <returns>(B, h, M, d) each; the caller owns them.</returns>
+    public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source)
+    {
+        Check.Rank(source, 3, nameof(source), "(B, M, H_s)");
+        Check.LastDim(source, SourceWidth, nameof(source));
+        using var scope = torch.NewDisposeScope();
+        long b = source.shape[0], m = source.shape[1];
+        var k = k_proj.call(source).view(b, m, Heads, HeadDim).transpose(1, 2);   // [B, h, M, d]
+        var v = v_proj.call(source).view(b, m, Heads, HeadDim).transpose(1, 2);   // [B, h, M, d]
+        return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Keys and values of a fixed source, from <paramref name="cache"/> when it holds them, else projected from
+    /// <paramref name="source"/> (and stored in <paramref name="cache"/> with <paramref name="mask"/>).
+    /// </summary>
+    /// <param name="source">(B, M, H_s), or null when only the cache can provide them.</param>
+    /// <param name="mask">Mask that goes with this source (e.g. (B, 1, 1, M) key padding), or null.</param>
+    /// <param name="cache">A cross-attention cache slot, or null.</param>
+    /// <returns>Keys and values (B, h, M, d) and the mask, or null when neither a cache nor a source has them.</returns>
+    public (Tensor Key, Tensor Value, Tensor? Mask)? KeyValues(Tensor? source, Tensor? mask, KvCacheEntry? cache)
+    {
+        if (cache is { HasValues: true })
+        {
+            return cache.Get();
+        }
+
+        if (source is null)
+        {
+            return null;
+        }
+
+        var (k, v) = ProjectKeyValues(source);
+        cache?.Store(k, v, mask);
+        return (k, v, mask?.alias());
+    }
+
+    /// <summary>The attention itself, heads merged but before <c>o_proj</c>.</summary>
+    /// <param name="query">(B, h, S, d).</param>
+    /// <param name="key">(B, h, M, d).</param>
+    /// <param name="value">(B, h, M, d).</param>
+    /// <param name="mask">Boolean, broadcastable to (B, h, S, M), true = may attend; or null.</param>
+    /// <returns>(B, S, h·d); the caller owns it.</returns>
+    public Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor? mask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var attended = ScaledDotProductAttention.Compute(query, key, value, mask);   // [B, h, S, d]
+        long b = query.shape[0], s = query.shape[2];
+        return attended.transpose(1, 2).reshape(b, s, Heads * HeadDim).MoveToOuterDisposeScope();   // [B, S, h·d]
+    }
+
+    /// <summary>The output projection <c>o_proj</c>: (B, S, h·d) → (B, S, H_q).</summary>
+    /// <param name="attended">Merged heads from <see cref="Attend"/>.</param>
+    /// <returns>(B, S, H_q); the caller owns it.</returns>
+    public Tensor Output(Tensor attended) => o_proj.call(attended);
+
+    /// <summary>Cross-attention of the queries over the source.</summary>
+    /// <param name="queries">(B, S, H_q), already normalised.</param>
+    /// <param name="source">(B, M, H_s).</param>
+    /// <param name="mask">Boolean, broadcastable to (B, S, M) or (B, 1, S, M), true = may attend
+    /// (e.g. (B, 1, M) key padding); null = every query sees every source token.</param>
+    /// <param name="queryRotary">cos/sin (B, S, d) to rotate the queries with, or null (no positions).</param>
+    /// <returns>(B, S, H_q); the caller owns it.</returns>
+    public override Tensor forward(Tensor queries, Tensor source, Tensor? mask, RotaryPositions? queryRotary)
+    {
+        using var scope = torch.NewDisposeScope();
+        var q = ProjectQueries(queries, queryRotary);
+        var (k, v) = ProjectKeyValues(source);
+        var headMask = mask is not null && mask.shape.Length == 3 ? mask.unsqueeze(1) : mask;   // [B, 1, S, M]
+        return Output(Attend(q, k, v, headMask)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+
+namespace CrossLMM.Zoo.Modules.Core;
+
+/// <summary>
+/// The decoding state of a decoder (HF's <c>DynamicCache</c>): per layer, named <see cref="KvCacheEntry"/>
+/// slots (<c>"self_attn"</c>, and one per cross-attention branch of a fusion block, whose visual keys and
+/// values are computed once at prefill), plus the key-padding mask of every position seen so far, from which
+/// the next positions' ids and masks follow. Create one per generated sequence and dispose it afterwards.
+/// <para>Shapes: B batch, P positions seen so far.</para>
+/// </summary>
+public sealed class KvCache : IDisposable
+{
+    private readonly Dictionary<int, KvCacheLayer> _layers = new();
+    private Tensor? _padding;
+
+    /// <summary>Positions P processed so far.</summary>
+    public long Length { get; private set; }
+
+    /// <summary>The slots of decoder layer <paramref name="layer"/> (created on first use).</summary>
+    /// <param name="layer">Zero-based layer index.</param>
+    public KvCacheLayer Layer(int layer)
+    {
+        if (!_layers.TryGetValue(layer, out var slots))
+        {
+            slots = new KvCacheLayer();
+            _layers[layer] = slots;
+        }
+
+        return slots;
+    }
+
+    /// <summary>
+    /// The key-padding mask (B, P) of every position seen so far (true for real tokens), or null while no
+    /// padding mask was ever given (every position real).
+    /// </summary>
+    /// <returns>An alias the caller owns, or null.</returns>
+    public Tensor? Padding() => _padding?.alias();
+
+    /// <summary>
+    /// Records S new positions: appends their padding mask (or all-true when <paramref name="newPadding"/> is
+    /// null while earlier positions had one) and advances <see cref="Length"/>.
+    /// </summary>
+    /// <param name="newLength">S ≥ 1.</param>
+    /// <param name="newPadding">(B, S) mask of the new positions, or null.</param>
+    public void Advance(long newLength, Tensor? newPadding)
+    {
+        Check.Positive(newLength, nameof(newLength));
+        if (newPadding is not null || _padding is not null)
+        {
+            using var scope = torch.NewDisposeScope();
+            var device = newPadding?.device ?? _padding!.device;
+            long batch = newPadding?.shape[0] ?? _padding!.shape[0];
+            var past = _padding ?? torch.ones(new[] { batch, Length }, ScalarType.Bool, device);
+            var fresh = newPadding?.to(ScalarType.Bool) ?? torch.ones(new[] { batch, newLength }, ScalarType.Bool, device);
+            var all = torch.cat(new[] { past, fresh }, 1).DetachFromDisposeScope();
+            _padding?.Dispose();
+            _padding = all;
+        }
+
+        Length += newLength;
+    }
+
+    /// <summary>Disposes every cached tensor.</summary>
+    public void Dispose()
+    {
+        foreach (var layer in _layers.Values)
+        {
+            layer.Dispose();
+        }
+
+        _layers.Clear();
+        _padding?.Dispose();
+        _padding = null;
+    }
+}
+
+/// <summary>The named cache slots of one decoder layer (see <see cref="KvCache"/>).</summary>
+public sealed class KvCacheLayer : IDisposable
+{
+    private readonly Dictionary<string, KvCacheEntry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The slot called <paramref name="name"/> (created on first use), e.g. <c>"self_attn"</c>.</summary>
+    /// <param name="name">Slot name: the module path below the layer.</param>
+    public KvCacheEntry this[string name]
+    {
+        get
+        {
+            if (!_entries.TryGetValue(name, out var entry))
+            {
+                entry = new KvCacheEntry();
+                _entries[name] = entry;
+            }
+
+            return entry;
+        }
+    }
+
+    /// <summary>Disposes every slot.</summary>
+    public void Dispose()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            entry.Dispose();
+        }
+
+        _entries.Clear();
+    }
+}

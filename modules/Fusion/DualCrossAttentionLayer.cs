@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Language;
+
+namespace CrossLMM.Zoo.Modules.Fusion;
+
+/// <summary>
+/// CrossLMM's dual cross-attention layer (DCAL; Yan et al. 2025, arXiv:2505.17020, §3.2, Eqs. 2 and 5–10,
+/// Fig. 2/3), placed after the decoder layer that carries it. In pre-norm form (Qwen2 is pre-RMSNorm), with
+/// x = input_layernorm(h) and the visual block V = [s, s + L_v) of the stream:
+/// <list type="bullet">
+/// <item>V2V: <c>h[V] += tanh(α_v)·CrossAttn_v(x[V], source)</c> — queries at the compressed visual
+/// positions, keys/values from all T·N source tokens (<c>scope: global</c>) or from the query's own frame
+/// only (<c>scope: frame</c>).</item>
+/// <item>T2V, in parallel (both read the same x): <c>h[text] += tanh(α_t)·CrossAttn_t(x[text], source)</c>
+/// with its own projections. Text = every non-visual position: system prompt, question and answer tokens,
+/// before or after the video.</item>
+/// <item>A new SwiGLU FFN, gated too: <c>h += tanh(α_f)·mlp(post_attention_layernorm(h))</c>.</item>
+/// </list>
+/// With every α = 0 the layer is the exact identity, so a CrossLMM starts as its pooling-only counterpart.
+/// No RoPE on either side of the cross-attention (the source has no stream positions). The source tokens
+/// are used as given (projected to H by the model's projector, not normalised).
+/// <para>Shapes: B batch, S positions, L_v visual, L_t text, M source tokens, T frames, H width.
+/// (B, S, H) → (B, S, H). Keys (under the carrying layer's <c>cross_attn</c>): <c>input_layernorm.weight</c>,
+/// <c>v2v.{q,k,v,o}_proj.*</c>, <c>v2v_gate.alpha</c>, <c>t2v.{q,k,v,o}_proj.*</c>, <c>t2v_gate.alpha</c>
+/// (each branch only when present), <c>post_attention_layernorm.weight</c>, <c>mlp.{gate,up,down}_proj.weight</c>,
+/// <c>mlp_gate.alpha</c>. Cache slots: <c>"cross_attn.v2v"</c>, <c>"cross_attn.t2v"</c> (source keys/values,
+/// computed once at prefill).</para>
+/// <para>Causality caveat: with <c>layout: video_first</c> the visual positions come before the question, so
+/// under the causal mask the V2V queries are not text-aware (the paper's wording notwithstanding);
+/// <c>layout: question_first</c> puts the question first and makes them so.</para>
+/// </summary>
+public sealed class DualCrossAttentionLayer : DecoderFusion
+{
+    private readonly RMSNorm input_layernorm;
+    private readonly CrossAttention? v2v;
+    private readonly TanhGate? v2v_gate;
+    private readonly CrossAttention? t2v;
+    private readonly TanhGate? t2v_gate;
+    private readonly RMSNorm post_attention_layernorm;
+    private readonly SwiGluMlp mlp;
+    private readonly TanhGate mlp_gate;
+
+    /// <summary>Creates a freshly initialised DCAL.</summary>
+    /// <param name="hidden">LLM width H (queries, sources and output), divisible by <paramref name="heads"/>.</param>
+    /// <param name="heads">Heads of each cross-attention branch.</param>
+    /// <param name="intermediate">Inner width of the new SwiGLU FFN (the builder uses llm.mlp).</param>
+    /// <param name="branches">Which branches exist: a non-empty subset of {V2V, T2V} without duplicates.</param>
+    /// <param name="scope">Whether a V2V query sees all frames (<c>Global</c>) or only its own (<c>Frame</c>).</param>
+    /// <param name="source">The source read as keys/values (<c>original</c>: all T·N encoder tokens).</param>
+    /// <param name="gateInit">Initial α of the three gates (0: the layer starts as the identity).</param>
+    /// <param name="normEps">RMSNorm epsilon.</param>
+    /// <exception cref="ArgumentException">Sizes that do not divide, or no/duplicate branches.</exception>
+    public DualCrossAttentionLayer(
+        long hidden,
+        long heads,
+        long intermediate,
+        IReadOnlyCollection<CrossAttentionBranch> branches,
+        TokenScope scope = TokenScope.Global,
+        FusionSource source = FusionSource.Original,
+        double gateInit = 0.0,
+        double normEps = 1e-6) : base(nameof(DualCrossAttentionLayer), source)
+    {
+        ArgumentNullException.ThrowIfNull(branches);
+        Check.Positive(hidden, nameof(hidden));
+        Check.Divisible(hidden, nameof(hidden), heads, nameof(heads));
+        if (branches.Count == 0)
+        {
+            throw new ArgumentException("branches must not be empty: give V2V, T2V or both", nameof(branches));
+        }
+
+        if (branches.Distinct().Count() != branches.Count)
+        {
+            throw new ArgumentException($"branches ({string.Join(", ", branches)}) must not repeat a branch", nameof(branches));
+        }
+
+        HiddenWidth = hidden;
+        Scope = scope;
+        input_layernorm = new RMSNorm(hidden, normEps);
+        if (branches.Contains(CrossAttentionBranch.V2V))
+        {
+            v2v = new CrossAttention(hidden, heads);
+            v2v_gate = new TanhGate(gateInit);
+        }
+
+        if (branches.Contains(CrossAttentionBranch.T2V))
+        {
+            t2v = new CrossAttention(hidden, heads);
+            t2v_gate = new TanhGate(gateInit);
+        }
+
+        post_attention_layernorm = new RMSNorm(hidden, normEps);
+        mlp = new SwiGluMlp(hidden, intermediate);
+        mlp_gate = new TanhGate(gateInit);
+        RegisterComponents();
+    }
+
+    /// <summary>Creates a DCAL from its bound config entry.</summary>
+    /// <param name="config">The fusion entry (branches, scope, source, gate init, heads).</param>
+    /// <param name="llm">The LLM it sits in (width, FFN width, norm epsilon).</param>
+    /// <exception cref="ArgumentException">Heads that do not divide the LLM width, or no branches.</exception>
+    public DualCrossAttentionLayer(DualCrossAttentionConfig config, LanguageModelConfig llm)
+        : this(
+            NotNull(llm).Hidden,
+            NotNull(config).Heads,
+            llm.Mlp,
+            config.Branches.ToArray(),
+            config.Scope,
+            config.Source,
+            config.GateInit,
+            llm.NormEps)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override FusionPlacement Placement => FusionPlacement.AfterLayer;
+
+    /// <inheritdoc/>
+    public override long Hidden => HiddenWidth;
+
+    /// <summary>Whether V2V queries see all frames or only their own.</summary>
+    public TokenScope Scope { get; }
+
+    /// <summary>Whether the V2V branch exists.</summary>
+    public bool HasV2V => v2v is not null;
+
+    /// <summary>Whether the T2V branch exists.</summary>
+    public bool HasT2V => t2v is not null;
+
+    private long HiddenWidth { get; }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor hidden, LayerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var scope = torch.NewDisposeScope();
+        var fusion = context.Fusion;
+        var source = fusion?.Source(Source);
+        var padding = source?.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding);   // [B, 1, 1, M]
+        var visual = StreamSegments.Visual(fusion, hidden.shape[1]);
+        var x = input_layernorm.call(hidden);
+
+        Tensor? visualUpdate = null;
+        if (v2v is not null && visual.Length > 0)
+        {
+            var kv = v2v.KeyValues(source?.Tokens, padding, context.CacheSlot("cross_attn.v2v"));
+            if (kv is { } keyValues)
+            {
+                var (k, v, mask) = keyValues;
+                if (Scope == TokenScope.Frame)
+                {
+                    mask = FrameMask(fusion!, visual.Length, k.shape[2], mask, hidden.device);
+                }
+
+                var q = v2v.ProjectQueries(x.narrow(1, visual.Start, visual.Length), null);   // [B, h, L_v, d]
+                visualUpdate = v2v_gate!.call(v2v.Output(v2v.Attend(q, k, v, mask)));        // [B, L_v, H]
+            }
+        }
+
+        Tensor? textUpdate = null;
+        var textQueries = t2v is null ? null : StreamSegments.Text(x, visual);                // [B, L_t, H]
+        if (t2v is not null && textQueries is not null)
+        {
+            var kv = t2v.KeyValues(source?.Tokens, padding, context.CacheSlot("cross_attn.t2v"));
+            if (kv is { } keyValues)
+            {
+                var (k, v, mask) = keyValues;
+                var q = t2v.ProjectQueries(textQueries, null);                                // [B, h, L_t, d]
+                textUpdate = t2v_gate!.call(t2v.Output(t2v.Attend(q, k, v, mask)));           // [B, L_t, H]
+            }
+        }
+
+        var h = visualUpdate is null && textUpdate is null
+            ? hidden
+            : StreamSegments.AddInPlaces(hidden, visual, visualUpdate, textUpdate);
+        h = h.add(mlp_gate.call(mlp.call(post_attention_layernorm.call(h))));
+        return h.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Same-frame mask (1, 1, L_v, M), combined with the key padding when there is one.</summary>
+    private static Tensor FrameMask(FusionInputs fusion, long visualLength, long sourceLength, Tensor? padding, Device device)
+    {
+        int frames = fusion.Frames;
+        if (frames < 1 || visualLength % frames != 0 || sourceLength % frames != 0)
+        {
+            throw new ArgumentException(
+                $"scope frame needs whole frames: {visualLength} visual tokens and {sourceLength} source tokens must both be divisible by frames ({frames})",
+                nameof(fusion));
+        }
+
+        var same = AttentionMasks.SameFrame(frames, visualLength / frames, sourceLength / frames, device);
+        if (padding is null)
+        {
+            return same;
+        }
+
+        var combined = same.logical_and(padding);
+        same.Dispose();
+        return combined;
+    }
+
+    private static T NotNull<T>(T value)
+        where T : class => value ?? throw new ArgumentNullException(nameof(value));
+}

@@ -1,0 +1,99 @@
+using System;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Language;
+
+namespace CrossLMM.Zoo.Modules.Fusion;
+
+/// <summary>
+/// Flamingo's GATED XATTN-DENSE block (Alayrac et al. 2022, arXiv:2204.14198, Fig. 4; lucidrains'
+/// <c>GatedCrossAttentionBlock</c>), placed before the decoder layer that carries it:
+/// <c>y += tanh(α₁)·xattn(LN(y), media)</c>, then <c>y += tanh(α₂)·FFN(LN(y))</c>, with α₁ = α₂ = 0 at
+/// initialisation so the model starts as its frozen LM. Every stream position is a query (Flamingo's text
+/// tokens; in layouts with visual tokens in the stream, those too). One media item per sample — the video —
+/// so "attend to the immediately preceding media" is every position attending to all media tokens.
+/// <para>Shapes: B batch, S positions, M media tokens (e.g. the resampler's latents), H width.
+/// (B, S, H) → (B, S, H). Keys (under the layer's <c>cross_attn</c>): <c>attn_norm.{weight,bias}</c>,
+/// <c>attn.{q,k,v,o}_proj.weight</c> (no biases, as in flamingo-pytorch), <c>attn_gate.alpha</c>,
+/// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
+/// Cache slot: <c>"cross_attn"</c>.</para>
+/// </summary>
+public sealed class GatedCrossAttentionLayer : DecoderFusion
+{
+    private readonly LayerNorm attn_norm;
+    private readonly CrossAttention attn;
+    private readonly TanhGate attn_gate;
+    private readonly LayerNorm ff_norm;
+    private readonly GeluMlp ff;
+    private readonly TanhGate ff_gate;
+
+    /// <summary>Creates a freshly initialised block.</summary>
+    /// <param name="hidden">LLM width H (queries, media and output), divisible by <paramref name="heads"/>.</param>
+    /// <param name="heads">Cross-attention heads.</param>
+    /// <param name="intermediate">Inner width of the dense FFN (the builder uses llm.mlp).</param>
+    /// <param name="source">The media read as keys/values (<c>compressed</c>: the resampler's latents).</param>
+    /// <param name="gateInit">Initial α₁ and α₂ (0: the block starts as the identity).</param>
+    /// <param name="normEps">LayerNorm epsilon.</param>
+    /// <exception cref="ArgumentException">Sizes that do not divide.</exception>
+    public GatedCrossAttentionLayer(
+        long hidden,
+        long heads,
+        long intermediate,
+        FusionSource source = FusionSource.Compressed,
+        double gateInit = 0.0,
+        double normEps = 1e-5) : base(nameof(GatedCrossAttentionLayer), source)
+    {
+        Check.Positive(hidden, nameof(hidden));
+        Check.Divisible(hidden, nameof(hidden), heads, nameof(heads));
+        HiddenWidth = hidden;
+        attn_norm = nn.LayerNorm(hidden, normEps);
+        attn = new CrossAttention(hidden, heads, bias: false);
+        attn_gate = new TanhGate(gateInit);
+        ff_norm = nn.LayerNorm(hidden, normEps);
+        ff = new GeluMlp(hidden, intermediate, approximate: "none");
+        ff_gate = new TanhGate(gateInit);
+        RegisterComponents();
+    }
+
+    /// <summary>Creates the block from its bound config entry.</summary>
+    /// <param name="config">The fusion entry (source, gate init, heads).</param>
+    /// <param name="llm">The LLM it sits in (width, FFN width, norm epsilon).</param>
+    /// <exception cref="ArgumentException">Heads that do not divide the LLM width.</exception>
+    public GatedCrossAttentionLayer(GatedCrossAttentionConfig config, LanguageModelConfig llm)
+        : this(
+            (llm ?? throw new ArgumentNullException(nameof(llm))).Hidden,
+            (config ?? throw new ArgumentNullException(nameof(config))).Heads,
+            llm.Mlp,
+            config.Source,
+            config.GateInit,
+            llm.NormEps)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override FusionPlacement Placement => FusionPlacement.BeforeLayer;
+
+    /// <inheritdoc/>
+    public override long Hidden => HiddenWidth;
+
+    private long HiddenWidth { get; }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor hidden, LayerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var scope = torch.NewDisposeScope();
+        var media = context.Fusion?.Source(Source);
+        var padding = media?.Padding is null ? null : AttentionMasks.KeyPadding(media.Padding);   // [B, 1, 1, M]
+        var kv = attn.KeyValues(media?.Tokens, padding, context.CacheSlot("cross_attn"));
+        if (kv is not { } keyValues)
+        {
+            return hidden.alias().MoveToOuterDisposeScope();
+        }
+
+        var (k, v, mask) = keyValues;
+        var q = attn.ProjectQueries(attn_norm.call(hidden), null);              // [B, h, S, d]
+        var y = hidden.add(attn_gate.call(attn.Output(attn.Attend(q, k, v, mask))));
+        y = y.add(ff_gate.call(ff.call(ff_norm.call(y))));
+        return y.MoveToOuterDisposeScope();
+    }
+}

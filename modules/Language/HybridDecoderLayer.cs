@@ -1,0 +1,111 @@
+using System;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Fusion;
+
+namespace CrossLMM.Zoo.Modules.Language;
+
+/// <summary>
+/// The Slow-Fast hybrid decoder layer (arXiv:2504.01328): an unchanged Qwen2 decoder layer whose attention
+/// output, before <c>o_proj</c>, also receives — at the text positions only — a gated cross-attention of the
+/// layer's own RoPE-rotated queries over the slow tokens (normalised by the same <c>input_layernorm</c>,
+/// keys without RoPE): <c>a_text ← a_text + tanh(Linear(a_text))·tanh(β)·CrossAttn(q_text, slow)</c>.
+/// With β = 0 it equals the base layer exactly, for any visual input.
+/// <para>Shapes: (B, S, H) → (B, S, H). Keys: HF's Qwen2 layer keys unchanged, plus
+/// <c>cross_attn.k_proj</c>, <c>cross_attn.v_proj</c>, <c>cross_attn.gate.proj</c>, <c>cross_attn.gate.beta</c>
+/// (see <see cref="SlowFastCrossAttention"/> for the K/V initialisation). Cache slots: <c>"self_attn"</c>,
+/// <c>"cross_attn"</c>.</para>
+/// </summary>
+public sealed class HybridDecoderLayer : DecoderLayer
+{
+    private readonly RMSNorm input_layernorm;
+    private readonly GroupedQueryAttention self_attn;
+    private readonly SlowFastCrossAttention cross_attn;
+    private readonly RMSNorm post_attention_layernorm;
+    private readonly SwiGluMlp mlp;
+
+    /// <summary>
+    /// Assembles the layer from its parts and initialises the cross key/value projections as copies of the
+    /// self-attention's (<see cref="SlowFastCrossAttention.CopyFrom"/>).
+    /// </summary>
+    /// <param name="inputLayerNorm">RMSNorm before attention, also applied to the slow tokens.</param>
+    /// <param name="selfAttention">Causal GQA self-attention with RoPE; its queries are reused.</param>
+    /// <param name="crossAttention">The new cross key/value projections and gate.</param>
+    /// <param name="postAttentionLayerNorm">RMSNorm before the MLP.</param>
+    /// <param name="mlp">SwiGLU feed-forward.</param>
+    /// <exception cref="ArgumentException">Parts of different widths or head layouts.</exception>
+    public HybridDecoderLayer(
+        RMSNorm inputLayerNorm,
+        GroupedQueryAttention selfAttention,
+        SlowFastCrossAttention crossAttention,
+        RMSNorm postAttentionLayerNorm,
+        SwiGluMlp mlp) : base(nameof(HybridDecoderLayer))
+    {
+        ArgumentNullException.ThrowIfNull(inputLayerNorm);
+        ArgumentNullException.ThrowIfNull(selfAttention);
+        ArgumentNullException.ThrowIfNull(crossAttention);
+        ArgumentNullException.ThrowIfNull(postAttentionLayerNorm);
+        ArgumentNullException.ThrowIfNull(mlp);
+        long h = selfAttention.Hidden;
+        Qwen2DecoderLayer.SameWidth(h, inputLayerNorm.Hidden, nameof(inputLayerNorm));
+        Qwen2DecoderLayer.SameWidth(h, postAttentionLayerNorm.Hidden, nameof(postAttentionLayerNorm));
+        Qwen2DecoderLayer.SameWidth(h, mlp.Hidden, nameof(mlp));
+        if (crossAttention.Heads != selfAttention.Heads)
+        {
+            throw new ArgumentException(
+                $"crossAttention has {crossAttention.Heads} heads, but the self-attention whose queries it reuses has {selfAttention.Heads}",
+                nameof(crossAttention));
+        }
+
+        crossAttention.CopyFrom(selfAttention);
+        input_layernorm = inputLayerNorm;
+        self_attn = selfAttention;
+        cross_attn = crossAttention;
+        post_attention_layernorm = postAttentionLayerNorm;
+        this.mlp = mlp;
+        RegisterComponents();
+    }
+
+    /// <summary>Builds a freshly initialised hybrid layer from the LLM config.</summary>
+    /// <param name="config">LLM sizes.</param>
+    /// <param name="source">The visual source (<c>slow</c> with temporal pooling).</param>
+    /// <param name="betaInit">Initial β (0: the layer equals its base).</param>
+    /// <exception cref="ArgumentException">An invalid config.</exception>
+    public HybridDecoderLayer(LanguageModelConfig config, FusionSource source = FusionSource.Original, double betaInit = 0.0)
+        : this(
+            new RMSNorm(Qwen2DecoderLayer.Valid(config).Hidden, config.NormEps),
+            new GroupedQueryAttention(config.Hidden, config.Heads, config.KvHeads),
+            new SlowFastCrossAttention(config.Hidden, config.Heads, config.KvHeads, source, betaInit),
+            new RMSNorm(config.Hidden, config.NormEps),
+            new SwiGluMlp(config.Hidden, config.Mlp))
+    {
+    }
+
+    /// <inheritdoc/>
+    public override long Hidden => self_attn.Hidden;
+
+    /// <summary>The added cross-attention (k/v projections and gate).</summary>
+    public SlowFastCrossAttention CrossAttention => cross_attn;
+
+    /// <summary>Re-initialises the cross key/value projections from the self-attention (after loading a base checkpoint).</summary>
+    public void InitializeCrossAttentionFromSelfAttention() => cross_attn.CopyFrom(self_attn);
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor hidden, LayerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var scope = torch.NewDisposeScope();
+        var x = input_layernorm.call(hidden);
+        var q = self_attn.ProjectQueries(x, context.Rotary);                                    // [B, h, S, d]
+        var (k, v) = self_attn.ProjectKeyValues(x, context.Rotary, context.CacheSlot("self_attn"));
+        var attended = self_attn.Attend(q, k, v, context.Mask);                                 // [B, S, h·d]
+
+        var slot = context.CacheSlot("cross_attn");
+        var source = context.Fusion?.Source(cross_attn.Source);
+        var normalised = slot is { HasValues: true } || source is null ? null : input_layernorm.call(source.Tokens);
+        attended = cross_attn.call(attended, q, normalised, context);
+
+        var h = hidden.add(self_attn.Output(attended));
+        h = h.add(mlp.call(post_attention_layernorm.call(h)));
+        return h.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using CrossLMM.Zoo.Modules.Core;
+
+namespace CrossLMM.Zoo.Modules.Language;
+
+/// <summary>
+/// A Qwen2 causal language model (HF <c>Qwen2ForCausalLM</c>): the <see cref="Qwen2Model"/> decoder and an LM
+/// head, separate (<c>lm_head.weight</c>, Qwen2.5-7B) or tied to the token embedding (Qwen2.5-1.5B: no
+/// <c>lm_head</c> key, as in HF's saved checkpoints), with greedy generation over the KV cache.
+/// <para>Shapes: B batch, S positions, V vocabulary. forward: ids (B, S) → logits (B, S, V).</para>
+/// <para>Keys: <c>model.*</c> (see <see cref="Qwen2Model"/>) and, untied, <c>lm_head.weight</c> (V, H).</para>
+/// </summary>
+public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
+{
+    private readonly Qwen2Model model;
+    private readonly Linear? lm_head;
+
+    /// <summary>Assembles the LM from its parts.</summary>
+    /// <param name="model">The decoder (key <c>model</c>).</param>
+    /// <param name="lmHead">A (V, H) head without bias (key <c>lm_head</c>), or null to tie it to <c>model.embed_tokens</c>.</param>
+    /// <exception cref="ArgumentException">A head whose shape does not match the embedding.</exception>
+    public Qwen2ForCausalLM(Qwen2Model model, Linear? lmHead) : base(nameof(Qwen2ForCausalLM))
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (lmHead is not null && (lmHead.in_features != model.Hidden || lmHead.out_features != model.Vocab))
+        {
+            throw new ArgumentException(
+                $"lmHead maps {lmHead.in_features} → {lmHead.out_features}, but the model needs {model.Hidden} → {model.Vocab}",
+                nameof(lmHead));
+        }
+
+        this.model = model;
+        lm_head = lmHead;
+        RegisterComponents();
+    }
+
+    /// <summary>Builds a freshly initialised LM from the config (tied or not per <c>tie_embeddings</c>).</summary>
+    /// <param name="config">LLM sizes.</param>
+    /// <param name="layer">Builds layer i (e.g. with its fusion block); null = plain layers.</param>
+    /// <exception cref="ArgumentException">An invalid config.</exception>
+    public Qwen2ForCausalLM(LanguageModelConfig config, Func<int, DecoderLayer>? layer = null)
+        : this(
+            new Qwen2Model(config, layer),
+            config.TieEmbeddings ? null : nn.Linear(config.Hidden, config.Vocab, hasBias: false))
+    {
+    }
+
+    /// <summary>The decoder.</summary>
+    public Qwen2Model Model => model;
+
+    /// <summary>Whether the head is tied to the token embedding.</summary>
+    public bool TiedEmbeddings => lm_head is null;
+
+    /// <summary>Logits of the hidden states: (B, S, H) → (B, S, V).</summary>
+    /// <param name="hidden">Final hidden states.</param>
+    /// <returns>A new tensor; the caller owns it.</returns>
+    public Tensor Logits(Tensor hidden) =>
+        lm_head is null ? nn.functional.linear(hidden, model.EmbedTokens.weight) : lm_head.call(hidden);
+
+    /// <summary>Logits for S new positions given as embeddings (the entry point of a multimodal model).</summary>
+    /// <param name="inputsEmbeds">(B, S, H).</param>
+    /// <param name="inputs">Padding, cache and fusion inputs, or null.</param>
+    /// <returns>(B, S, V); the caller owns it.</returns>
+    public Tensor ForwardEmbeddings(Tensor inputsEmbeds, DecoderInputs? inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Logits(model.call(inputsEmbeds, inputs)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor inputIds, DecoderInputs? inputs)
+    {
+        Check.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
+        using var scope = torch.NewDisposeScope();
+        return ForwardEmbeddings(model.Embed(inputIds), inputs).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Greedy decoding over the KV cache: one prefill pass over the prompt, then one pass per new token,
+    /// each taking the arg-max of the last position's logits.
+    /// </summary>
+    /// <param name="inputIds">Prompt (B, S) (left-pad batched prompts of different lengths).</param>
+    /// <param name="maxNewTokens">Tokens to generate, ≥ 1.</param>
+    /// <param name="padding">(B, S) prompt mask, true/1 for real tokens; null = all real.</param>
+    /// <param name="eosTokenId">Stop once every sequence has produced it (later tokens of finished sequences repeat it).</param>
+    /// <returns>The new tokens (B, n) int64, n ≤ <paramref name="maxNewTokens"/>; the caller owns them.</returns>
+    public Tensor Generate(Tensor inputIds, int maxNewTokens, Tensor? padding = null, long? eosTokenId = null)
+    {
+        Check.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
+        return GreedyDecoding.Run(
+            cache => ForwardEmbeddings(model.Embed(inputIds), new DecoderInputs(padding, cache)),
+            (next, cache) => ForwardEmbeddings(model.Embed(next), new DecoderInputs(null, cache)),
+            maxNewTokens,
+            eosTokenId);
+    }
+}
