@@ -28,6 +28,9 @@ public static partial class torch
         public static Softmax Softmax(long dim) => new(dim);
         public static Flatten Flatten(long start_dim = 1, long end_dim = -1) => new(start_dim, end_dim);
 
+        /// <summary>An empty Sequential; fill it with <c>append</c>.</summary>
+        public static Sequential Sequential() => new();
+
         /// <summary>Runs <paramref name="modules"/> in order, registered as "0", "1", …</summary>
         public static Sequential Sequential(params Module<Tensor, Tensor>[] modules)
         {
