@@ -155,7 +155,9 @@ namespace CrossLMM.Zoo.Spec.Binding
                 {
                     if (!handled.Contains(key))
                     {
-                        string note = keyNote?.Invoke(key) ?? unknownKeyNote + Suggest.Hint(key, known);
+                        string? closest = Suggest.Closest(key, known);
+                        string note = keyNote?.Invoke(key)
+                            ?? (unknownKeyNote is null ? Suggest.Hint(key, known) : unknownKeyNote + (closest is null ? string.Empty : $"; did you mean '{closest}'?"));
                         bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(key)}' in {context}{note}", keyNode);
                     }
 

@@ -78,7 +78,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
         /// <summary><c>compressor.kind</c>.</summary>
         public static SlotSpec Compressor { get; } = new SlotSpec("compressor", "Turns encoder features (B, T, N, D) into the visual tokens of the LLM stream.", new[]
         {
-            new KindSpec("identity", "All encoder tokens (LLaVA-OneVision-style full tokens).", new FieldSpec[0], "T·g²", "vision.hidden"),
+            new KindSpec("identity", "All encoder tokens, no compression (the full-token baseline).", new FieldSpec[0], "T·g²", "vision.hidden"),
             new KindSpec("pool2d", "Adaptive 2D average pooling of each frame to a grid × grid map (CrossLMM's token merge).", new[]
             {
                 FieldSpec.Int("grid", "Output grid side.", 1, 1024).Req().Where("≤ g"),
@@ -187,7 +187,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             new KeySpec("llm", Llm.Description, true, null),
             new KeySpec("fusion", Fusion.Description, false, "[]"),
             new KeySpec("layout", LayoutField.Description, false, "video_first"),
-            new KeySpec("overrides", "Per-preset changes: preset name → { vision, resampler, llm: size fields; compressor: the compressor kind's own fields }.", false, "{}"),
+            new KeySpec("overrides", "Per-preset changes: preset name → { vision, resampler, llm: size fields; compressor: the compressor kind's numeric fields }.", false, "{}"),
         };
 
         /// <summary>The sections an <c>overrides.&lt;preset&gt;</c> entry may hold.</summary>
