@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Vision;
+using TorchSharp.Modules;
+
+namespace CrossLMM.Zoo.Modules.Compressors;
+
+/// <summary>
+/// <c>ccam</c>: the causal cross-attention masks projector of Video-CCAM (Fei et al. 2024, arXiv:2408.14023).
+/// Q learned queries cross-attend to all T·N frame features, but query j (0-based) only sees frames
+/// t &lt; ⌈(j+1)·T/Q⌉ (<see cref="CcamCompressorConfig.VisibleFrames"/>): the queries are split into
+/// time-ordered groups, earlier queries summarise earlier frames, the last group sees the whole video, and
+/// for T = 1 the mask is all-true. Queries carry no positions and frames no time embedding; the mask is
+/// the only source of temporal order. Features (B, T, N, D) → tokens (B, Q, H), H = resampler width.
+/// Keys: <c>queries</c> (Q, H), <c>layers.{i}.{norm_queries,norm_media,cross_attn.{q,k,v,o}_proj,norm_mlp,mlp.{fc1,fc2}}</c>, <c>norm</c>.
+/// </summary>
+public sealed class CcamCompressor : VisualCompressor
+{
+    private readonly Parameter queries;
+    private readonly ModuleList<CcamLayer> layers;
+    private readonly LayerNorm norm;
+
+    private readonly CcamCompressorConfig _config;
+
+    /// <summary>Creates the projector from explicit sizes.</summary>
+    /// <param name="patchGrid">Side g of the encoder's patch grid (N = g²).</param>
+    /// <param name="visionWidth">Encoder feature width D.</param>
+    /// <param name="queries">Learned queries Q.</param>
+    /// <param name="hidden">Query width H; divisible by <paramref name="heads"/>.</param>
+    /// <param name="layers">Cross-attention + FFN layers.</param>
+    /// <param name="heads">Attention heads.</param>
+    /// <param name="mlp">Feed-forward inner width.</param>
+    /// <param name="normEps">LayerNorm epsilon.</param>
+    /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
+    public CcamCompressor(int patchGrid, int visionWidth, int queries, int hidden, int layers, int heads, int mlp, double normEps)
+        : base(nameof(CcamCompressor), patchGrid, visionWidth, hidden)
+    {
+        BlockArguments.Positive(queries, "queries");
+        BlockArguments.Positive(layers, "layers");
+        BlockArguments.Epsilon(normEps, "normEps");
+        _config = new CcamCompressorConfig(queries);
+        this.queries = nn.Parameter(torch.empty(queries, hidden));
+        nn.init.normal_(this.queries, 0.0, 0.02);
+        this.layers = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new CcamLayer(hidden, heads, mlp, normEps, visionWidth)).ToArray());
+        norm = nn.LayerNorm(hidden, normEps);
+        RegisterComponents();
+    }
+
+    /// <summary>Creates the projector from its record and the preset's vision and resampler sections.</summary>
+    /// <param name="config">Query count.</param>
+    /// <param name="vision">Defines g and D.</param>
+    /// <param name="resampler">Projector sizes.</param>
+    public CcamCompressor(CcamCompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
+        : this(vision.PatchGrid, vision.Hidden, config.Queries,
+            CompressorArguments.Checked(config, vision, resampler).Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
+    {
+    }
+
+    /// <summary>Learned queries Q.</summary>
+    public int Queries => _config.Queries;
+
+    /// <summary>How many leading frames query <paramref name="query"/> sees in a <paramref name="frames"/>-frame video.</summary>
+    public int VisibleFrames(int query, int frames) => _config.VisibleFrames(query, frames);
+
+    /// <inheritdoc/>
+    public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
+
+    /// <summary>Features (B, T, N, D) → tokens (B, Q, H); <paramref name="text"/> is ignored.</summary>
+    public override CompressorOutput forward(Tensor features, Tensor? text)
+    {
+        CheckFeatures(features);
+        using var scope = NewDisposeScope();
+        long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame;
+        var media = features.reshape(batch, time * n, InputWidth);                    // [b, t·n, d]
+        var allowed = Visibility((int)time, features.device)                         // [q, t]
+            .unsqueeze(2).expand(Queries, time, n).reshape(Queries, time * n);       // [q, t·n]
+        var x = queries.unsqueeze(0).expand(batch, Queries, OutputWidth);           // [b, q, h]
+        foreach (var layer in layers) {
+            x = layer.call(x, media, allowed);
+        }
+        return new CompressorOutput(norm.call(x).MoveToOuterDisposeScope());
+    }
+
+    // (Q, T) bool: query j may read frame t iff t < VisibleFrames(j, T).
+    private Tensor Visibility(int frames, Device device)
+    {
+        var visible = new bool[Queries * frames];
+        for (int j = 0; j < Queries; j++) {
+            int horizon = _config.VisibleFrames(j, frames);
+            for (int t = 0; t < horizon; t++) {
+                visible[j * frames + t] = true;
+            }
+        }
+        return torch.tensor(visible, new long[] { Queries, frames }, device: device);
+    }
+}

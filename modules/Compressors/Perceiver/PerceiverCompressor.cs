@@ -1,0 +1,106 @@
+using System;
+using System.Linq;
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Vision;
+using TorchSharp.Modules;
+
+namespace CrossLMM.Zoo.Modules.Compressors;
+
+/// <summary>
+/// <c>perceiver</c>: Flamingo's Perceiver resampler (Alayrac et al. 2022, arXiv:2204.14198, §3.1.1): R learned
+/// latents attend to [media; latents] layer after layer and come out through a final LayerNorm. The frame
+/// features are first mapped to the resampler width (<c>media_proj</c>, the zoo's addition: Flamingo runs the
+/// resampler at the vision width) and get a learned time embedding per frame (<c>frame_embs</c>). Per video
+/// (Flamingo, OpenFlamingo) one latent set reads all T·N tokens; per frame (flamingo-pytorch) every frame has
+/// its own latent set. No spatial positions: outputs are invariant to permuting patches within a frame.
+/// Features (B, T, N, D) → tokens (B, R, H) per video or (B, T·R, H) per frame, H = resampler width.
+/// Keys (OpenFlamingo <c>PerceiverResampler</c> plus <c>media_proj</c>): <c>media_proj.{weight,bias}</c>,
+/// <c>frame_embs</c> (max_frames, H), <c>latents</c> (R, H),
+/// <c>layers.{i}.0.{norm_media,norm_latents,to_q,to_kv,to_out}</c>, <c>layers.{i}.1.{0,1,3}</c>, <c>norm</c>.
+/// </summary>
+public sealed class PerceiverCompressor : VisualCompressor
+{
+    private readonly Linear media_proj;
+    private readonly Parameter frame_embs;
+    private readonly Parameter latents;
+    private readonly ModuleList<PerceiverLayer> layers;
+    private readonly LayerNorm norm;
+
+    private readonly PerceiverCompressorConfig _config;
+
+    /// <summary>Creates the resampler from explicit sizes.</summary>
+    /// <param name="patchGrid">Side g of the encoder's patch grid (N = g²).</param>
+    /// <param name="visionWidth">Encoder feature width D.</param>
+    /// <param name="latents">Learned latents R (64 in Flamingo).</param>
+    /// <param name="per">One latent set per video or per frame.</param>
+    /// <param name="maxFrames">Rows of the time embedding: the most frames a forward may receive.</param>
+    /// <param name="hidden">Resampler width H; divisible by <paramref name="heads"/>.</param>
+    /// <param name="layers">Resampler layers (6 in Flamingo).</param>
+    /// <param name="heads">Attention heads.</param>
+    /// <param name="mlp">Feed-forward inner width.</param>
+    /// <param name="normEps">LayerNorm epsilon.</param>
+    /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
+    public PerceiverCompressor(int patchGrid, int visionWidth, int latents, Granularity per, int maxFrames,
+        int hidden, int layers, int heads, int mlp, double normEps)
+        : base(nameof(PerceiverCompressor), patchGrid, visionWidth, hidden)
+    {
+        BlockArguments.Positive(latents, "latents");
+        BlockArguments.Positive(maxFrames, "maxFrames");
+        BlockArguments.Positive(layers, "layers");
+        BlockArguments.Epsilon(normEps, "normEps");
+        _config = new PerceiverCompressorConfig(latents, per, maxFrames);
+        media_proj = nn.Linear(visionWidth, hidden);
+        frame_embs = nn.Parameter(torch.randn(maxFrames, hidden));   // OpenFlamingo: torch.randn
+        this.latents = nn.Parameter(torch.randn(latents, hidden));    // OpenFlamingo: torch.randn
+        this.layers = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new PerceiverLayer(hidden, heads, mlp, normEps)).ToArray());
+        norm = nn.LayerNorm(hidden, normEps);
+        RegisterComponents();
+    }
+
+    /// <summary>Creates the resampler from its record and the preset's vision and resampler sections.</summary>
+    /// <param name="config">Latents, granularity, max frames.</param>
+    /// <param name="vision">Defines g and D.</param>
+    /// <param name="resampler">Resampler sizes.</param>
+    public PerceiverCompressor(PerceiverCompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
+        : this(vision.PatchGrid, vision.Hidden, config.Latents, config.Per, config.MaxFrames,
+            CompressorArguments.Checked(config, vision, resampler).Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
+    {
+    }
+
+    /// <summary>Learned latents R.</summary>
+    public int Latents => _config.Latents;
+
+    /// <summary>Per video or per frame.</summary>
+    public Granularity Per => _config.Per;
+
+    /// <summary>The most frames a forward may receive.</summary>
+    public int MaxFrames => _config.MaxFrames;
+
+    /// <inheritdoc/>
+    public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
+
+    /// <summary>Features (B, T, N, D), T ≤ max frames → tokens (B, R, H) or (B, T·R, H); <paramref name="text"/> is ignored.</summary>
+    /// <exception cref="ArgumentException">The features are malformed or have more frames than the time embedding.</exception>
+    public override CompressorOutput forward(Tensor features, Tensor? text)
+    {
+        CheckFeatures(features);
+        long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame, h = OutputWidth;
+        if (time > MaxFrames) {
+            throw new ArgumentException(
+                $"features have T ({time}) frames but the Perceiver's time embedding has max_frames ({MaxFrames}) rows", nameof(features));
+        }
+        using var scope = NewDisposeScope();
+        var media = media_proj.call(features)                                  // [b, t, n, h]
+            .add(frame_embs.narrow(0, 0, time).unsqueeze(1));                 // + [t, 1, h]
+        media = Per == Granularity.Frame
+            ? media.reshape(batch * time, n, h)                               // [b·t, n, h]
+            : media.reshape(batch, time * n, h);                              // [b, t·n, h]
+        long sets = media.shape[0];
+        var x = latents.unsqueeze(0).expand(sets, Latents, h);                // [b', r, h]
+        foreach (var layer in layers) {
+            x = layer.call(media, x);
+        }
+        var tokens = norm.call(x).reshape(batch, sets / batch * Latents, h);  // [b, r or t·r, h]
+        return new CompressorOutput(tokens.MoveToOuterDisposeScope());
+    }
+}

@@ -1,0 +1,39 @@
+using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Vision;
+using TorchSharp.Modules;
+
+namespace CrossLMM.Zoo.Modules.Projectors;
+
+/// <summary>
+/// <c>linear</c>: one Linear layer from the visual width to the LLM width (LLaVA v1's projector, Liu et al.
+/// 2023, arXiv:2304.08485). Tokens (…, D_in) → (…, D_out). Key: <c>linear_1</c> — the same key and function as
+/// a depth-1 <see cref="MlpProjector"/>.
+/// </summary>
+public sealed class LinearProjector : VisualProjector
+{
+    private readonly Linear linear_1;
+
+    /// <summary>Creates the projector.</summary>
+    /// <param name="inputWidth">Width D_in of the incoming tokens.</param>
+    /// <param name="outputWidth">Width D_out (llm.hidden).</param>
+    /// <exception cref="System.ArgumentException">A width is not positive.</exception>
+    public LinearProjector(int inputWidth, int outputWidth) : base(nameof(LinearProjector), inputWidth, outputWidth)
+    {
+        BlockArguments.Positive(inputWidth, "inputWidth");
+        BlockArguments.Positive(outputWidth, "outputWidth");
+        linear_1 = nn.Linear(inputWidth, outputWidth);
+        RegisterComponents();
+    }
+
+    /// <summary>Creates the projector from its record (which has no fields).</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">Width of the incoming tokens.</param>
+    /// <param name="outputWidth">Width of the outgoing tokens.</param>
+    public LinearProjector(LinearProjectorConfig config, int inputWidth, int outputWidth) : this(inputWidth, outputWidth)
+    {
+        System.ArgumentNullException.ThrowIfNull(config);
+    }
+
+    /// <summary>Tokens (…, D_in) → (…, D_out).</summary>
+    public override Tensor forward(Tensor x) => linear_1.call(x);
+}
