@@ -24,6 +24,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
         /// <summary>Loads a single-document file. Returns the root (an empty mapping for an empty file), or null after reporting.</summary>
         public static YNode? Load(string text, DiagnosticBag bag)
         {
+            var map = new LineMap(text);
             var scanner = new Scanner(new StringReader(text), skipComments: true);
             var parser = new Parser(scanner);
             var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
@@ -43,14 +44,14 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             documents++;
                             if (documents > 1)
                             {
-                                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: a spec file holds one YAML document, found a second one", ToSpan(start.Start, start.End));
+                                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: a spec file holds one YAML document, found a second one", ToSpan(map, start.Start, start.End));
                                 return null;
                             }
 
                             break;
                         case Scalar scalar:
                             {
-                                var node = new YScalar(scalar.Value, StyleOf(scalar.Style), ToSpan(scalar.Start, scalar.End));
+                                var node = new YScalar(scalar.Value, StyleOf(scalar.Style), ToSpan(map, scalar.Start, scalar.End));
                                 Remember(anchors, scalar.Anchor, node);
                                 root = Attach(stack, node) ?? root;
                                 break;
@@ -60,23 +61,23 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             {
                                 if (!anchors.TryGetValue(alias.Value.Value, out var target))
                                 {
-                                    bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: alias '*{Text.Quote(alias.Value.Value)}' refers to no anchor defined before it", ToSpan(alias.Start, alias.End));
+                                    bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: alias '*{Text.Quote(alias.Value.Value)}' refers to no anchor defined before it", ToSpan(map, alias.Start, alias.End));
                                     return null;
                                 }
 
-                                root = Attach(stack, target.At(ToSpan(alias.Start, alias.End))) ?? root;
+                                root = Attach(stack, target.At(ToSpan(map, alias.Start, alias.End))) ?? root;
                                 break;
                             }
 
                         case SequenceStart seq:
-                            if (!Push(stack, new Frame(seq.Start, seq.Anchor, isMapping: false), bag))
+                            if (!Push(map, stack, new Frame(seq.Start, seq.Anchor, isMapping: false), bag))
                             {
                                 return null;
                             }
 
                             break;
-                        case MappingStart map:
-                            if (!Push(stack, new Frame(map.Start, map.Anchor, isMapping: true), bag))
+                        case MappingStart mapping:
+                            if (!Push(map, stack, new Frame(mapping.Start, mapping.Anchor, isMapping: true), bag))
                             {
                                 return null;
                             }
@@ -86,7 +87,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
                         case MappingEnd:
                             {
                                 var frame = stack.Pop();
-                                var node = frame.Build(ToSpan(frame.StartMark, ev.End));
+                                var node = frame.Build(ToSpan(map, frame.StartMark, ev.End));
                                 Remember(anchors, frame.Anchor, node);
                                 root = Attach(stack, node) ?? root;
                                 break;
@@ -98,35 +99,22 @@ namespace CrossLMM.Zoo.Spec.Yaml
             {
                 var start = ex.Start.Line > 0 ? ex.Start : SafePosition(scanner, last);
                 var end = ex.End.Line > 0 && ex.End.Index >= start.Index ? ex.End : start;
-                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: " + Clean(ex.Message), ToSpan(start, end));
+                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: " + Clean(ex.Message), ToSpan(map, start, end));
                 return null;
             }
             catch (Exception ex)
             {
                 // YamlDotNet 16.3 throws a bare InvalidOperationException for e.g. an unclosed flow sequence.
                 var at = SafePosition(scanner, last);
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here ({ex.GetType().Name}: {Text.Quote(ex.Message)})", ToSpan(at, at));
+                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here ({ex.GetType().Name}: {Text.Quote(ex.Message)})", ToSpan(map, at, at));
                 return null;
             }
 
             return root ?? new YMapping(new KeyValuePair<YNode, YNode>[0], SourceSpan.FileStart);
         }
 
-        public static SourceSpan ToSpan(Mark start, Mark end)
-        {
-            int startIndex = ClampInt(start.Index);
-            int endIndex = Math.Max(startIndex, ClampInt(end.Index));
-            int startLine = Math.Max(0, ClampInt(start.Line) - 1);
-            int startColumn = Math.Max(0, ClampInt(start.Column) - 1);
-            int endLine = Math.Max(startLine, ClampInt(end.Line) - 1);
-            int endColumn = Math.Max(0, ClampInt(end.Column) - 1);
-            if (endLine == startLine && endColumn < startColumn)
-            {
-                endColumn = startColumn;
-            }
-
-            return new SourceSpan(startIndex, endIndex - startIndex, startLine, startColumn, endLine, endColumn);
-        }
+        /// <summary>The span between two marks. Offsets come from the marks; lines and columns from <paramref name="map"/>.</summary>
+        public static SourceSpan ToSpan(LineMap map, Mark start, Mark end) => map.Span(ClampInt(start.Index), ClampInt(end.Index));
 
         private static int ClampInt(long value) => value < 0 ? 0 : value > int.MaxValue ? int.MaxValue : (int)value;
 
@@ -164,11 +152,11 @@ namespace CrossLMM.Zoo.Spec.Yaml
             }
         }
 
-        private static bool Push(Stack<Frame> stack, Frame frame, DiagnosticBag bag)
+        private static bool Push(LineMap map, Stack<Frame> stack, Frame frame, DiagnosticBag bag)
         {
             if (stack.Count >= MaxDepth)
             {
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: nesting deeper than {MaxDepth} levels", ToSpan(frame.StartMark, frame.StartMark));
+                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: nesting deeper than {MaxDepth} levels", ToSpan(map, frame.StartMark, frame.StartMark));
                 return false;
             }
 
