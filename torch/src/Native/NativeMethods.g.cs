@@ -124,6 +124,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int zt_set_data(IntPtr self, IntPtr src);
 
+    // ---- fastpath.cpp ----
+    [LibraryImport(Library)]
+    internal static partial IntPtr zt_binary(int op, IntPtr a, IntPtr b);
+
     // ---- init.cpp ----
     [LibraryImport(Library)]
     internal static partial int zt_uniform_(IntPtr t, double low, double high);

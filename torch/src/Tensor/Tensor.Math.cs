@@ -25,7 +25,7 @@ public static partial class torch
         }
 
         // ---- arithmetic ----
-        public Tensor add(Tensor target) => From(zt_add(Handle, target.Handle, Scalar.Integral, 0, 1));
+        public Tensor add(Tensor target) => From(zt_binary(0, Handle, target.Handle));  // zt_binary: fast path for small same-shape float tensors
         public Tensor add(Tensor target, Scalar alpha) => From(zt_add(Handle, target.Handle, alpha.Kind, alpha.D, alpha.L));
         public Tensor add(Scalar scalar) => From(zt_add_scalar(Handle, scalar.Kind, scalar.D, scalar.L, Scalar.Integral, 0, 1));
         public Tensor add(Scalar scalar, Scalar alpha) => From(zt_add_scalar(Handle, scalar.Kind, scalar.D, scalar.L, alpha.Kind, alpha.D, alpha.L));
@@ -33,19 +33,19 @@ public static partial class torch
         public Tensor add_(Tensor target, Scalar alpha) { NativeError.Check(zt_add_(Handle, target.Handle, alpha.Kind, alpha.D, alpha.L)); return this; }
         public Tensor add_(Scalar scalar) { NativeError.Check(zt_add_scalar_(Handle, scalar.Kind, scalar.D, scalar.L)); return this; }
 
-        public Tensor sub(Tensor target) => From(zt_sub(Handle, target.Handle, Scalar.Integral, 0, 1));
+        public Tensor sub(Tensor target) => From(zt_binary(1, Handle, target.Handle));
         public Tensor sub(Tensor target, Scalar alpha) => From(zt_sub(Handle, target.Handle, alpha.Kind, alpha.D, alpha.L));
         public Tensor sub(Scalar scalar) => From(zt_sub_scalar(Handle, scalar.Kind, scalar.D, scalar.L, Scalar.Integral, 0, 1));
         public Tensor sub_(Tensor target) { NativeError.Check(zt_sub_(Handle, target.Handle, Scalar.Integral, 0, 1)); return this; }
         public Tensor sub_(Tensor target, Scalar alpha) { NativeError.Check(zt_sub_(Handle, target.Handle, alpha.Kind, alpha.D, alpha.L)); return this; }
 
-        public Tensor mul(Tensor target) => From(zt_mul(Handle, target.Handle));
+        public Tensor mul(Tensor target) => From(zt_binary(2, Handle, target.Handle));
         public Tensor mul(Scalar target) => From(zt_mul_scalar(Handle, target.Kind, target.D, target.L));
         public Tensor mul_(Tensor target) { NativeError.Check(zt_mul_(Handle, target.Handle)); return this; }
         public Tensor mul_(Scalar target) { NativeError.Check(zt_mul_scalar_(Handle, target.Kind, target.D, target.L)); return this; }
 
         public Tensor div(Tensor target, RoundingMode rounding_mode = RoundingMode.None) =>
-            rounding_mode == RoundingMode.None ? From(zt_div(Handle, target.Handle))
+            rounding_mode == RoundingMode.None ? From(zt_binary(3, Handle, target.Handle))
                                                : From(zt_div_mode(Handle, target.Handle, rounding_mode == RoundingMode.trunc ? 1 : 2));
         public Tensor div(Scalar target) => From(zt_div_scalar(Handle, target.Kind, target.D, target.L));
         public Tensor div_(Tensor target) { NativeError.Check(zt_div_(Handle, target.Handle)); return this; }
