@@ -10,12 +10,12 @@ namespace CrossLMM.Zoo.Spec
         /// A YAML value made safe and short for a message: control and format characters become
         /// <c>\uXXXX</c>, and more than 60 characters are cut with '…'.
         /// </summary>
-        public static string Quote(string value)
+        public static string Quote(string value, int maxLength = 60)
         {
             var sb = new StringBuilder();
             foreach (char c in value)
             {
-                if (sb.Length >= 60)
+                if (sb.Length >= maxLength)
                 {
                     sb.Append('…');
                     break;

@@ -122,6 +122,23 @@ public class GeneratedSourceTests(ITestOutputHelper output)
         Assert.True(ms < 1000, $"{ms} ms");
     }
 
+    [Fact]
+    public void ReferencePageSnippet_CompilesAgainstTheGeneratedCode()
+    {
+        string readme = Repo.Read("architectures/README.md");
+        int start = readme.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        string code = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
+        var lines = code.Split('\n');
+        string usings = string.Join("\n", lines.Where(l => l.StartsWith("using ", StringComparison.Ordinal)));
+        string body = string.Join("\n", lines.Where(l => !l.StartsWith("using ", StringComparison.Ordinal)));
+        string snippet = usings + "\nstatic class Snippet { static void Run(string yamlText) {\n" + body + "\n} }\n";
+        var compilation = Zoo.Value.Output
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText(snippet, Harness.ParseOptions))
+            .AddReferences(MetadataReference.CreateFromFile(typeof(SpecCompiler).Assembly.Location));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Assert.True(errors.Length == 0, string.Join("\n", errors.Select(e => e.ToString())));
+    }
+
     internal static Assembly Load(Compilation compilation)
     {
         using var stream = new MemoryStream();

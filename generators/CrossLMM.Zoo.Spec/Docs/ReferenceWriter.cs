@@ -35,6 +35,23 @@ namespace CrossLMM.Zoo.Spec.Docs
             Line("Notation: T frames, g = image / patch (patch grid side), N = g² encoder tokens per frame, D = vision.hidden,");
             Line("H = llm.hidden.");
             Line();
+            Line("## From C#");
+            Line();
+            Line("```csharp");
+            Line("using CrossLMM.Zoo;          // generated: <Name>Config records and the Zoo catalogue");
+            Line("using CrossLMM.Zoo.Configs;  // the bound model: ArchitectureConfig and one record per kind");
+            Line();
+            Line("Pool2dCompressorConfig pool = CrossLmmConfig.Tiny.Compressor;      // typed: the sealed record of its kind");
+            Line("long tokens = CrossLmmConfig.Size2B.Architecture.StreamTokens(64); // 576 = 64 frames × 3²");
+            Line("LayerPlan plan = CrossLmmConfig.Size7B.LayerPlan;                  // fusion on layers 3, 7, …, 27");
+            Line("ArchitectureConfig config = Zoo.Config(\"llava-ov\", \"2b\");        // by stem or name, and preset");
+            Line();
+            Line("// At run time, the same core binds a YAML the build never saw, with the same rules and diagnostics:");
+            Line("var zoo = CrossLMM.Zoo.Spec.ZooFile.Parse(Zoo.RegistryYaml, Zoo.RegistryFile);");
+            Line("var result = CrossLMM.Zoo.Spec.SpecCompiler.Bind(yamlText, \"my-variant.yaml\", zoo, \"tiny\");");
+            Line("ArchitectureConfig mine = result.GetConfigOrThrow();              // or inspect result.Diagnostics");
+            Line("```");
+            Line();
 
             Line("## Architecture file (`architectures/<stem>.yaml`)");
             Line();

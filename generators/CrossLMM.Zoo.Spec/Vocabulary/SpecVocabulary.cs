@@ -106,7 +106,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             }, "latents (per video) or T·latents (per frame)", "resampler.hidden"),
             new KindSpec("ccam", "Video-CCAM projector: queries in time-ordered groups; query j sees frames up to ⌈(j+1)·T/Q⌉.", new[]
             {
-                FieldSpec.Int("queries", "Learned queries Q.", 1, 65536).Default(1024L, "1024"),
+                FieldSpec.Int("queries", "Learned queries Q (the default 1024 is recalled from the Video-CCAM paper, not confirmed against its code).", 1, 65536).Default(1024L, "1024"),
             }, "queries", "resampler.hidden"),
             new KindSpec("llama_vid", "LLaMA-VID: a text-guided context token and a mean content token per frame.", new[]
             {

@@ -106,7 +106,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
             {
                 // YamlDotNet 16.3 throws a bare InvalidOperationException for e.g. an unclosed flow sequence.
                 var at = SafePosition(scanner, last);
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here ({ex.GetType().Name}: {Text.Quote(ex.Message)})", ToSpan(map, at, at));
+                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here, often an unclosed '[' or '{{' ({ex.GetType().Name}: {Text.Quote(ex.Message, 200)})", ToSpan(map, at, at));
                 return null;
             }
 
@@ -134,7 +134,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
         private static string Clean(string message)
         {
             string text = MarkPrefix.Replace(message, string.Empty);
-            return Text.Quote(text.Trim()).Replace("…", "...");
+            return Text.Quote(text.Trim(), 200);
         }
 
         private static YScalarStyle StyleOf(ScalarStyle style) => style switch
