@@ -57,7 +57,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder
     /// <exception cref="System.ArgumentException">The input is not 5-D or its frames have the wrong size.</exception>
     public override Tensor forward(Tensor frames)
     {
-        if (frames.ndim != 5) {
+        if (frames.ndim != 5 || frames.shape[2] != Channels || frames.shape[3] != Image || frames.shape[4] != Image) {
             throw new System.ArgumentException(
                 $"frames {BlockArguments.Shape(frames.shape)} must be (B, T, {Channels}, {Image}, {Image})", nameof(frames));
         }
