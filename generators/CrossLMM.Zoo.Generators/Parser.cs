@@ -19,21 +19,37 @@ namespace CrossLMM.Zoo.Generators
         public const string RegistryFileName = "zoo.yaml";
 
         public static bool IsRegistry(AdditionalText file) =>
-            string.Equals(Names.FileNameOf(file.Path), RegistryFileName, StringComparison.OrdinalIgnoreCase);
+            string.Equals(Names.FileNameOf(PathOf(file)), RegistryFileName, StringComparison.OrdinalIgnoreCase);
 
-        public static bool IsSpec(AdditionalText file) =>
-            !IsRegistry(file)
-            && (file.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
+        public static bool IsSpec(AdditionalText file)
+        {
+            string path = PathOf(file);
+            return !IsRegistry(file)
+                && (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>The file's path, or empty if even that fails (such a file is ignored: it cannot be a spec we can read).</summary>
+        public static string PathOf(AdditionalText file)
+        {
+            try
+            {
+                return file.Path ?? string.Empty;
+            }
+            catch (Exception)
+            {
+                return string.Empty;
+            }
+        }
 
         public static TextInput Read(AdditionalText file, CancellationToken cancellationToken)
         {
             try
             {
-                return new TextInput(file.Path, file.GetText(cancellationToken)?.ToString());
+                return new TextInput(PathOf(file), file.GetText(cancellationToken)?.ToString());
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return new TextInput(file.Path, null);
+                return new TextInput(PathOf(file), null);
             }
         }
 

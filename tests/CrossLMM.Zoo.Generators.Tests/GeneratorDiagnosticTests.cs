@@ -147,6 +147,15 @@ public class GeneratorDiagnosticTests
     }
 
     [Fact]
+    public void FileWhosePathThrows_IsIgnoredNotACrash()
+    {
+        var run = Harness.RunGenerator(Harness.Files(("demo", Demo)).Add(new PathlessAdditionalText()));
+        Assert.Null(run.Generator.Exception);
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("DemoConfig.g.cs", run.HintNames);
+    }
+
+    [Fact]
     public void InternalError_BecomesCLMZ9999()
     {
         var d = Descriptors.ToDiagnostic(Parser.Internal(DemoPath, new System.InvalidOperationException("boom")));

@@ -98,3 +98,11 @@ public static class Harness
     public static string ZooYaml(params string[] stems) =>
         Spec.Tests.TestSpecs.ZooYaml.Replace("architectures:\n  - demo", "architectures:\n" + string.Concat(stems.Select(s => $"  - {s}\n")));
 }
+
+/// <summary>An AdditionalText whose very path throws.</summary>
+public sealed class PathlessAdditionalText : AdditionalText
+{
+    public override string Path => throw new InvalidOperationException("no path");
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From("name: X");
+}
