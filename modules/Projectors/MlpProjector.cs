@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
@@ -19,7 +20,6 @@ public sealed class MlpProjector : VisualProjector
     private readonly LayerNorm? norm;
     private readonly Linear[] _linears;
     private readonly Activation _activation;
-    private readonly GeluTanh? act;
 
     /// <summary>Creates the projector.</summary>
     /// <param name="inputWidth">Width D_in of the incoming tokens.</param>
@@ -47,7 +47,6 @@ public sealed class MlpProjector : VisualProjector
         for (int i = 0; i < depth; i++) {
             register_module($"linear_{i + 1}", _linears[i]);
         }
-        act = activation == Activation.GeluTanh ? new GeluTanh() : null;
         RegisterComponents();
     }
 
@@ -79,7 +78,7 @@ public sealed class MlpProjector : VisualProjector
 
     private Tensor Activate(Tensor x) => _activation switch {
         Activation.Gelu => nn.functional.gelu(x),
-        Activation.GeluTanh => act!.call(x),
+        Activation.GeluTanh => GeluMlp.GeluTanh(x),
         Activation.Silu => nn.functional.silu(x),
         Activation.Relu => nn.functional.relu(x),
         _ => throw new InvalidOperationException($"activation ({_activation}) is not supported"),

@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Vision;
@@ -5,14 +6,15 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// <summary>
 /// One pre-LN SigLIP encoder block (HF <c>SiglipEncoderLayer</c>):
 /// x ← x + SelfAttn(LN₁(x)); x ← x + MLP(LN₂(x)). Tokens (B, S, D) → (B, S, D).
-/// Keys: <c>layer_norm1</c>, <c>self_attn.*</c>, <c>layer_norm2</c>, <c>mlp.{fc1,fc2}</c>.
+/// Keys: <c>layer_norm1</c>, <c>self_attn.*</c>, <c>layer_norm2</c>, <c>mlp.{fc1,fc2}</c> (Core's <see cref="GeluMlp"/>
+/// with the tanh approximation, HF <c>SiglipMLP</c>).
 /// </summary>
 public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm layer_norm1;
     private readonly SiglipAttention self_attn;
     private readonly LayerNorm layer_norm2;
-    private readonly SiglipMlp mlp;
+    private readonly GeluMlp mlp;
 
     /// <summary>Creates the block.</summary>
     /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
@@ -26,7 +28,7 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
         layer_norm1 = nn.LayerNorm(hidden, normEps);
         self_attn = new SiglipAttention(hidden, heads);
         layer_norm2 = nn.LayerNorm(hidden, normEps);
-        this.mlp = new SiglipMlp(hidden, mlp);
+        this.mlp = new GeluMlp(hidden, mlp, approximate: "tanh"); // SigLIP's gelu_pytorch_tanh
         RegisterComponents();
     }
 

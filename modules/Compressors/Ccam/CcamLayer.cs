@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
@@ -8,15 +9,17 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// x ← x + CrossAttn(LN(x), LN(media), causal mask); x ← x + FFN(LN(x)). There is no self-attention among
 /// the queries: it would let a query read a later-horizon query and so leak frames past its own horizon.
 /// queries (B, Q, H), media (B, S, D), allowed (Q, S) → (B, Q, H).
-/// Keys: <c>norm_queries</c>, <c>norm_media</c> (over D), <c>cross_attn.{q,k,v,o}_proj</c>, <c>norm_mlp</c>, <c>mlp.{fc1,fc2}</c>.
+/// Keys: <c>norm_queries</c>, <c>norm_media</c> (over D), <c>cross_attn.{q,k,v}_proj</c> (with bias) and
+/// <c>cross_attn.o_proj</c> (Core's <see cref="CrossAttention"/>), <c>norm_mlp</c>, <c>mlp.{fc1,fc2}</c> (Core's
+/// <see cref="GeluMlp"/>, exact GELU).
 /// </summary>
 public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly LayerNorm norm_queries;
     private readonly LayerNorm norm_media;
-    private readonly CcamCrossAttention cross_attn;
+    private readonly CrossAttention cross_attn;
     private readonly LayerNorm norm_mlp;
-    private readonly CcamFeedForward mlp;
+    private readonly GeluMlp mlp;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="hidden">Query width H; divisible by <paramref name="heads"/>.</param>
@@ -30,9 +33,9 @@ public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
         BlockArguments.Epsilon(normEps, "normEps");
         norm_queries = nn.LayerNorm(hidden, normEps);
         norm_media = nn.LayerNorm(mediaWidth, normEps);
-        cross_attn = new CcamCrossAttention(hidden, heads, mediaWidth);
+        cross_attn = new CrossAttention(hidden, heads, mediaWidth, bias: true);
         norm_mlp = nn.LayerNorm(hidden, normEps);
-        this.mlp = new CcamFeedForward(hidden, mlp);
+        this.mlp = new GeluMlp(hidden, mlp, approximate: "none");
         RegisterComponents();
     }
 
@@ -40,7 +43,7 @@ public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor queries, Tensor media, Tensor allowed)
     {
         using var scope = NewDisposeScope();
-        var x = queries.add(cross_attn.call(norm_queries.call(queries), norm_media.call(media), allowed));
+        var x = queries.add(cross_attn.call(norm_queries.call(queries), norm_media.call(media), allowed, null));
         return x.add(mlp.call(norm_mlp.call(x))).MoveToOuterDisposeScope();
     }
 }
