@@ -33,7 +33,7 @@ public class CcamCompressorTests
             TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, output.Tokens);
             Assert.Equal(c.Queries, block.TokensFor(c.Frames));
             TensorAssert.AllFinite(output.Tokens);
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(25));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class CcamCompressorTests
             Assert.All(horizons, h => Assert.InRange(h, 1, c.Frames));
             Assert.True(horizons.Zip(horizons.Skip(1)).All(p => p.First <= p.Second), "horizons never decrease");
             Assert.Equal(c.Frames, horizons[^1]);
-        }).Check(VisualTestData.Quick(30));
+        }).Check(VisualTestData.Quick(60));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class CcamCompressorTests
                     Assert.True(VisualTestData.MaxDiff(b, a) > 1e-5, $"query {j} sees frame {from} and must change");
                 }
             }
-        }).Check(VisualTestData.Quick(12));
+        }).Check(VisualTestData.Quick(30));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class CcamCompressorTests
             }
             using var expected = Reference(block, c, x, mask);
             TensorAssert.AllClose(expected, ours.Tokens, rtol: 1e-4, atol: 1e-5, because: c.Frames == 1 ? "T = 1, no mask" : "explicit mask");
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(25));
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public class CompressorFactoryTests
                 Assert.Null(output.Slow);
             }
             TensorAssert.AllFinite(output.Tokens, config.KindName);
-        }).Check(VisualTestData.Quick(48));
+        }).Check(VisualTestData.Quick(120));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class LlamaVidCompressorTests
             TensorAssert.HasShape(new long[] { c.Batch, 2 * c.Frames, c.VisionWidth }, output.Tokens);
             Assert.Equal(2L * c.Frames, block.TokensFor(c.Frames));
             TensorAssert.AllFinite(output.Tokens);
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class LlamaVidCompressorTests
                 using var expected = patch.squeeze(2);
                 TensorAssert.AllClose(expected, context, rtol: 1e-5, atol: 1e-5, because: none ? "no prompt" : "random prompt");
             }
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class LlamaVidCompressorTests
             var w = VisualTestData.Weights(block);
             using var projected = context.matmul(w["vlm_att_val_projector.weight"].t()).add(w["vlm_att_val_projector.bias"]);
             TensorAssert.AllClose(projected, contextTokens, rtol: 1e-5, atol: 1e-5);
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class LlamaVidCompressorTests
             if (c.Patches > 1) {
                 Assert.True(VisualTestData.MaxDiff(context1, context2) > 1e-6, "another prompt must move the context token");
             }
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class PerceiverCompressorTests
             TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frame.Tokens, "per frame");
             Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
             TensorAssert.AllFinite(video.Tokens);
-        }).Check(VisualTestData.Quick(12));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class PerceiverCompressorTests
             using var forward = video.call(x, null);
             using var backward = video.call(reversed, null);
             Assert.True(VisualTestData.MaxDiff(forward.Tokens, backward.Tokens) > 1e-4, "reversing the frames must change the latents");
-        }).Check(VisualTestData.Quick(8));
+        }).Check(VisualTestData.Quick(15));
     }
 
     [Fact]

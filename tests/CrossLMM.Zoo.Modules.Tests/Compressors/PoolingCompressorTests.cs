@@ -70,7 +70,7 @@ public class PoolingCompressorTests
                     Assert.Null(output.Slow);
                 }
             }
-        }).Check(VisualTestData.Quick(25));
+        }).Check(VisualTestData.Quick(50));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class PoolingCompressorTests
                     }
                 }
             }
-        }).Check(VisualTestData.Quick(15));
+        }).Check(VisualTestData.Quick(30));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class PoolingCompressorTests
             using var identity = new IdentityCompressor(c.Grid, c.Width);
             using var passed = identity.call(x, null);
             TensorAssert.Equal(flat, passed.Tokens, "identity");
-        }).Check(VisualTestData.Quick(15));
+        }).Check(VisualTestData.Quick(30));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class PoolingCompressorTests
                     }
                 }
             }
-        }).Check(VisualTestData.Quick(12));
+        }).Check(VisualTestData.Quick(30));
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public class PoolingCompressorTests
             using var raw = unpooled.call(x, null);
             using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
             TensorAssert.AllClose(flat, raw.Slow!, rtol: 1e-6, atol: 1e-7, because: "σ = 1");
-        }).Check(VisualTestData.Quick(15));
+        }).Check(VisualTestData.Quick(30));
     }
 
     [Fact]

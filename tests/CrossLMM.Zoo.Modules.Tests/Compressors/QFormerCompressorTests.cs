@@ -34,7 +34,7 @@ public class QFormerCompressorTests
             TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, videoTokens.Tokens, "per video");
             Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
             TensorAssert.AllFinite(videoTokens.Tokens);
-        }).Check(VisualTestData.Quick(12));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class QFormerCompressorTests
             using var v1 = perVideo.call(x, null);
             using var v2 = perVideo.call(mixed, null);
             TensorAssert.AllClose(v1.Tokens, v2.Tokens, rtol: 1e-4, atol: 1e-5, because: "per video");
-        }).Check(VisualTestData.Quick(10));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class QFormerCompressorTests
             using var b1 = before.Tokens.narrow(1, kept, c.Queries);
             using var a1 = after.Tokens.narrow(1, kept, c.Queries);
             Assert.True(VisualTestData.MaxDiff(b1, a1) > 1e-4, "the changed frame's queries must change");
-        }).Check(VisualTestData.Quick(8));
+        }).Check(VisualTestData.Quick(15));
     }
 
     [Theory]

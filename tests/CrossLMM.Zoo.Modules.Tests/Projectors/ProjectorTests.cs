@@ -52,7 +52,7 @@ public class ProjectorTests
             var expectedKeys = Enumerable.Range(1, c.depth).SelectMany(i => VisualTestData.WeightBias($"linear_{i}")).ToList();
             if (c.norm == ProjectorNorm.LayerNorm) expectedKeys.AddRange(VisualTestData.WeightBias("norm"));
             Assert.Equal(VisualTestData.Sorted(expectedKeys), VisualTestData.Keys(projector));
-        }).Check(VisualTestData.Quick(20));
+        }).Check(VisualTestData.Quick(40));
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public class SiglipVisionTransformerTests
             TensorAssert.HasShape(new long[] { c.Batch, c.Frames, c.Grid * c.Grid, c.Hidden }, tokens);
             Assert.Equal(c.Grid * c.Grid, vit.TokensPerFrame);
             TensorAssert.AllFinite(tokens);
-        }).Check(VisualTestData.Quick(12));
+        }).Check(VisualTestData.Quick(20));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class SiglipVisionTransformerTests
                     TensorAssert.AllClose(alone, inBatch, rtol: 1e-5, atol: 1e-5, because: $"frame ({b}, {t})");
                 }
             }
-        }).Check(VisualTestData.Quick(5));
+        }).Check(VisualTestData.Quick(8));
     }
 
     [Fact]
