@@ -17,12 +17,15 @@ internal static class CompressorArguments
         return vision;
     }
 
-    /// <summary>Validates the vision and resampler sections and the compressor record; returns the resampler section.</summary>
-    public static ResamplerConfig Checked(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
+    /// <summary>
+    /// Validates the vision and resampler sections and the compressor record; returns the vision section, so a
+    /// constructor chain can validate in its first argument before it reads any field.
+    /// </summary>
+    public static VisionConfig Checked(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
     {
         Checked(config, vision);
         ArgumentNullException.ThrowIfNull(resampler);
         BlockArguments.Valid(resampler.Validate(), nameof(resampler));
-        return resampler;
+        return vision;
     }
 }

@@ -15,6 +15,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// </summary>
 public sealed record CompressorOutput(Tensor Tokens, Tensor? Slow = null) : IDisposable
 {
+    /// <summary>Disposes <see cref="Tokens"/> and <see cref="Slow"/>.</summary>
     public void Dispose()
     {
         Tokens.Dispose();

@@ -52,8 +52,8 @@ public sealed class CcamCompressor : VisualCompressor
     /// <param name="vision">Defines g and D.</param>
     /// <param name="resampler">Projector sizes.</param>
     public CcamCompressor(CcamCompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
-        : this(vision.PatchGrid, vision.Hidden, config.Queries,
-            CompressorArguments.Checked(config, vision, resampler).Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
+        : this(CompressorArguments.Checked(config, vision, resampler).PatchGrid, vision.Hidden, config.Queries,
+            resampler.Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
     {
     }
 

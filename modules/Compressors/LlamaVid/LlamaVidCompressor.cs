@@ -80,8 +80,8 @@ public sealed class LlamaVidCompressor : VisualCompressor
     /// <param name="resampler">Q-Former sizes.</param>
     /// <param name="textWidth">Width of the embedded prompt (llm.hidden).</param>
     public LlamaVidCompressor(LlamaVidCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, int textWidth)
-        : this(vision.PatchGrid, vision.Hidden, textWidth, config.Queries,
-            CompressorArguments.Checked(config, vision, resampler).Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
+        : this(CompressorArguments.Checked(config, vision, resampler).PatchGrid, vision.Hidden, textWidth, config.Queries,
+            resampler.Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
     {
     }
 

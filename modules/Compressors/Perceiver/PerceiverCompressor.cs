@@ -62,8 +62,8 @@ public sealed class PerceiverCompressor : VisualCompressor
     /// <param name="vision">Defines g and D.</param>
     /// <param name="resampler">Resampler sizes.</param>
     public PerceiverCompressor(PerceiverCompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
-        : this(vision.PatchGrid, vision.Hidden, config.Latents, config.Per, config.MaxFrames,
-            CompressorArguments.Checked(config, vision, resampler).Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
+        : this(CompressorArguments.Checked(config, vision, resampler).PatchGrid, vision.Hidden, config.Latents, config.Per, config.MaxFrames,
+            resampler.Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
     {
     }
 

@@ -51,8 +51,8 @@ public sealed class QFormerCompressor : VisualCompressor
     /// <param name="vision">Defines g and D.</param>
     /// <param name="resampler">Q-Former sizes.</param>
     public QFormerCompressor(QFormerCompressorConfig config, VisionConfig vision, ResamplerConfig resampler)
-        : this(vision.PatchGrid, vision.Hidden, config.Queries, config.Per, config.CrossEvery,
-            CompressorArguments.Checked(config, vision, resampler).Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
+        : this(CompressorArguments.Checked(config, vision, resampler).PatchGrid, vision.Hidden, config.Queries, config.Per, config.CrossEvery,
+            resampler.Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
     {
     }
 
