@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CrossLMM.Testing;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Language;
+using CrossLMM.Zoo.Modules.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossLMM.Zoo.Modules.Tests.Composed;
+
+public class VideoLmmTests
+{
+    private static VideoLmm Build(ArchitectureConfig config, int seed, double? gates = null)
+    {
+        var model = VideoLmmBuilder.Build(config);
+        LmTestData.Randomize(model, seed, scale: 0.3, gates: gates);
+        return model;
+    }
+
+    [Fact]
+    public void ZeroGatedCrossLmm_EqualsItsPoolingOnlyCounterpart()
+    {
+        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
+        {
+            using var scope = torch.NewDisposeScope();
+            using var fused = Build(c.Config(), c.Seed, gates: 0.0);
+            using var plain = VideoLmmBuilder.Build(c.Config(withFusion: false));
+            LmTestData.CopyShared(fused, plain);
+            var rng = new Random(c.Seed);
+            var input = new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength));
+            using var a = fused.call(input, null);
+            using var b = plain.call(input, null);
+            Assert.True(torch.equal(b.Logits, a.Logits), $"{c.Kind} with zero gates changed the logits");
+        }).Check(LmTestData.Quick(10));
+    }
+
+    [Fact]
+    public void CrossLmmSpec_WithZeroGates_EqualsPoolOnlySpec()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var crosslmm = Build(ZooSpecs.Bind("crosslmm"), 3, gates: 0.0);
+        using var poolOnly = VideoLmmBuilder.Build(ZooSpecs.Bind("pool-only"));
+        LmTestData.CopyShared(crosslmm, poolOnly);
+        Assert.Empty(LmTestData.Keys(poolOnly).Except(LmTestData.Keys(crosslmm)));
+        var rng = new Random(3);
+        var frames = LmTestData.Randn(rng, 1.0, 2, 3, 3, 32, 32);
+        var input = new VideoLmmInput(frames, LmTestData.Ids(rng, 512, 2, 6));
+        using var a = crosslmm.call(input, null);
+        using var b = poolOnly.call(input, null);
+        Assert.True(torch.equal(b.Logits, a.Logits));
+    }
+
+    [Fact]
+    public void CachedDecoding_EqualsTheFullForward_ForEveryFusionKindAndLayout()
+    {
+        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
+        {
+            using var scope = torch.NewDisposeScope();
+            using var model = Build(c.Config(), c.Seed, gates: 0.6);
+            var rng = new Random(c.Seed);
+            var features = c.Features(rng);
+            var prompt = c.Ids(rng, c.TextLength);
+            int extra = rng.Next(1, 4);
+            var continuation = c.Ids(rng, extra);
+            var all = torch.cat(new[] { prompt, continuation }, 1);
+            long videoAt = c.Layout == Layout.QuestionFirst ? c.TextLength : 0;
+            using var full = model.call(new VideoLmmInput(features, all, VideoPosition: videoAt), null);
+            using var cache = new KvCache();
+            using var prefill = model.call(new VideoLmmInput(features, prompt), cache);
+            var steps = new List<Tensor> { prefill.Logits };
+            for (int i = 0; i < extra; i++)
+            {
+                steps.Add(model.Decode(continuation.narrow(1, i, 1), cache));
+            }
+
+            TensorAssert.AllClose(full.Logits, torch.cat(steps, 1), rtol: 1e-4, atol: 1e-4);
+        }).Check(LmTestData.Quick(10));
+    }
+
+    [Fact]
+    public void Generate_EqualsArgmaxOfFullForwards()
+    {
+        var c = new VideoLmmCase(2, 3, 2, 4, 32, 3, 1, FusionKind.DualCrossAttention, Layout.VideoFirst, TokenScope.Global, 17);
+        using var scope = torch.NewDisposeScope();
+        using var model = Build(c.Config(), c.Seed, gates: 0.5);
+        var rng = new Random(c.Seed);
+        var features = c.Features(rng);
+        var sequence = c.Ids(rng, c.TextLength);
+        var generated = model.Generate(new VideoLmmInput(features, sequence), 4);
+        for (int i = 0; i < 4; i++)
+        {
+            using var output = model.call(new VideoLmmInput(features, sequence), null);
+            var next = output.Logits.select(1, output.Logits.shape[1] - 1).argmax(-1, keepdim: true);
+            sequence = torch.cat(new[] { sequence, next }, 1);
+        }
+
+        Assert.True(torch.equal(sequence.narrow(1, c.TextLength, 4), generated));
+    }
+
+    [Fact]
+    public void VideoFirst_VisualPositionsCannotSeeTheQuestion_QuestionFirstCan()
+    {
+        foreach (var layout in new[] { Layout.VideoFirst, Layout.QuestionFirst })
+        {
+            var c = new VideoLmmCase(1, 2, 2, 5, 32, 2, 1, FusionKind.DualCrossAttention, layout, TokenScope.Global, 23);
+            using var scope = torch.NewDisposeScope();
+            using var model = Build(c.Config(), c.Seed, gates: 0.5);
+            var rng = new Random(c.Seed);
+            var features = c.Features(rng);
+            using var a = model.call(new VideoLmmInput(features, c.Ids(rng, 5)), null);
+            using var b = model.call(new VideoLmmInput(features, c.Ids(rng, 5)), null);
+            long start = layout == Layout.VideoFirst ? 0 : 5;
+            long visual = a.Counts.VisualTokensInStream;
+            bool same = torch.equal(a.Logits.narrow(1, start, visual), b.Logits.narrow(1, start, visual));
+            Assert.Equal(layout == Layout.VideoFirst, same);
+        }
+    }
+
+    [Fact]
+    public void TokenCounts_FollowTheConfigFormulas()
+    {
+        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var config = c.Config();
+            using var model = VideoLmmBuilder.Build(config);
+            var rng = new Random(c.Seed);
+            using var output = model.call(new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength)), null);
+            var counts = output.Counts;
+            Assert.Equal(config.StreamTokens(c.Frames), counts.VisualTokensInStream);
+            Assert.Equal(c.Frames * c.Grid * c.Grid, counts.VisualTokensInStream);
+            Assert.Equal(counts.VisualTokensInStream + c.TextLength, counts.TotalSequence);
+            Assert.Equal(new long[] { c.Batch, counts.TotalSequence, VideoLmmCase.Vocab }, output.Logits.shape);
+            foreach (var (source, tokens) in counts.SourceTokens)
+            {
+                Assert.Equal(config.SourceTokens(source, c.Frames), tokens);
+            }
+
+            Assert.Equal(config.Sources.ToArray(), counts.SourceTokens.Keys.ToArray());
+        }).Check(LmTestData.Quick(8));
+    }
+
+    [Fact]
+    public void PaddedText_LeftPaddedRowMatchesTheUnpaddedPrompt()
+    {
+        var c = new VideoLmmCase(1, 2, 2, 4, 32, 2, 1, FusionKind.DualCrossAttention, Layout.QuestionFirst, TokenScope.Frame, 29);
+        using var scope = torch.NewDisposeScope();
+        using var model = Build(c.Config(), c.Seed, gates: 0.5);
+        var rng = new Random(c.Seed);
+        var features = c.Features(rng);
+        var prompt = c.Ids(rng, 4);
+        using var alone = model.call(new VideoLmmInput(features, prompt), null);
+        var padded = torch.cat(new[] { c.Ids(rng, 2), prompt }, 1);
+        var mask = torch.ones(1, 6, ScalarType.Bool);
+        mask[0, TensorIndex.Slice(0, 2)] = torch.tensor(false);
+        using var withPads = model.call(new VideoLmmInput(features, padded, mask), null);
+        TensorAssert.AllClose(alone.Logits, withPads.Logits.narrow(1, 2, alone.Logits.shape[1]), rtol: 1e-4, atol: 1e-5);
+    }
+}

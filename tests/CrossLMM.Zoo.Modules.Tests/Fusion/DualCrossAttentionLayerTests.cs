@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CrossLMM.Testing;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Fusion;
+using CrossLMM.Zoo.Modules.Language;
+using CrossLMM.Zoo.Modules.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossLMM.Zoo.Modules.Tests.Fusion;
+
+public class DualCrossAttentionLayerTests
+{
+    private static readonly CrossAttentionBranch[] Both = { CrossAttentionBranch.V2V, CrossAttentionBranch.T2V };
+
+    private static Qwen2DecoderLayer Fused(FusionCase c, TokenScope scope, double? gates = null, CrossAttentionBranch[]? branches = null)
+    {
+        var dcal = new DualCrossAttentionLayer(c.Hidden, c.Heads, 2 * c.Hidden, branches ?? Both, scope);
+        var layer = new Qwen2DecoderLayer(c.Llm, dcal);
+        LmTestData.Randomize(layer, c.Seed, gates: gates);
+        return layer;
+    }
+
+    [Fact]
+    public void Keys_BaseKeysUnchanged_DcalUnderCrossAttn()
+    {
+        var c = new FusionCase(1, 1, 1, 1, 0, 0, 32, 0);
+        using var layer = Fused(c, TokenScope.Global);
+        string[] xattn = { "q_proj.weight", "q_proj.bias", "k_proj.weight", "k_proj.bias", "v_proj.weight", "v_proj.bias", "o_proj.weight" };
+        var dcal = new[] { "input_layernorm.weight", "v2v_gate.alpha", "t2v_gate.alpha", "post_attention_layernorm.weight", "mlp_gate.alpha", "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight" }
+            .Concat(xattn.Select(k => "v2v." + k)).Concat(xattn.Select(k => "t2v." + k));
+        Assert.Equal(LmTestData.Sorted(LmTestData.Qwen2LayerKeys().Concat(dcal.Select(k => "cross_attn." + k))), LmTestData.Keys(layer));
+
+        using var v2vOnly = new DualCrossAttentionLayer(32, 4, 64, new[] { CrossAttentionBranch.V2V });
+        Assert.DoesNotContain(LmTestData.Keys(v2vOnly), k => k.StartsWith("t2v", StringComparison.Ordinal));
+        Assert.Contains("v2v.q_proj.weight", LmTestData.Keys(v2vOnly));
+    }
+
+    [Fact]
+    public void Constructor_BadBranches_Throw()
+    {
+        Assert.Throws<ArgumentException>(() => new DualCrossAttentionLayer(32, 4, 64, Array.Empty<CrossAttentionBranch>()));
+        var e = Assert.Throws<ArgumentException>(() => new DualCrossAttentionLayer(30, 4, 64, Both));
+        Assert.Contains("hidden (30) must be divisible by heads (4)", e.Message);
+    }
+
+    [Fact]
+    public void ZeroGates_EqualTheBaseLayerExactly_ForAnyVisualInput()
+    {
+        Prop.ForAll(FusionCase.Arbitrary(), Gen.Elements(TokenScope.Global, TokenScope.Frame).ToArbitrary(), (c, scope) =>
+        {
+            using var disposables = torch.NewDisposeScope();
+            using var fused = Fused(c, scope, gates: 0.0);
+            using var plain = new Qwen2DecoderLayer(c.Llm);
+            LmTestData.CopyShared(fused, plain);
+            var rng = new Random(c.Seed);
+            var x = c.Hidden_(rng);
+            var y = fused.call(x, c.Context(c.Inputs(c.SourceTokens(rng))));
+            var yBase = plain.call(x, c.Context(null));
+            Assert.True(torch.equal(yBase, y), "a zero-gated DCAL changed the layer's output");
+        }).Check(LmTestData.Quick());
+    }
+
+    [Fact]
+    public void V2VWritesOnlyVisualPositions_T2VOnlyTextPositions()
+    {
+        Prop.ForAll(FusionCase.Arbitrary(), c =>
+        {
+            using var disposables = torch.NewDisposeScope();
+            using var dcal = new DualCrossAttentionLayer(c.Hidden, c.Heads, 2 * c.Hidden, Both);
+            LmTestData.Randomize(dcal, c.Seed, gates: 0.7);
+            var rng = new Random(c.Seed);
+            var x = c.Hidden_(rng);
+            var ctx = c.Context(c.Inputs(c.SourceTokens(rng)));
+            var y = dcal.call(x, ctx);
+            foreach (var branch in new[] { "v2v", "t2v" })
+            {
+                var saved = dcal.state_dict().Where(kv => kv.Key.StartsWith(branch + ".", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+                using (torch.no_grad())
+                {
+                    foreach (var (name, p) in dcal.named_parameters().Where(p => p.name.StartsWith(branch + ".", StringComparison.Ordinal)))
+                    {
+                        p.add_(LmTestData.Randn(rng, 0.5, p.shape));
+                    }
+                }
+
+                var y2 = dcal.call(x, ctx);
+                var visual = (long)c.TextBefore;
+                var (same, changed) = branch == "v2v"
+                    ? (StreamSegments.Text(y, (visual, c.Visual)), y.narrow(1, visual, c.Visual))
+                    : (y.narrow(1, visual, c.Visual), StreamSegments.Text(y, (visual, c.Visual)));
+                var (same2, changed2) = branch == "v2v"
+                    ? (StreamSegments.Text(y2, (visual, c.Visual)), y2.narrow(1, visual, c.Visual))
+                    : (y2.narrow(1, visual, c.Visual), StreamSegments.Text(y2, (visual, c.Visual)));
+                if (same is not null)
+                {
+                    Assert.True(torch.equal(same, same2!), $"perturbing {branch} changed positions it must not write");
+                }
+
+                if (changed is not null)
+                {
+                    Assert.False(torch.equal(changed, changed2!), $"perturbing {branch} changed nothing");
+                }
+
+                dcal.load_state_dict(saved, strict: false);
+            }
+        }).Check(LmTestData.Quick());
+    }
+
+    [Fact]
+    public void FrameScope_FrameTokensIgnoreOtherFrames_GlobalScopeDoesNot()
+    {
+        Prop.ForAll(FusionCase.Arbitrary(), c =>
+        {
+            if (c.Frames < 2)
+            {
+                return;
+            }
+
+            using var disposables = torch.NewDisposeScope();
+            var rng = new Random(c.Seed);
+            var x = c.Hidden_(rng);
+            var src = c.SourceTokens(rng);
+            int t = rng.Next(c.Frames);
+            var noise = LmTestData.Randn(rng, 3.0, c.Batch, c.Source, c.Hidden);
+            var keep = torch.zeros(1, c.Source, 1);
+            keep[0, TensorIndex.Slice(t * c.SourcePerFrame, (t + 1) * c.SourcePerFrame), 0] = torch.tensor(1.0f);
+            var perturbed = src.add(noise.mul(keep.mul(-1).add(1)));   // every frame but t changes
+            var frameT = (long)(c.TextBefore + t * c.PerFrame);
+            foreach (var scope in new[] { TokenScope.Frame, TokenScope.Global })
+            {
+                using var dcal = new DualCrossAttentionLayer(c.Hidden, c.Heads, 2 * c.Hidden, Both, scope);
+                LmTestData.Randomize(dcal, c.Seed, gates: 0.7);
+                var y = dcal.call(x, c.Context(c.Inputs(src))).narrow(1, frameT, c.PerFrame);
+                var y2 = dcal.call(x, c.Context(c.Inputs(perturbed))).narrow(1, frameT, c.PerFrame);
+                Assert.Equal(scope == TokenScope.Frame, torch.equal(y, y2));
+            }
+        }).Check(LmTestData.Quick());
+    }
+
+    [Fact]
+    public void PaddedSourceTokens_ChangeNothing_AndPermutingSourceChangesNothingGlobally()
+    {
+        Prop.ForAll(FusionCase.Arbitrary(), c =>
+        {
+            using var disposables = torch.NewDisposeScope();
+            using var dcal = new DualCrossAttentionLayer(c.Hidden, c.Heads, 2 * c.Hidden, Both);
+            LmTestData.Randomize(dcal, c.Seed, gates: 0.7);
+            var rng = new Random(c.Seed);
+            var x = c.Hidden_(rng);
+            var src = c.SourceTokens(rng);
+            var y = dcal.call(x, c.Context(c.Inputs(src)));
+            var padded = torch.cat(new[] { src, LmTestData.Randn(rng, 9.0, c.Batch, 3, c.Hidden) }, 1);
+            var valid = torch.cat(new[] { torch.ones(c.Batch, c.Source, ScalarType.Bool), torch.zeros(c.Batch, 3, ScalarType.Bool) }, 1);
+            var yPadded = dcal.call(x, c.Context(c.Inputs(padded, padding: valid)));
+            TensorAssert.AllClose(y, yPadded, rtol: 1e-4, atol: 1e-5);
+            var perm = torch.tensor(Enumerable.Range(0, c.Source).Select(i => (long)i).OrderBy(_ => rng.Next()).ToArray());
+            var yPermuted = dcal.call(x, c.Context(c.Inputs(src.index_select(1, perm))));
+            TensorAssert.AllClose(y, yPermuted, rtol: 1e-4, atol: 1e-5);
+        }).Check(LmTestData.Quick());
+    }
+
+    [Fact]
+    public void NoVisualInput_IsTheIdentityPlusGatedFfn()
+    {
+        var c = new FusionCase(2, 2, 2, 3, 1, 2, 32, 3);
+        using var disposables = torch.NewDisposeScope();
+        using var dcal = new DualCrossAttentionLayer(32, 4, 64, Both);
+        LmTestData.Randomize(dcal, 3, gates: 0.0);
+        var x = c.Hidden_(new Random(3));
+        Assert.True(torch.equal(x, dcal.call(x, c.Context(null))));
+    }
+
+    [Fact]
+    public void MatchesStraightforwardPyTorchDcal_FrameScope()
+    {
+        var c = new FusionCase(2, 3, 2, 4, 2, 3, 32, 77);
+        using var disposables = torch.NewDisposeScope();
+        using var dcal = new DualCrossAttentionLayer(32, 4, 48, Both, TokenScope.Frame);
+        LmTestData.Randomize(dcal, 77);
+        using (torch.no_grad())
+        {
+            dcal.state_dict()["v2v_gate.alpha"].fill_(0.3);
+            dcal.state_dict()["t2v_gate.alpha"].fill_(-0.4);
+            dcal.state_dict()["mlp_gate.alpha"].fill_(0.5);
+        }
+
+        var rng = new Random(77);
+        var x = c.Hidden_(rng);
+        var src = c.SourceTokens(rng);
+        var y = dcal.call(x, c.Context(c.Inputs(src)));
+        var inputs = PyQwen2.Weights(dcal, "d.").Append(("x", x)).Append(("src", src)).ToArray();
+        using var r = PyTorchReference.Run(
+            PyQwen2.Prelude + """
+            x, src = inputs['x'], inputs['src']
+            T, n, N, vs, Lv = 3, 2, 4, 2, 6
+            xn = rms(x, W('d.', 'input_layernorm.weight'))
+            same_frame = (torch.arange(Lv)[:, None] // n) == (torch.arange(T * N)[None, :] // N)
+            v2v = xattn(xn[:, vs:vs + Lv], src, 'd.v2v.', 4, same_frame) * torch.tanh(W('d.', 'v2v_gate.alpha'))
+            text = torch.cat([xn[:, :vs], xn[:, vs + Lv:]], 1)
+            t2v = xattn(text, src, 'd.t2v.', 4) * torch.tanh(W('d.', 't2v_gate.alpha'))
+            h = x + torch.cat([t2v[:, :vs], v2v, t2v[:, vs:]], 1)
+            h = h + torch.tanh(W('d.', 'mlp_gate.alpha')) * swiglu(rms(h, W('d.', 'post_attention_layernorm.weight')), 'd.mlp.')
+            outputs['y'] = h
+            """,
+            inputs);
+        TensorAssert.AllClose(r["y"], y, rtol: 1e-5, atol: 1e-5);
+    }
+}

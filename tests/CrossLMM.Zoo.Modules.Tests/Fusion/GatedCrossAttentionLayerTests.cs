@@ -1,0 +1,70 @@
+using System;
+using System.Linq;
+using CrossLMM.Testing;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Fusion;
+using CrossLMM.Zoo.Modules.Language;
+using CrossLMM.Zoo.Modules.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossLMM.Zoo.Modules.Tests.Fusion;
+
+public class GatedCrossAttentionLayerTests
+{
+    [Fact]
+    public void Keys_BaseKeysUnchanged_FlamingoBlockUnderCrossAttn()
+    {
+        using var layer = new Qwen2DecoderLayer(LmTestData.Llm(32), new GatedCrossAttentionLayer(32, 4, 64));
+        var extra = new[]
+        {
+            "attn_norm.weight", "attn_norm.bias", "attn.q_proj.weight", "attn.k_proj.weight", "attn.v_proj.weight", "attn.o_proj.weight",
+            "attn_gate.alpha", "ff_norm.weight", "ff_norm.bias", "ff.fc1.weight", "ff.fc1.bias", "ff.fc2.weight", "ff.fc2.bias", "ff_gate.alpha",
+        }.Select(k => "cross_attn." + k);
+        Assert.Equal(LmTestData.Sorted(LmTestData.Qwen2LayerKeys().Concat(extra)), LmTestData.Keys(layer));
+    }
+
+    [Fact]
+    public void ZeroGates_EqualTheBaseLayerExactly_ForAnyMedia()
+    {
+        Prop.ForAll(FusionCase.Arbitrary(), c =>
+        {
+            using var disposables = torch.NewDisposeScope();
+            using var fused = new Qwen2DecoderLayer(c.Llm, new GatedCrossAttentionLayer(c.Hidden, c.Heads, 2 * c.Hidden));
+            LmTestData.Randomize(fused, c.Seed, gates: 0.0);
+            using var plain = new Qwen2DecoderLayer(c.Llm);
+            LmTestData.CopyShared(fused, plain);
+            var rng = new Random(c.Seed);
+            var x = c.Hidden_(rng);
+            var y = fused.call(x, c.Context(c.Inputs(c.SourceTokens(rng), FusionSource.Compressed)));
+            Assert.True(torch.equal(plain.call(x, c.Context(null)), y));
+        }).Check(LmTestData.Quick());
+    }
+
+    [Fact]
+    public void OpenGates_MatchFlamingoEquations_AndNoMediaIsIdentity()
+    {
+        var c = new FusionCase(2, 2, 1, 3, 3, 2, 32, 13);
+        using var disposables = torch.NewDisposeScope();
+        using var block = new GatedCrossAttentionLayer(32, 4, 40);
+        LmTestData.Randomize(block, 13, gates: 0.5);
+        var rng = new Random(13);
+        var x = c.Hidden_(rng);
+        var media = c.SourceTokens(rng);
+        Assert.True(torch.equal(x, block.call(x, c.Context(null))));
+        var y = block.call(x, c.Context(c.Inputs(media, FusionSource.Compressed)));
+        var inputs = PyQwen2.Weights(block, "g.").Append(("x", x)).Append(("media", media)).ToArray();
+        using var r = PyTorchReference.Run(
+            PyQwen2.Prelude + """
+            x, media = inputs['x'], inputs['media']
+            def ln(t, p): return F.layer_norm(t, (t.shape[-1],), W('g.', p + '.weight'), W('g.', p + '.bias'), 1e-5)
+            y = x + torch.tanh(W('g.', 'attn_gate.alpha')) * xattn(ln(x, 'attn_norm'), media, 'g.attn.', 4)
+            ff = linear(F.gelu(linear(ln(y, 'ff_norm'), 'g.', 'ff.fc1')), 'g.', 'ff.fc2')
+            outputs['y'] = y + torch.tanh(W('g.', 'ff_gate.alpha')) * ff
+            """,
+            inputs);
+        TensorAssert.AllClose(r["y"], y, rtol: 1e-5, atol: 1e-5);
+    }
+}
