@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CrossLMM.Bench;
+using CrossLMM.Zoo.Engine;
+
+// The bench program: discover cases → for each round and case, measure it in C# (BenchmarkDotNet) and then
+// its PyTorch twin (bench/reference/run.py), back to back → write ratios to out/bench/summary.{md,json}.
+BenchOptions options;
+try {
+    options = BenchOptions.Parse(args);
+} catch (HelpRequested) {
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+} catch (ArgumentException e) {
+    Console.Error.WriteLine($"error: {e.Message}\n\n{BenchOptions.Usage}");
+    return 1;
+}
+
+var cases = BenchRegistry.Discover().Where(c => c.Matches(options.Filters)).ToList();
+if (options.List) {
+    foreach (var c in cases)
+        Console.WriteLine($"{c.Name,-40} [{string.Join(", ", c.Categories)}] {(c.Reference is null ? "(C# only)" : "vs PyTorch " + c.Reference.Id)}");
+    return 0;
+}
+if (cases.Count == 0) {
+    Console.Error.WriteLine($"error: no case matches {string.Join(", ", options.Filters)} (see --list)");
+    return 1;
+}
+
+Console.WriteLine($"BLAS in this process: {EngineInfo.BlasName()} ({string.Join(", ", EngineInfo.BlasLibraries())})");
+if (EngineInfo.BlasName() != "OpenBLAS")
+    Console.WriteLine("warning: OpenBLAS is not loaded; matmul will be ~25x slower (apt-get install libopenblas0-pthread)");
+
+var cs = cases.ToDictionary(c => c, _ => new List<Measured>());
+var pt = cases.ToDictionary(c => c, _ => new List<ReferenceMeasured>());
+ReferenceReport? reference = null;
+var failed = false;
+for (var round = 1; round <= options.Rounds; round++) {
+    foreach (var c in cases) {
+        Console.WriteLine($"==== round {round}/{options.Rounds}: {c.Name} ====");
+        var m = DotNetRun.Run(new[] { c }, options, Console.Out);
+        if (m.Count == 0) { failed = true; continue; }
+        cs[c].Add(m[0]);
+        if (options.NoReference || c.Reference is null) continue;
+        reference = ReferenceRun.Run(new[] { c.Reference.Id }, EngineInfo.IntraOpThreads, options, Console.Out);
+        pt[c].Add(reference.Cases[c.Reference.Id]);
+    }
+}
+
+var env = Report.Describe(options, reference);
+var rows = Report.Rows(cases.Select(c => new CaseRounds(c, cs[c], pt[c])).ToList());
+Report.Write(options.OutputDirectory, env, rows, out var markdown);
+Console.WriteLine();
+Console.WriteLine(Report.Markdown(env, rows));
+Console.WriteLine($"written: {markdown} (and summary.json, pytorch.json, bdn/)");
+
+if (failed) return 3;
+return options.FailOnGoal && rows.Any(r => r.GoalMet == false) ? 2 : 0;

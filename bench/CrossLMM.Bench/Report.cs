@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using CrossLMM.Zoo.Engine;
+
+namespace CrossLMM.Bench;
+
+/// <summary>All measurements of one case: one C# and (when paired) one PyTorch measurement per round.</summary>
+public sealed record CaseRounds(BenchCase Case, IReadOnlyList<Measured> Cs, IReadOnlyList<ReferenceMeasured> Pt);
+
+/// <summary>
+/// One line of the report. C# and PyTorch times are the median over rounds of each round's median, and the
+/// fastest iteration (C#) or batch (PyTorch) seen. Two ratios C#/PyTorch: "typical", the median over rounds
+/// of the per-round ratio of medians (range over rounds alongside), and "best", fastest over fastest. On a
+/// shared machine interference only ever adds time, so "best" is the least disturbed comparison; goals
+/// are judged on it, and both are reported.
+/// </summary>
+public sealed record Row(
+    string Case, string? ReferenceId, string Description, int OperationsPerInvoke, int Rounds,
+    double CsMedianNs, double CsMinNs, double? PtMedianNs, double? PtMinNs,
+    double? TimeRatio, double? TimeRatioLow, double? TimeRatioHigh, double? BestTimeRatio,
+    double? CsGflops, double? PtGflops, double? ThroughputRatio, double? BestThroughputRatio,
+    string Goal, bool? GoalMet);
+
+/// <summary>The run's environment, printed as the report header.</summary>
+public sealed record Environment(
+    string Date, string Mode, int Rounds, string Machine, string DotNet, string Libtorch, int CsThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
+    string? PyTorch, int? PtThreads, string? PtBlas, IReadOnlyList<string>? PtBlasLibraries);
+
+/// <summary>Builds the rows and writes out/bench/summary.md and summary.json.</summary>
+public static class Report
+{
+    public static IReadOnlyList<Row> Rows(IReadOnlyList<CaseRounds> cases) =>
+        cases.Where(c => c.Cs.Count > 0).Select(c => {
+            var r = c.Case.Reference;
+            var csMedian = Median(c.Cs.Select(m => m.MedianNs));
+            var paired = c.Pt.Count == c.Cs.Count && c.Pt.Count > 0;
+            double? ptMedian = c.Pt.Count > 0 ? Median(c.Pt.Select(m => m.MedianNs)) : null;
+            var ratios = paired ? c.Cs.Zip(c.Pt, (a, b) => a.MedianNs / b.MedianNs).ToList() : null;
+            double? ratio = ratios is null ? null : Median(ratios);
+            double? csG = r is { Flops: > 0 } ? r.Flops / csMedian : null;     // FLOP per ns = GFLOP/s
+            double? ptG = r is { Flops: > 0 } && ptMedian is not null ? r.Flops / ptMedian.Value : null;
+            double? tput = ratios is null || r is not { Flops: > 0 } ? null : Median(ratios.Select(x => 1 / x));
+            var csMin = c.Cs.Min(m => m.MinNs);
+            double? ptMin = c.Pt.Count > 0 ? c.Pt.Min(m => m.MinNs) : null;
+            double? best = ptMin is null ? null : csMin / ptMin.Value;
+            double? bestTput = best is null || r is not { Flops: > 0 } ? null : 1 / best.Value;
+            var (goal, met) = Goal(r, best, bestTput);
+            return new Row(c.Case.Name, r?.Id, r?.Description ?? "", c.Case.OperationsPerInvoke, c.Cs.Count,
+                csMedian, csMin, ptMedian, ptMin, ratio, ratios?.Min(), ratios?.Max(), best,
+                csG, ptG, tput, bestTput, goal, met);
+        }).ToList();
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static (string, bool?) Goal(PyTorchCaseAttribute? r, double? timeRatio, double? throughputRatio)
+    {
+        if (r is null) return ("", null);
+        if (!double.IsNaN(r.MaxTimeRatio))
+            return ($"time ≤ {F(r.MaxTimeRatio, 2)}× PyTorch", timeRatio is null ? null : timeRatio <= r.MaxTimeRatio);
+        if (!double.IsNaN(r.MinThroughputRatio))
+            return ($"GFLOP/s ≥ {F(r.MinThroughputRatio, 2)}× PyTorch", throughputRatio is null ? null : throughputRatio >= r.MinThroughputRatio);
+        return ("", null);
+    }
+
+    public static Environment Describe(BenchOptions options, ReferenceReport? reference) => new(
+        DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+        options.Quick ? "quick (smoke: few iterations, rough numbers)" : "full",
+        options.Rounds,
+        $"{System.Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}",
+        RuntimeInformation.FrameworkDescription,
+        EngineInfo.LibtorchVersion, EngineInfo.IntraOpThreads, EngineInfo.BlasName(), EngineInfo.BlasLibraries(),
+        reference is null ? null : $"{reference.TorchVersion} (Python {reference.PythonVersion})",
+        reference?.Threads,
+        reference is null ? null : BlasName(reference.Blas),
+        reference?.Blas);
+
+    private static string BlasName(IReadOnlyList<string> libs) =>
+        libs.Any(l => l.Contains("openblas", StringComparison.OrdinalIgnoreCase)) ? "OpenBLAS"
+        : libs.Any(l => l.Contains("mkl", StringComparison.OrdinalIgnoreCase)) ? "MKL"
+        : libs.Any(l => Path.GetFileName(l).StartsWith("libblas", StringComparison.Ordinal)) ? "reference" : "unknown";
+
+    public static string Markdown(Environment env, IReadOnlyList<Row> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# CrossLMM.Zoo benchmarks: C# engine vs PyTorch eager (same run)");
+        sb.AppendLine();
+        sb.AppendLine($"- date: {env.Date}; mode: {env.Mode}; rounds: {env.Rounds}");
+        sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}");
+        sb.AppendLine($"- C#: libtorch {env.Libtorch} through the CrossLMM shim, {env.CsThreads} intra-op thread(s), BLAS: **{env.CsBlas}** ({string.Join(", ", env.CsBlasLibraries)})");
+        if (env.PyTorch is not null)
+            sb.AppendLine($"- PyTorch: {env.PyTorch}, {env.PtThreads} intra-op thread(s), BLAS: **{env.PtBlas}** ({string.Join(", ", env.PtBlasLibraries ?? Array.Empty<string>())})");
+        else
+            sb.AppendLine("- PyTorch: not run (--no-reference)");
+        sb.AppendLine("- times are per operation: median over rounds of each round's median (fastest iteration in parentheses)");
+        sb.AppendLine("- ratios C#/PyTorch: typical = median over rounds of the per-round ratio of medians (C# and PyTorch measured back to back; range over rounds in brackets); best = fastest C# over fastest PyTorch. Interference on a shared machine only adds time, so goals are judged on best");
+        sb.AppendLine();
+        sb.AppendLine("| case | C# | PyTorch | time C#/PyTorch typical | best | C# GFLOP/s | PyTorch GFLOP/s | GFLOP/s C#/PyTorch typical | best | goal (on best) | met |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var r in rows) {
+            sb.Append($"| {r.Case}{(r.Description.Length > 0 ? $"<br>{r.Description}" : "")} ");
+            sb.Append($"| {Time(r.CsMedianNs)} ({Time(r.CsMinNs)}) ");
+            sb.Append($"| {(r.PtMedianNs is { } pm ? $"{Time(pm)} ({Time(r.PtMinNs!.Value)})" : "–")} ");
+            sb.Append($"| {(r.TimeRatio is { } tr ? F(tr, 3) + (r.Rounds > 1 ? $" [{F(r.TimeRatioLow!.Value, 2)}–{F(r.TimeRatioHigh!.Value, 2)}]" : "") : "–")} ");
+            sb.Append($"| {(r.BestTimeRatio is { } bt ? F(bt, 3) : "–")} ");
+            sb.Append($"| {(r.CsGflops is { } cg ? F(cg, 1) : "–")} | {(r.PtGflops is { } pg ? F(pg, 1) : "–")} ");
+            sb.Append($"| {(r.ThroughputRatio is { } t ? F(t, 3) : "–")} | {(r.BestThroughputRatio is { } b ? F(b, 3) : "–")} ");
+            sb.Append($"| {r.Goal} | {(r.GoalMet is null ? "–" : r.GoalMet.Value ? "yes" : "**no**")} |");
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    public static void Write(string directory, Environment env, IReadOnlyList<Row> rows, out string markdownPath)
+    {
+        Directory.CreateDirectory(directory);
+        markdownPath = Path.Combine(directory, "summary.md");
+        File.WriteAllText(markdownPath, Markdown(env, rows));
+        var json = JsonSerializer.Serialize(new { environment = env, cases = rows },
+            new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        File.WriteAllText(Path.Combine(directory, "summary.json"), json);
+    }
+
+    private static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
+
+    private static string Time(double ns) => ns switch {
+        < 1e3 => $"{F(ns, 0)} ns",
+        < 1e6 => $"{F(ns / 1e3, 2)} µs",
+        < 1e9 => $"{F(ns / 1e6, 2)} ms",
+        _ => $"{F(ns / 1e9, 3)} s",
+    };
+}

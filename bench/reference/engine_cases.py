@@ -1,0 +1,39 @@
+"""Engine cases: PyTorch eager twins of bench/CrossLMM.Bench/Cases/EngineBenchmarks.cs."""
+import torch
+import torch.nn.functional as F
+
+from registry import case
+
+
+@case("engine.add64", ops=16)
+def add64():
+    torch.manual_seed(0)
+    a, b = torch.randn(64), torch.randn(64)
+
+    def run():  # 16 adds, each result freed at once (unrolled so the Python loop costs little per op)
+        a + b; a + b; a + b; a + b; a + b; a + b; a + b; a + b
+        a + b; a + b; a + b; a + b; a + b; a + b; a + b; a + b
+    return run
+
+
+@case("engine.matmul1024")
+def matmul1024():
+    torch.manual_seed(0)
+    x, y = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    return lambda: torch.matmul(x, y)
+
+
+@case("engine.linear_fwd_bwd")
+def linear_fwd_bwd():
+    torch.manual_seed(0)
+    x = torch.randn(4096, 512, requires_grad=True)
+    w = torch.randn(512, 512, requires_grad=True)
+    b = torch.randn(512, requires_grad=True)
+    gy = torch.ones(4096, 512)
+
+    def run():
+        x.grad = None
+        w.grad = None
+        b.grad = None
+        F.linear(x, w, b).backward(gy)
+    return run

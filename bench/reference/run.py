@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Measures PyTorch reference cases for the C# benchmark run (called by bench/CrossLMM.Bench).
+
+usage: /usr/bin/python3 bench/reference/run.py --json OUT [--cases id,id] [--threads N] [--quick] [--list]
+
+Each case: warm up, calibrate a call count so one timed batch lasts at least --min-time seconds, then time
+--repeats batches with time.perf_counter; report per-operation min and median in nanoseconds.
+"""
+import argparse
+import importlib
+import json
+import pathlib
+import platform
+import statistics
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import torch  # noqa: E402
+from registry import REGISTRY  # noqa: E402
+
+
+def load_cases():
+    for path in sorted(HERE.glob("*_cases.py")):
+        importlib.import_module(path.stem)
+
+
+def blas_libraries():
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "/" in line}
+    except OSError:
+        return []
+    keys = ("blas", "mkl", "blis", "lapack")
+    return sorted(p for p in paths if any(k in p.rsplit("/", 1)[-1].lower() for k in keys))
+
+
+def timed(fn, calls):
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return time.perf_counter() - t0
+
+
+def measure(fn, ops, min_time, repeats, warmup):
+    for _ in range(warmup):
+        fn()
+    calls = 1
+    while True:
+        t = timed(fn, calls)
+        if t >= min_time:
+            break
+        calls = max(calls * 2, int(calls * min_time / max(t, 1e-9) * 1.1) + 1)
+    per_op = [timed(fn, calls) / (calls * ops) * 1e9 for _ in range(repeats)]
+    return {"min_ns": min(per_op), "median_ns": statistics.median(per_op), "repeats": repeats,
+            "calls_per_repeat": calls, "ops_per_call": ops}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--json", required=False)
+    p.add_argument("--cases", default="")
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--list", action="store_true")
+    args = p.parse_args()
+    load_cases()
+    if args.list:
+        print("\n".join(sorted(REGISTRY)))
+        return
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    wanted = [c for c in args.cases.split(",") if c] or sorted(REGISTRY)
+    unknown = [c for c in wanted if c not in REGISTRY]
+    if unknown:
+        sys.exit(f"unknown reference case(s): {', '.join(unknown)} (known: {', '.join(sorted(REGISTRY))})")
+    min_time, repeats, warmup = (0.05, 5, 2) if args.quick else (0.25, 15, 5)
+    results = {}
+    for case_id in wanted:
+        setup, ops = REGISTRY[case_id]
+        results[case_id] = measure(setup(), ops, min_time, repeats, warmup)
+        print(f"  {case_id}: median {results[case_id]['median_ns']:.0f} ns/op", file=sys.stderr)
+    report = {
+        "torch_version": torch.__version__,
+        "python": platform.python_version(),
+        "threads": torch.get_num_threads(),
+        "blas": blas_libraries(),
+        "cases": results,
+    }
+    text = json.dumps(report, indent=2)
+    if args.json:
+        pathlib.Path(args.json).write_text(text)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
