@@ -144,7 +144,7 @@ public class ReferenceOpsTests(ReferenceOpsFixture fx) : IClassFixture<Reference
     {
         using var scope = NewDisposeScope();
         Check("gelu", F.gelu(I("gelu_x")));
-        Check("gelu_tanh", F.gelu(I("gelu_x"), approximate: "tanh"));
+        Check("gelu_tanh", F.gelu(I("gelu_x"), approximate: GELUApproximate.tanh));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public static partial class torch
 
         public static Dropout Dropout(double p = 0.5, bool inplace = false) => new(p);
 
-        public static GELU GELU(string approximate = "none") => new(approximate);
+        public static GELU GELU(GELUApproximate approximate = GELUApproximate.none) => new(approximate);
         public static SiLU SiLU(bool inplace = false) => new();
         public static ReLU ReLU(bool inplace = false) => new();
         public static Tanh Tanh() => new();

@@ -29,12 +29,9 @@ public static partial class torch
             public static Tensor sigmoid(Tensor x) => x.sigmoid();
             public static Tensor tanh(Tensor x) => x.tanh();
 
-            /// <summary>GELU; <paramref name="approximate"/> "tanh" selects the tanh approximation.</summary>
-            public static Tensor gelu(Tensor x, string approximate = "none") => approximate switch {
-                "none" => Tensor.From(zt_gelu(x.Handle, 0)),
-                "tanh" => Tensor.From(zt_gelu(x.Handle, 1)),
-                _ => throw new ArgumentException($"gelu: approximate must be 'none' or 'tanh', got '{approximate}'", nameof(approximate)),
-            };
+            /// <summary>GELU; <see cref="GELUApproximate.tanh"/> selects the tanh approximation.</summary>
+            public static Tensor gelu(Tensor x, GELUApproximate approximate = GELUApproximate.none) =>
+                Tensor.From(zt_gelu(x.Handle, approximate == GELUApproximate.tanh ? 1 : 0));
 
             public static Tensor leaky_relu(Tensor x, double negative_slope = 0.01, bool inplace = false) => Tensor.From(zt_leaky_relu(x.Handle, negative_slope));
             public static Tensor softplus(Tensor x, double beta = 1, double threshold = 20) => Tensor.From(zt_softplus(x.Handle, beta, threshold));

@@ -4,16 +4,10 @@ using System.Linq;
 using System.Reflection;
 using TorchSharp.Modules;
 using TorchSharp.Native;
+using TorchSharp.Utils;
 using static TorchSharp.Native.NativeMethods;
 
 namespace TorchSharp;
-
-/// <summary>Names a module field's component differently from the field name (TorchSharp's attribute).</summary>
-[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
-public sealed class ComponentNameAttribute : Attribute
-{
-    public string Name { get; set; } = "";
-}
 
 public static partial class torch
 {

@@ -5,8 +5,8 @@ namespace TorchSharp.Modules;
 /// <summary>GELU activation (exact, or the tanh approximation).</summary>
 public sealed class GELU : nn.Module<Tensor, Tensor>
 {
-    private readonly string _approximate;
-    internal GELU(string approximate) : base(nameof(GELU)) => _approximate = approximate;
+    private readonly GELUApproximate _approximate;
+    internal GELU(GELUApproximate approximate) : base(nameof(GELU)) => _approximate = approximate;
     public override Tensor forward(Tensor input) => nn.functional.gelu(input, _approximate);
 }
 
