@@ -28,7 +28,7 @@ public sealed record Row(
     string Goal, bool? GoalMet);
 
 /// <summary>The run's environment, printed as the report header.</summary>
-public sealed record Environment(
+public sealed record BenchEnvironment(
     string Date, string Mode, int Rounds, string Machine, string DotNet, string Libtorch, int CsThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
     string? PyTorch, int? PtThreads, string? PtBlas, IReadOnlyList<string>? PtBlasLibraries);
 
@@ -72,7 +72,7 @@ public static class Report
         return ("", null);
     }
 
-    public static Environment Describe(BenchOptions options, ReferenceReport? reference) => new(
+    public static BenchEnvironment Describe(BenchOptions options, ReferenceReport? reference) => new(
         DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
         options.Quick ? "quick (smoke: few iterations, rough numbers)" : "full",
         options.Rounds,
@@ -89,7 +89,7 @@ public static class Report
         : libs.Any(l => l.Contains("mkl", StringComparison.OrdinalIgnoreCase)) ? "MKL"
         : libs.Any(l => Path.GetFileName(l).StartsWith("libblas", StringComparison.Ordinal)) ? "reference" : "unknown";
 
-    public static string Markdown(Environment env, IReadOnlyList<Row> rows)
+    public static string Markdown(BenchEnvironment env, IReadOnlyList<Row> rows)
     {
         var sb = new StringBuilder();
         sb.AppendLine("# CrossLMM.Zoo benchmarks: C# engine vs PyTorch eager (same run)");
@@ -120,7 +120,7 @@ public static class Report
         return sb.ToString();
     }
 
-    public static void Write(string directory, Environment env, IReadOnlyList<Row> rows, out string markdownPath)
+    public static void Write(string directory, BenchEnvironment env, IReadOnlyList<Row> rows, out string markdownPath)
     {
         Directory.CreateDirectory(directory);
         markdownPath = Path.Combine(directory, "summary.md");
