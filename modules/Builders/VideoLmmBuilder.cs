@@ -67,21 +67,9 @@ public static class VideoLmmBuilder
         null => new Qwen2DecoderLayer(llm),
         DualCrossAttentionConfig dual => new Qwen2DecoderLayer(llm, new DualCrossAttentionLayer(dual, llm)),
         GatedCrossAttentionConfig gated => new Qwen2DecoderLayer(llm, new GatedCrossAttentionLayer(gated, llm)),
-        HybridFusionConfig hybrid => BuildHybridLayer(llm, hybrid),
+        HybridFusionConfig hybrid => new HybridDecoderLayer(hybrid, llm),
         _ => throw new ArgumentException($"fusion kind {fusion.KindName} has no block", nameof(fusion)),
     };
-
-    private static HybridDecoderLayer BuildHybridLayer(LanguageModelConfig llm, HybridFusionConfig hybrid)
-    {
-        if (hybrid.Heads != llm.Heads)
-        {
-            throw new ArgumentException(
-                $"hybrid heads ({hybrid.Heads}) must equal llm.heads ({llm.Heads}): the hybrid layer reuses the layer's own queries",
-                nameof(hybrid));
-        }
-
-        return new HybridDecoderLayer(llm, hybrid.Source, hybrid.GateInit);
-    }
 
     private static ArchitectureConfig NotNull(ArchitectureConfig config) => config ?? throw new ArgumentNullException(nameof(config));
 }

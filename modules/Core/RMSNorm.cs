@@ -27,7 +27,8 @@ public sealed class RMSNorm : nn.Module<Tensor, Tensor>
 
         Hidden = hidden;
         _eps = eps;
-        weight = nn.Parameter(torch.ones(hidden));
+        using var ones = torch.ones(hidden);
+        weight = nn.Parameter(ones);
         RegisterComponents();
     }
 

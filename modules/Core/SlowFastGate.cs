@@ -26,7 +26,8 @@ public sealed class SlowFastGate : nn.Module<Tensor, Tensor>
         }
 
         proj = nn.Linear(hidden, 1);
-        beta = nn.Parameter(torch.full(new long[] { 1 }, betaInit));
+        using var initial = torch.full(new long[] { 1 }, betaInit);
+        beta = nn.Parameter(initial);
         RegisterComponents();
     }
 

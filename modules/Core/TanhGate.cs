@@ -22,7 +22,8 @@ public sealed class TanhGate : nn.Module<Tensor, Tensor>
             throw new ArgumentException(ConfigRules.OutOfRange(nameof(init), init, "finite"), nameof(init));
         }
 
-        alpha = nn.Parameter(torch.full(new long[] { 1 }, init));
+        using var initial = torch.full(new long[] { 1 }, init);
+        alpha = nn.Parameter(initial);
         RegisterComponents();
     }
 

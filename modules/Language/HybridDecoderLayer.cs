@@ -80,6 +80,15 @@ public sealed class HybridDecoderLayer : DecoderLayer
     {
     }
 
+    /// <summary>Builds a freshly initialised hybrid layer from its bound config entry.</summary>
+    /// <param name="config">The fusion entry (source, β init, heads).</param>
+    /// <param name="llm">LLM sizes.</param>
+    /// <exception cref="ArgumentException">Entry heads that differ from llm.heads (the layer's own queries are reused).</exception>
+    public HybridDecoderLayer(HybridFusionConfig config, LanguageModelConfig llm)
+        : this(Qwen2DecoderLayer.Valid(llm), SameHeads(config, llm).Source, config.GateInit)
+    {
+    }
+
     /// <inheritdoc/>
     public override long Hidden => self_attn.Hidden;
 
@@ -88,6 +97,19 @@ public sealed class HybridDecoderLayer : DecoderLayer
 
     /// <summary>Re-initialises the cross key/value projections from the self-attention (after loading a base checkpoint).</summary>
     public void InitializeCrossAttentionFromSelfAttention() => cross_attn.CopyFrom(self_attn);
+
+    private static HybridFusionConfig SameHeads(HybridFusionConfig config, LanguageModelConfig llm)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Heads != llm.Heads)
+        {
+            throw new ArgumentException(
+                $"hybrid heads ({config.Heads}) must equal llm.heads ({llm.Heads}): the hybrid layer reuses the layer's own queries",
+                nameof(config));
+        }
+
+        return config;
+    }
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor hidden, LayerContext context)

@@ -20,7 +20,7 @@ public sealed class Qwen2DecoderLayer : DecoderLayer
     private readonly GroupedQueryAttention self_attn;
     private readonly RMSNorm post_attention_layernorm;
     private readonly SwiGluMlp mlp;
-    private readonly DecoderFusion? cross_attn;
+    private readonly DecoderFusion? cross_attn;   // runs first or last, by its Placement
 
     /// <summary>Assembles the layer from its parts (torchtune style: the builder owns the sizes).</summary>
     /// <param name="inputLayerNorm">RMSNorm before self-attention (key <c>input_layernorm</c>).</param>

@@ -84,7 +84,7 @@ public class NormAndMlpTests
         Assert.Equal(new long[] { 8, 40 }, exact.state_dict()["fc2.weight"].shape);
         using var x = LmTestData.Randn(new Random(2), 2.0, 3, 16);
         using var g = GeluMlp.GeluTanh(x);
-        using var reference = nn.functional.gelu(x, "tanh");
+        using var reference = nn.functional.gelu(x, GELUApproximate.tanh);
         TensorAssert.AllClose(reference, g, rtol: 1e-6, atol: 1e-7);
         using var y = exact.call(x);
         Assert.Equal(new long[] { 3, 8 }, y.shape);

@@ -32,6 +32,16 @@ public class HybridDecoderLayerTests
     }
 
     [Fact]
+    public void ConfigConstructor_HeadsOtherThanTheLayers_Throw()
+    {
+        var config = new HybridFusionConfig(EquatableArray.Of(0), FusionSource.Slow, 0.0, Heads: 2);
+        var e = Assert.Throws<ArgumentException>(() => new HybridDecoderLayer(config, LmTestData.Llm(32)));
+        Assert.Contains("hybrid heads (2) must equal llm.heads (4)", e.Message);
+        using var ok = new HybridDecoderLayer(config with { Heads = 4 }, LmTestData.Llm(32));
+        Assert.Equal(FusionSource.Slow, ok.CrossAttention.Source);
+    }
+
+    [Fact]
     public void KvInit_IsAnExactPerHeadCopyOfTheLayersKeyValueProjections()
     {
         using var disposables = torch.NewDisposeScope();
