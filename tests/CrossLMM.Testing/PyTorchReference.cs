@@ -47,7 +47,7 @@ public static class PyTorchReference
     /// <summary>How long one snippet may run before it is killed (default 120 s).</summary>
     public static TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    private static readonly Lazy<(string? Version, string? Problem)> Probe = new(ProbeTorch);
+    private static readonly Lazy<(string? Version, string? Problem)> Probe = new(() => ProbeTorch(Interpreter));
 
     /// <summary>Whether <see cref="Interpreter"/> exists and can import torch (checked once per process).</summary>
     public static bool IsAvailable => Probe.Value.Version is not null;
@@ -102,9 +102,9 @@ public static class PyTorchReference
         return reader.ReadToEnd();
     });
 
-    private static (int Exit, string Stdout, string Stderr, bool TimedOut) Execute(IEnumerable<string> args, TimeSpan timeout)
+    private static (int Exit, string Stdout, string Stderr, bool TimedOut) Execute(IEnumerable<string> args, TimeSpan timeout, string interpreter = Interpreter)
     {
-        var psi = new ProcessStartInfo(Interpreter) {
+        var psi = new ProcessStartInfo(interpreter) {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -117,7 +117,7 @@ public static class PyTorchReference
         psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         psi.Environment["PYTHONIOENCODING"] = "utf-8";
         psi.Environment["PYTHONNOUSERSITE"] = "1";
-        using var process = Process.Start(psi) ?? throw new PyTorchReferenceException($"could not start {Interpreter}", "", "", "");
+        using var process = Process.Start(psi) ?? throw new PyTorchReferenceException($"could not start {interpreter}", "", "", "");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout)) {
@@ -129,24 +129,27 @@ public static class PyTorchReference
         return (process.ExitCode, stdout.Result, stderr.Result, false);
     }
 
-    private static (string? Version, string? Problem) ProbeTorch()
+    /// <summary>Checks whether <paramref name="interpreter"/> can import torch: its version, or what is wrong.</summary>
+    internal static (string? Version, string? Problem) ProbeTorch(string interpreter)
     {
-        if (!File.Exists(Interpreter)) return (null, $"{Interpreter} does not exist");
+        if (!File.Exists(interpreter)) return (null, $"{interpreter} does not exist");
         try {
-            var (exit, stdout, stderr, timedOut) = Execute(new[] { "-c", "import torch; print(torch.__version__)" }, TimeSpan.FromSeconds(60));
+            var (exit, stdout, stderr, timedOut) = Execute(new[] { "-c", "import torch; print(torch.__version__)" }, TimeSpan.FromSeconds(60), interpreter);
             if (timedOut) return (null, "`import torch` did not finish within 60 s");
             if (exit != 0) return (null, $"`import torch` failed: {LastLine(stderr)}");
             return (stdout.Trim(), null);
         } catch (System.ComponentModel.Win32Exception e) {
-            return (null, $"{Interpreter} could not be started: {e.Message}");
+            return (null, $"{interpreter} could not be started: {e.Message}");
         }
     }
 
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
 
-    private static PyTorchReferenceException Unavailable() =>
-        new($"{Interpreter} with torch not found: run ./setup.sh (installs python3-torch). Detail: {Probe.Value.Problem}", "", "", "");
+    private static PyTorchReferenceException Unavailable() => Unavailable(Interpreter, Probe.Value.Problem);
+
+    internal static PyTorchReferenceException Unavailable(string interpreter, string? problem) =>
+        new($"{interpreter} with torch not found: run ./setup.sh (installs python3-torch). Detail: {problem}", "", "", "");
 }
 
 /// <summary>The outputs of one <see cref="PyTorchReference.Run(string, IReadOnlyDictionary{string, Tensor}?, TimeSpan?)"/>; disposing it disposes the tensors.</summary>

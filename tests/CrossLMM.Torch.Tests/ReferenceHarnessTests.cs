@@ -62,6 +62,20 @@ public class ReferenceHarnessTests
     }
 
     [Fact]
+    public void MissingInterpreterOrTorch_ExplainsHowToInstall()
+    {
+        var (version, problem) = PyTorchReference.ProbeTorch("/nonexistent/python3");
+        Assert.Null(version);
+        var ex = PyTorchReference.Unavailable("/nonexistent/python3", problem);
+        Assert.StartsWith("/nonexistent/python3 with torch not found: run ./setup.sh", ex.Message);
+        Assert.Contains("does not exist", ex.Message);
+        // an interpreter that cannot import torch (/bin/false stands in: it exits non-zero)
+        var (v2, p2) = PyTorchReference.ProbeTorch("/bin/false");
+        Assert.Null(v2);
+        Assert.Contains("`import torch` failed", p2);
+    }
+
+    [Fact]
     public void Reference_IsDebianTorch113()
     {
         Assert.StartsWith("1.13", PyTorchReference.TorchVersion);
