@@ -103,8 +103,9 @@ public static class CostModel
 
     /// <summary>
     /// FLOPs of the visual stage alone: vision encoder on B·T frames, compressor, the projector on the
-    /// compressor output, and each fusion source projected once (by the projector when it lives in the
-    /// compressor's feature space, else by <c>source_projector</c>; the <c>compressed</c> source reuses the
+    /// compressor output (when it enters the stream or is a fusion source), and each other fusion source
+    /// projected once (original and slow tokens are vision-space: by the projector when the compressor's
+    /// output is vision-space too, else by <c>source_projector</c>; the <c>compressed</c> source reuses the
     /// projected compressor output).
     /// </summary>
     /// <param name="config">A bound architecture.</param>
@@ -116,8 +117,12 @@ public static class CostModel
         Validate(config, frames, textTokens, new CostOptions(Batch: batch));
         long b = batch;
         var total = VisualBlockFlops.Vision(config.Vision, checked(b * frames))
-            + VisualBlockFlops.Compressor(config.Compressor, config.Vision, config.Resampler, config.Llm.Hidden, batch, frames, textTokens)
-            + VisualBlockFlops.Projector(config.Projector, config.ProjectorInputWidth, config.Llm.Hidden, checked(b * config.CompressedTokens(frames)));
+            + VisualBlockFlops.Compressor(config.Compressor, config.Vision, config.Resampler, config.Llm.Hidden, batch, frames, textTokens);
+        if (config.HasVisualTokensInStream || config.Sources.Contains(FusionSource.Compressed))
+        {
+            total += VisualBlockFlops.Projector(config.Projector, config.ProjectorInputWidth, config.Llm.Hidden, checked(b * config.CompressedTokens(frames)));
+        }
+
         foreach (var source in config.Sources)
         {
             if (source == FusionSource.Compressed)

@@ -26,7 +26,7 @@ namespace CrossLMM.Zoo.Modules.Cost;
 /// <item>in the LLM: <see cref="GroupedQueryAttention"/>'s Linears → attention projections; the attention module and the
 /// decoder layer themselves (where QKᵀ and AV run) → attention scores; <see cref="SwiGluMlp"/> → MLP; RMSNorms → norms;
 /// the embedding → embeddings; <c>lm_head</c> and <see cref="Qwen2ForCausalLM"/> itself (the tied head's
-/// <c>F.linear</c>) → LM head;</item>
+/// <c>F.linear</c>) and the composed <see cref="VideoLmm"/> itself (which runs that head outside <c>call()</c>) → LM head;</item>
 /// <item>containers (model, module lists, rotary embedding) → none: they must neither run products nor own parameters.</item>
 /// </list>
 /// </summary>
@@ -67,13 +67,17 @@ public sealed class ModuleCostMap
 
     /// <summary>Sums exclusive FLOPs per module path into components.</summary>
     /// <param name="exclusiveByPath">Exclusive FLOPs per module path (the hook's <c>ByModule[path].Exclusive</c>).</param>
+    /// <param name="outsideModules">FLOPs counted while no module was on the call stack (the hook's <c>Unattributed</c>).
+    /// They are the root's own work when the counted code was a method of the root called directly rather than
+    /// through <c>call()</c> (e.g. <c>VideoLmm.Decode</c>), so they are charged like the root's exclusive FLOPs.</param>
     /// <returns>FLOPs per component (every component present, zeros included).</returns>
     /// <exception cref="InvalidOperationException">FLOPs on a container or on a path outside the tree — a product the map does not know about.</exception>
-    public IReadOnlyDictionary<CostComponent, long> Attribute(IEnumerable<KeyValuePair<string, long>> exclusiveByPath)
+    public IReadOnlyDictionary<CostComponent, long> Attribute(IEnumerable<KeyValuePair<string, long>> exclusiveByPath, long outsideModules = 0)
     {
         ArgumentNullException.ThrowIfNull(exclusiveByPath);
         var totals = CostComponents.All.ToDictionary(c => c, _ => 0L);
-        foreach (var (path, flops) in exclusiveByPath)
+        var all = exclusiveByPath.Append(new KeyValuePair<string, long>(string.Empty, outsideModules));
+        foreach (var (path, flops) in all)
         {
             if (flops == 0)
             {
@@ -194,6 +198,10 @@ public sealed class ModuleCostMap
             case Linear when name == "lm_head":
                 return CostComponent.LmHead;
             case Qwen2ForCausalLM:
+                return CostComponent.LmHead;
+            case VideoLmm:
+                // The composed model runs the language model's head through ForwardEmbeddings (not call()),
+                // so a tied head's F.linear is the one product charged to the root itself.
                 return CostComponent.LmHead;
             default:
                 return null;
