@@ -55,7 +55,7 @@ public static class AttentionMasks
     {
         Check.Rank(keyPadding, 2, nameof(keyPadding), "(B, M)");
         using var scope = torch.NewDisposeScope();
-        return keyPadding.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
+        return keyPadding.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();   // [B, 1, 1, M]
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
 
     private static void Copy(Linear from, Linear to)
     {
-        to.weight.copy_(from.weight);
+        to.weight!.copy_(from.weight!);
         if (from.bias is not null && to.bias is not null)
         {
             to.bias.copy_(from.bias);

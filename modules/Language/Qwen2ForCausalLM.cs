@@ -56,7 +56,7 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
     /// <param name="hidden">Final hidden states.</param>
     /// <returns>A new tensor; the caller owns it.</returns>
     public Tensor Logits(Tensor hidden) =>
-        lm_head is null ? nn.functional.linear(hidden, model.EmbedTokens.weight) : lm_head.call(hidden);
+        lm_head is null ? nn.functional.linear(hidden, model.EmbedTokens.weight!) : lm_head.call(hidden);
 
     /// <summary>Logits for S new positions given as embeddings (the entry point of a multimodal model).</summary>
     /// <param name="inputsEmbeds">(B, S, H).</param>

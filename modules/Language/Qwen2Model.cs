@@ -41,7 +41,7 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
             throw new ArgumentException("layers must contain at least one decoder layer", nameof(layers));
         }
 
-        long hidden = embedTokens.weight.shape[1];
+        long hidden = embedTokens.weight!.shape[1];   // '!': some TorchSharp releases declare it nullable
         for (int i = 0; i < list.Length; i++)
         {
             if (list[i].Hidden != hidden)
@@ -52,7 +52,7 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
 
         Qwen2DecoderLayer.SameWidth(hidden, norm.Hidden, nameof(norm));
         Hidden = hidden;
-        Vocab = embedTokens.weight.shape[0];
+        Vocab = embedTokens.weight!.shape[0];
         embed_tokens = embedTokens;
         this.layers = nn.ModuleList(list);
         _layers = list;
@@ -135,7 +135,7 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
     {
         if (padding is null)
         {
-            return torch.arange(past, past + length, dtype: ScalarType.Int64, device: device).unsqueeze(0).expand(batch, length);
+            return torch.arange(past, past + length, dtype: ScalarType.Int64, device: device).unsqueeze(0).expand(batch, length);   // [B, S]
         }
 
         var valid = padding.to(ScalarType.Bool);
