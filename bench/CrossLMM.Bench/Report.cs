@@ -29,7 +29,7 @@ public sealed record Row(
 
 /// <summary>The run's environment, printed as the report header.</summary>
 public sealed record BenchEnvironment(
-    string Date, string Mode, int Rounds, string Machine, string DotNet, string Libtorch, int CsThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
+    string Date, string Mode, int Rounds, string Machine, string LoadAverage, string DotNet, string Libtorch, int CsThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
     string? PyTorch, int? PtThreads, string? PtBlas, IReadOnlyList<string>? PtBlasLibraries);
 
 /// <summary>Builds the rows and writes out/bench/summary.md and summary.json.</summary>
@@ -77,12 +77,23 @@ public static class Report
         options.Quick ? "quick (smoke: few iterations, rough numbers)" : "full",
         options.Rounds,
         $"{System.Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}",
+        LoadAverage(),
         RuntimeInformation.FrameworkDescription,
         EngineInfo.LibtorchVersion, EngineInfo.IntraOpThreads, EngineInfo.BlasName(), EngineInfo.BlasLibraries(),
         reference is null ? null : $"{reference.TorchVersion} (Python {reference.PythonVersion})",
         reference?.Threads,
         reference is null ? null : BlasName(reference.Blas),
         reference?.Blas);
+
+    /// <summary>/proc/loadavg's 1/5/15-minute averages: above the CPU count, other work shared the machine.</summary>
+    public static string LoadAverage()
+    {
+        try {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        } catch (IOException) {
+            return "n/a";
+        }
+    }
 
     private static string BlasName(IReadOnlyList<string> libs) =>
         libs.Any(l => l.Contains("openblas", StringComparison.OrdinalIgnoreCase)) ? "OpenBLAS"
@@ -95,7 +106,9 @@ public static class Report
         sb.AppendLine("# CrossLMM.Zoo benchmarks: C# engine vs PyTorch eager (same run)");
         sb.AppendLine();
         sb.AppendLine($"- date: {env.Date}; mode: {env.Mode}; rounds: {env.Rounds}");
-        sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}");
+        sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}; load average at the end (1/5/15 min): {env.LoadAverage}" +
+            (double.TryParse(env.LoadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) && load > System.Environment.ProcessorCount
+                ? " — **busy machine: other work competed for the CPUs, expect noisy numbers**" : ""));
         sb.AppendLine($"- C#: libtorch {env.Libtorch} through the CrossLMM shim, {env.CsThreads} intra-op thread(s), BLAS: **{env.CsBlas}** ({string.Join(", ", env.CsBlasLibraries)})");
         if (env.PyTorch is not null)
             sb.AppendLine($"- PyTorch: {env.PyTorch}, {env.PtThreads} intra-op thread(s), BLAS: **{env.PtBlas}** ({string.Join(", ", env.PtBlasLibraries ?? Array.Empty<string>())})");
