@@ -62,4 +62,15 @@ public class SmokeTests
         Assert.Throws<ObjectDisposedException>(() => dropped.shape);
         kept.Dispose();
     }
+
+    [Fact]
+    public void Clamp_IntegralTensorWithIntegerBounds_StaysIntegral()
+    {
+        using var x = tensor(new long[] { -3, 5, 12 });
+        using var c = x.clamp(min: 0, max: 10);
+        Assert.Equal(ScalarType.Int64, c.dtype);
+        Assert.Equal(new long[] { 0, 5, 10 }, c.ToArray<long>());
+        using var f = tensor(new float[] { -1.5f, 0.25f }).clamp(min: 0);
+        Assert.Equal(new float[] { 0, 0.25f }, f.ToArray<float>());
+    }
 }

@@ -46,13 +46,15 @@ ZT_EXPORT int32_t zt_lerp_(TH a, TH b, SCALAR_ARGS) { ZT_STATUS(a->lerp_(*b, S))
 ZT_EXPORT int32_t zt_copy_(TH a, TH b) { ZT_STATUS(a->copy_(*b)) }
 ZT_EXPORT int32_t zt_fill_(TH a, SCALAR_ARGS) { ZT_STATUS(a->fill_(S)) }
 ZT_EXPORT int32_t zt_zero_(TH a) { ZT_STATUS(a->zero_()) }
-ZT_EXPORT int32_t zt_clamp_(TH a, int32_t has_min, double mn, int32_t has_max, double mx) {
-  ZT_STATUS(a->clamp_(has_min ? c10::optional<at::Scalar>(mn) : c10::nullopt,
-                      has_max ? c10::optional<at::Scalar>(mx) : c10::nullopt))
+// Bounds cross as scalars (kind -1 = absent) so an integral tensor clamped by integers stays integral.
+static c10::optional<at::Scalar> bound(int32_t k, double d, int64_t l) {
+  return k < 0 ? c10::optional<at::Scalar>() : c10::optional<at::Scalar>(scalar(k, d, l));
 }
-ZT_EXPORT TH zt_clamp(TH a, int32_t has_min, double mn, int32_t has_max, double mx) {
-  ZT_TENSOR(at::clamp(*a, has_min ? c10::optional<at::Scalar>(mn) : c10::nullopt,
-                      has_max ? c10::optional<at::Scalar>(mx) : c10::nullopt))
+ZT_EXPORT int32_t zt_clamp_(TH a, int32_t mink, double mind, int64_t minl, int32_t maxk, double maxd, int64_t maxl) {
+  ZT_STATUS(a->clamp_(bound(mink, mind, minl), bound(maxk, maxd, maxl)))
+}
+ZT_EXPORT TH zt_clamp(TH a, int32_t mink, double mind, int64_t minl, int32_t maxk, double maxd, int64_t maxl) {
+  ZT_TENSOR(at::clamp(*a, bound(mink, mind, minl), bound(maxk, maxd, maxl)))
 }
 ZT_EXPORT TH zt_lerp(TH a, TH b, SCALAR_ARGS) { ZT_TENSOR(at::lerp(*a, *b, S)) }
 

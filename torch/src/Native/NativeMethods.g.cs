@@ -308,9 +308,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int zt_zero_(IntPtr a);
     [LibraryImport(Library)]
-    internal static partial int zt_clamp_(IntPtr a, int has_min, double mn, int has_max, double mx);
+    internal static partial int zt_clamp_(IntPtr a, int mink, double mind, long minl, int maxk, double maxd, long maxl);
     [LibraryImport(Library)]
-    internal static partial IntPtr zt_clamp(IntPtr a, int has_min, double mn, int has_max, double mx);
+    internal static partial IntPtr zt_clamp(IntPtr a, int mink, double mind, long minl, int maxk, double maxd, long maxl);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_lerp(IntPtr a, IntPtr b, int sk, double sd, long si);
     [LibraryImport(Library)]

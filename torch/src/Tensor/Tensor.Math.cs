@@ -63,10 +63,10 @@ public static partial class torch
         public Tensor addcdiv_(Tensor tensor1, Tensor tensor2, Scalar value) { NativeError.Check(zt_addcdiv_(Handle, tensor1.Handle, tensor2.Handle, value.Kind, value.D, value.L)); return this; }
 
         public Tensor clamp(Scalar? min = null, Scalar? max = null) =>
-            From(zt_clamp(Handle, min is null ? 0 : 1, min?.ToDouble() ?? 0, max is null ? 0 : 1, max?.ToDouble() ?? 0));
+            From(zt_clamp(Handle, min?.Kind ?? -1, min?.D ?? 0, min?.L ?? 0, max?.Kind ?? -1, max?.D ?? 0, max?.L ?? 0));
         public Tensor clamp_(Scalar? min = null, Scalar? max = null)
         {
-            NativeError.Check(zt_clamp_(Handle, min is null ? 0 : 1, min?.ToDouble() ?? 0, max is null ? 0 : 1, max?.ToDouble() ?? 0));
+            NativeError.Check(zt_clamp_(Handle, min?.Kind ?? -1, min?.D ?? 0, min?.L ?? 0, max?.Kind ?? -1, max?.D ?? 0, max?.L ?? 0));
             return this;
         }
         public Tensor clip(Scalar? min = null, Scalar? max = null) => clamp(min, max);
