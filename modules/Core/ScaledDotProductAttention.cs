@@ -22,8 +22,9 @@ public static class ScaledDotProductAttention
     public static Tensor Compute(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
     {
         using var scope = torch.NewDisposeScope();
-        double scale = Math.Sqrt(query.shape[^1]);
-        var scores = query.matmul(key.transpose(-2, -1)).div(scale);   // [B, h, S, K]
+        // 1/√d applied to the queries (S·d values) rather than to the scores (S·K values).
+        var scaled = query.div(Math.Sqrt(query.shape[^1]));
+        var scores = scaled.matmul(key.transpose(-2, -1));   // [B, h, S, K]
         if (mask is null)
         {
             return scores.softmax(-1).matmul(value).MoveToOuterDisposeScope();
