@@ -1,0 +1,76 @@
+using System;
+using System.CommandLine;
+using System.Linq;
+using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Tools.Catalog;
+using CrossLMM.Zoo.Tools.Measurement;
+using CrossLMM.Zoo.Tools.Tables;
+
+namespace CrossLMM.Zoo.Cli.Commands;
+
+/// <summary><c>zoo bench</c>: measured prefill latency (median after warm-up) and peak memory on this machine.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var architectures = new Argument<string[]>("architectures")
+        {
+            Description = "Stems or names (zoo list), spec files (.yaml), or 'all' (the default)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var preset = CommonOptions.Preset("small", "to build and run (CPU-sized: tiny or small)");
+        var frames = CommonOptions.FrameList(new[] { 8, 16, 32 }, "Frame counts T, comma-separated");
+        var text = CommonOptions.Text(64);
+        var runs = new Option<int>("--runs") { Description = "Timed runs per case (the median is reported)", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per case", DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed();
+        var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
+        var svg = CommonOptions.Svg("a bar chart of the median latencies");
+        var command = new Command("bench", "Measure prefill latency (median of runs after warm-up, Stopwatch around the forward under no_grad) and peak memory (RSS high-water mark)")
+        {
+            architectures, preset, frames, text, runs, warmup, seed, format, svg,
+        };
+        command.SetAction(ZooCli.Guard(console, command, parse =>
+        {
+            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
+            var names = parse.GetValue(architectures) ?? Array.Empty<string>();
+            var configs = names.Length == 0 || names.Any(n => string.Equals(n, ZooCatalog.All, StringComparison.OrdinalIgnoreCase))
+                ? ZooCatalog.Architectures.Select(a => a.Config(p)).ToArray()
+                : names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    .Select(n => ZooCatalog.ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
+            foreach (var config in configs)
+            {
+                Tools.Inference.ForwardRunner.EnsureFits(config);
+            }
+
+            var measurements = ProgressDisplay.Run(console, $"bench {p}", progress =>
+                PrefillBenchmark.Run(configs, parse.GetValue(frames)!, parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress));
+            var machine = MachineInfo.Current();
+            switch (parse.GetValue(format))
+            {
+                case OutputFormat.Json:
+                    console.Out.Write(BenchOutputs.ToJson(measurements, machine));
+                    break;
+                case OutputFormat.Csv:
+                    console.Out.Write(BenchOutputs.ToCsv(measurements));
+                    break;
+                case OutputFormat.Markdown:
+                    console.Out.Write(TableWriters.Markdown(BenchOutputs.Table(measurements)));
+                    break;
+                default:
+                    Render.Table(console.Ui, BenchOutputs.Table(measurements));
+                    Render.Line(console.Ui, $"machine: {machine}");
+                    break;
+            }
+
+            if (parse.GetValue(svg) is { } path)
+            {
+                CostCommand.WriteFile(path, BenchOutputs.Chart(measurements, machine).ToSvg());
+                console.Error.WriteLine($"wrote {path}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Tools.Catalog;
+using CrossLMM.Zoo.Tools.Charts;
+using CrossLMM.Zoo.Tools.Cost;
+using CrossLMM.Zoo.Tools.Tables;
+
+namespace CrossLMM.Zoo.Cli.Commands;
+
+/// <summary><c>zoo cost</c>: the analytic cost model over architectures and frame counts (nothing is allocated).</summary>
+internal static class CostCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var architectures = new Argument<string[]>("architectures")
+        {
+            Description = "Stems or names (zoo list), spec files (.yaml), or 'all' (the default)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var preset = CommonOptions.Preset("7b", "to cost");
+        var frames = CommonOptions.FrameList(new[] { 32, 64, 128, 256 }, "Frame counts T, comma-separated");
+        var text = CommonOptions.Text(64);
+        var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
+        var svg = CommonOptions.Svg("a line chart over frames (one series per architecture)");
+        var chart = CommonOptions.Choice("--chart", "What the SVG plots", CostMetric.Flops);
+        var scale = CommonOptions.Choice("--scale", "Y scale of the SVG", ScaleKind.Log);
+        var command = new Command("cost", "Analytic cost: LLM tokens, FLOPs per component, KV-cache bytes and parameters over frame counts (no allocation)")
+        {
+            architectures, preset, frames, text, format, svg, chart, scale,
+        };
+        command.SetAction(ZooCli.Guard(console, command, parse =>
+        {
+            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
+            var names = parse.GetValue(architectures) ?? Array.Empty<string>();
+            var configs = names.Length == 0 || names.Any(n => string.Equals(n, ZooCatalog.All, StringComparison.OrdinalIgnoreCase))
+                ? ZooCatalog.Architectures.Select(a => a.Config(p)).ToArray()
+                : names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    .Select(n => ZooCatalog.ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
+            var reports = CostSweep.Run(configs, parse.GetValue(frames)!, parse.GetValue(text));
+            switch (parse.GetValue(format))
+            {
+                case OutputFormat.Json:
+                    console.Out.Write(CostOutputs.ToJson(reports));
+                    break;
+                case OutputFormat.Csv:
+                    console.Out.Write(CostOutputs.ToCsv(reports));
+                    break;
+                case OutputFormat.Markdown:
+                    console.Out.Write(TableWriters.Markdown(CostOutputs.Table(reports)));
+                    break;
+                default:
+                    Render.Table(console.Ui, CostOutputs.Table(reports));
+                    break;
+            }
+
+            if (parse.GetValue(svg) is { } path)
+            {
+                WriteFile(path, CostOutputs.Chart(reports, parse.GetValue(chart), parse.GetValue(scale)).ToSvg());
+                console.Error.WriteLine($"wrote {path}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Writes a file, creating its folder; failures are user errors.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="content">Its text.</param>
+    internal static void WriteFile(string path, string content)
+    {
+        try
+        {
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            File.WriteAllText(path, content, new System.Text.UTF8Encoding(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Tools.ZooUserException($"cannot write '{path}': {e.Message}", e);
+        }
+    }
+}

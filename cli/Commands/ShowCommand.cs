@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Linq;
+using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Modules.Cost;
+using CrossLMM.Zoo.Tools.Catalog;
+using CrossLMM.Zoo.Tools.Inspection;
+using CrossLMM.Zoo.Tools.Tables;
+using Spectre.Console;
+
+namespace CrossLMM.Zoo.Cli.Commands;
+
+/// <summary>
+/// <c>zoo show</c>: the module tree with parameter counts, the expanded layer plan, and the shapes at each stage.
+/// Presets whose fp32 weights fit in 1 GiB (tiny, small) are built and run once (shapes checked against a real
+/// forward); larger ones (2b, 7b) are not allocated: their parameter counts come from the cost model.
+/// </summary>
+internal static class ShowCommand
+{
+    /// <summary>Largest model <c>zoo show</c> allocates (parameters; 1 GiB in fp32).</summary>
+    public const long MaxBuiltParameters = 256L * 1024 * 1024;
+
+    public static Command Create(CliConsole console)
+    {
+        var architecture = new Argument<string>("architecture") { Description = "Stem or name of a zoo architecture (zoo list), or a spec file (.yaml)" };
+        var preset = CommonOptions.Preset("tiny", "to build or cost");
+        var frames = CommonOptions.Frames(8);
+        var text = CommonOptions.Text(16);
+        var depth = new Option<int>("--depth") { Description = "Levels of the module tree to expand", DefaultValueFactory = _ => 4 };
+        var command = new Command("show", "Show an architecture: module tree with parameter counts per block, the expanded layer plan, and the shapes at each stage")
+        {
+            architecture, preset, frames, text, depth,
+        };
+        command.SetAction(ZooCli.Guard(console, command, parse =>
+        {
+            var config = ZooCatalog.ConfigOrFile(parse.GetValue(architecture)!, ZooCatalog.Preset(parse.GetValue(preset)!));
+            int t = parse.GetValue(frames), l = parse.GetValue(text);
+            var ui = console.Ui;
+            ui.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] ({Markup.Escape(config.Stem)}) - {Markup.Escape(config.Summary)}");
+            Render.Line(ui, $"paper {(config.Paper.Length > 0 ? config.Paper : "-")} · source {config.SourceFile} · preset {config.Preset} · {t} frames, {l} text tokens");
+            Render.Line(ui, $"vision {YamlNames.Of(config.Vision.Kind)} ({config.Vision.Image}px, patch {config.Vision.Patch}, {config.EncoderTokensPerFrame} tokens/frame, width {config.Vision.Hidden}) · " +
+                            $"compressor {config.Compressor.KindName} · projector {config.Projector.KindName} · llm {YamlNames.Of(config.Llm.Kind)} ({config.Llm.Layers} layers, width {config.Llm.Hidden}) · " +
+                            $"layout {YamlNames.Of(config.Layout)} · LLM visual tokens {config.TokensFormulaAtPreset}");
+
+            var parameters = CostModel.Parameters(config);
+            System.Collections.Generic.IReadOnlyList<StageShape> shapes;
+            if (parameters.Total <= MaxBuiltParameters)
+            {
+                using var model = ZooCatalog.Build(config, seed: 0);
+                var tree = ModuleTree.Of(model, "model", parse.GetValue(depth));
+                Render.Heading(ui, $"Module tree (built at {config.Preset}, random init)");
+                ui.Write(ToTree(tree));
+                Render.Line(ui, $"parameters: {Units.Count(tree.Parameters)} (cost model: {Units.Count(parameters.Total)})");
+                shapes = StageShapes.Trace(model, config, t, l);
+            }
+            else
+            {
+                Render.Heading(ui, $"Parameters by component (cost model; the {config.Preset} model is not allocated)");
+                var table = new ReportTable(string.Empty, new[] { new ReportColumn("component", ColumnAlignment.Left), new ReportColumn("parameters"), new ReportColumn("") });
+                foreach (var component in CostComponents.All.Where(c => parameters[c] != 0))
+                {
+                    table.Add(component.ShortName(), Units.Count(parameters[component]), Units.Parameters(parameters[component]));
+                }
+
+                table.Add("total", Units.Count(parameters.Total), Units.Parameters(parameters.Total));
+                Render.Table(ui, table);
+                shapes = StageShapes.Derive(config, t, l);
+            }
+
+            Render.Heading(ui, $"Layer plan ({config.Llm.Layers} decoder layers)");
+            var plan = new ReportTable(string.Empty, new[] { new ReportColumn("layers", ColumnAlignment.Left), new ReportColumn("block", ColumnAlignment.Left), new ReportColumn("fusion", ColumnAlignment.Left) });
+            foreach (var entry in LayerPlanView.Of(config))
+            {
+                plan.Add(entry.Layers, entry.Block, entry.Fusion.Length > 0 ? entry.Fusion : "-");
+            }
+
+            Render.Table(ui, plan);
+
+            Render.Heading(ui, $"Shapes at {t} frames, {l} text tokens (B = 1)");
+            var stages = new ReportTable(string.Empty, new[]
+            {
+                new ReportColumn("stage", ColumnAlignment.Left), new ReportColumn("symbols", ColumnAlignment.Left), new ReportColumn("shape", ColumnAlignment.Left),
+                new ReportColumn("forward", ColumnAlignment.Left),
+            });
+            foreach (var stage in shapes)
+            {
+                string measured = stage.Matches switch
+                {
+                    true => "ok",
+                    false => "MISMATCH " + StageShape.Format(stage.Measured!),
+                    null => "-",
+                };
+                stages.Add(stage.Stage, stage.Symbols, StageShape.Format(stage.Shape), measured);
+            }
+
+            stages.Notes.Add(parameters.Total <= MaxBuiltParameters
+                ? "forward: the shape a real forward produced (ok = equal to the derived shape; - = not observable from outside the module)."
+                : "Shapes derived from the config (no forward at this preset).");
+            Render.Table(ui, stages);
+            return shapes.Any(s => s.Matches == false) ? 1 : 0;
+        }));
+        return command;
+    }
+
+    private static Tree ToTree(ModuleNode root)
+    {
+        var tree = new Tree(Label(root));
+        void Add(IHasTreeNodes parent, ModuleNode node)
+        {
+            var child = parent.AddNode(Label(node));
+            foreach (var grandchild in node.Children)
+            {
+                Add(child, grandchild);
+            }
+        }
+
+        foreach (var child in root.Children)
+        {
+            Add(tree, child);
+        }
+
+        return tree;
+    }
+
+    private static Markup Label(ModuleNode node)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string repeat = node.Repeat > 1 ? $" ×{node.Repeat}" : string.Empty;
+        string count = node.Repeat > 1
+            ? $"{node.Parameters.ToString("N0", c)} each, {node.TotalParameters.ToString("N0", c)} in all"
+            : node.Parameters.ToString("N0", c);
+        return new Markup($"[bold]{Markup.Escape(node.Name)}[/] [grey]{Markup.Escape(node.TypeName)}{repeat}[/]  {count}{(node.Truncated ? " [grey]…[/]" : string.Empty)}");
+    }
+}

@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Linq;
+
+namespace CrossLMM.Zoo.Cli.Infrastructure;
+
+/// <summary>How a command prints its result.</summary>
+internal enum OutputFormat
+{
+    /// <summary>A table on the terminal.</summary>
+    Table,
+
+    /// <summary>Indented JSON.</summary>
+    Json,
+
+    /// <summary>CSV with a header row.</summary>
+    Csv,
+
+    /// <summary>A markdown table.</summary>
+    Markdown,
+}
+
+/// <summary>Option factories shared by the commands (same names, parsing and messages everywhere).</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>--preset/-p</c> with a default (checked against zoo.yaml by the command, with a "did you mean").</summary>
+    /// <param name="defaultPreset">Default preset.</param>
+    /// <param name="what">What the preset is for.</param>
+    public static Option<string> Preset(string defaultPreset, string what) => new("--preset", "-p")
+    {
+        Description = $"Size preset from zoo.yaml ({string.Join(", ", Zoo.Presets)}) {what}",
+        DefaultValueFactory = _ => defaultPreset,
+        HelpName = "name",
+    };
+
+    /// <summary><c>--frames/-f</c>: one or more frame counts, comma-separated or repeated.</summary>
+    /// <param name="defaults">Default counts.</param>
+    /// <param name="description">Help text.</param>
+    public static Option<int[]> FrameList(int[] defaults, string description) => new("--frames", "-f")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaults,
+        CustomParser = ParseFrames,
+        AllowMultipleArgumentsPerToken = true,
+        HelpName = "T[,T...]",
+    };
+
+    /// <summary><c>--frames/-f</c>: a single frame count ≥ 1.</summary>
+    /// <param name="defaultFrames">Default.</param>
+    public static Option<int> Frames(int defaultFrames) => new("--frames", "-f")
+    {
+        Description = "Number of video frames T",
+        DefaultValueFactory = _ => defaultFrames,
+        CustomParser = r => Positive(r, "--frames", "frame count"),
+        HelpName = "T",
+    };
+
+    /// <summary><c>--text</c>: text tokens of the question.</summary>
+    /// <param name="defaultTokens">Default.</param>
+    public static Option<int> Text(int defaultTokens) => new("--text")
+    {
+        Description = "Text tokens of the question (L_t)",
+        DefaultValueFactory = _ => defaultTokens,
+        CustomParser = r => Positive(r, "--text", "token count"),
+        HelpName = "L",
+    };
+
+    /// <summary><c>--format</c>.</summary>
+    /// <param name="allowed">The formats the command supports.</param>
+    public static Option<OutputFormat> Format(params OutputFormat[] allowed)
+    {
+        var names = allowed.Select(f => f.ToString().ToLowerInvariant()).ToArray();
+        return new Option<OutputFormat>("--format")
+        {
+            Description = $"Output format: {string.Join(" | ", names)}",
+            DefaultValueFactory = _ => OutputFormat.Table,
+            HelpName = string.Join("|", names),
+            CustomParser = r =>
+            {
+                string value = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "table";
+                var match = allowed.FirstOrDefault(f => string.Equals(f.ToString(), value, StringComparison.OrdinalIgnoreCase), (OutputFormat)(-1));
+                if ((int)match < 0)
+                {
+                    r.AddError($"--format '{value}' is not one of {string.Join(", ", names)}");
+                    return OutputFormat.Table;
+                }
+
+                return match;
+            },
+        };
+    }
+
+    /// <summary>An option whose value is one of an enum's members, spelled in lower case (<c>--chart flops</c>).</summary>
+    /// <typeparam name="TEnum">The enum.</typeparam>
+    /// <param name="name">Option name.</param>
+    /// <param name="description">Help text (the choices are appended).</param>
+    /// <param name="defaultValue">Default.</param>
+    public static Option<TEnum> Choice<TEnum>(string name, string description, TEnum defaultValue)
+        where TEnum : struct, Enum
+    {
+        var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
+        return new Option<TEnum>(name)
+        {
+            Description = $"{description}: {string.Join(" | ", names)}",
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = string.Join("|", names),
+            CustomParser = r =>
+            {
+                string value = r.Tokens.Count > 0 ? r.Tokens[^1].Value : string.Empty;
+                if (Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !value.All(char.IsAsciiDigit))
+                {
+                    return parsed;
+                }
+
+                r.AddError($"{name} '{value}' is not one of {string.Join(", ", names)}");
+                return defaultValue;
+            },
+        };
+    }
+
+    /// <summary><c>--svg</c>: where to write a chart.</summary>
+    /// <param name="what">The chart.</param>
+    public static Option<string?> Svg(string what) => new("--svg")
+    {
+        Description = $"Also write {what} as an SVG file",
+        HelpName = "file.svg",
+    };
+
+    /// <summary><c>--seed</c>.</summary>
+    public static Option<long> Seed() => new("--seed")
+    {
+        Description = "Seed of the random weights and inputs",
+        DefaultValueFactory = _ => 0L,
+    };
+
+    /// <summary>Parses "32,64" / "32 64" / repeated options into distinct positive counts, in the order given.</summary>
+    /// <param name="result">The option's tokens.</param>
+    public static int[] ParseFrames(ArgumentResult result)
+    {
+        var frames = new List<int>();
+        foreach (var token in result.Tokens)
+        {
+            foreach (var part in token.Value.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+                {
+                    result.AddError($"--frames '{token.Value}': '{part}' is not a positive frame count (e.g. --frames 32,64,128,256)");
+                    return Array.Empty<int>();
+                }
+
+                if (!frames.Contains(value))
+                {
+                    frames.Add(value);
+                }
+            }
+        }
+
+        if (frames.Count == 0)
+        {
+            result.AddError("--frames needs at least one frame count (e.g. --frames 32,64,128,256)");
+        }
+
+        return frames.ToArray();
+    }
+
+    private static int Positive(ArgumentResult result, string option, string what)
+    {
+        string value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) || parsed < 1)
+        {
+            result.AddError($"{option} '{value}' is not a positive {what}");
+            return 1;
+        }
+
+        return parsed;
+    }
+}

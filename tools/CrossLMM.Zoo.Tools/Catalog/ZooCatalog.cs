@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using CrossLMM.Zoo.Modules;
+using CrossLMM.Zoo.Spec;
+
+namespace CrossLMM.Zoo.Tools.Catalog;
+
+/// <summary>
+/// The zoo as the tools see it: the generated catalogue (<see cref="Zoo"/>), the registry it was compiled
+/// from, user spec files bound by the same spec core as the build, and models built from bound configs.
+/// Every lookup by a name typed by a user throws <see cref="ZooUserException"/> with a "did you mean".
+/// </summary>
+public static class ZooCatalog
+{
+    /// <summary>The word that selects every architecture (<c>zoo cost all</c>).</summary>
+    public const string All = "all";
+
+    private static readonly Lazy<ZooFile> LazyRegistry = new(() => ZooFile.Parse(Zoo.RegistryYaml, Zoo.RegistryFile));
+
+    /// <summary>zoo.yaml as compiled into the catalogue (the presets a user spec is bound against).</summary>
+    public static ZooFile Registry => LazyRegistry.Value;
+
+    /// <summary>Every architecture, in zoo.yaml order.</summary>
+    public static IReadOnlyList<ArchitectureInfo> Architectures => Zoo.Architectures;
+
+    /// <summary>The presets, in zoo.yaml order.</summary>
+    public static IReadOnlyList<string> Presets => Zoo.Presets;
+
+    /// <summary>The architecture named by its stem or C# name (case-insensitive).</summary>
+    /// <param name="nameOrStem">E.g. <c>crosslmm</c> or <c>CrossLmm</c>.</param>
+    /// <exception cref="ZooUserException">No such architecture.</exception>
+    public static ArchitectureInfo Find(string nameOrStem)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrStem);
+        var info = Zoo.Find(nameOrStem) ?? Architectures.FirstOrDefault(a =>
+            string.Equals(a.Stem, nameOrStem, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(a.Name, nameOrStem, StringComparison.OrdinalIgnoreCase));
+        return info ?? throw new ZooUserException(
+            $"unknown architecture '{nameOrStem}'{NameSuggestions.Hint(nameOrStem, Architectures.Select(a => a.Stem))} (the zoo has: {string.Join(", ", Architectures.Select(a => a.Stem))})");
+    }
+
+    /// <summary>Architectures named on a command line, in the order given, without duplicates; <c>all</c> (or nothing) = the whole zoo in catalogue order.</summary>
+    /// <param name="namesOrStems">Stems or names, possibly comma-separated.</param>
+    /// <exception cref="ZooUserException">An unknown name.</exception>
+    public static IReadOnlyList<ArchitectureInfo> Resolve(IEnumerable<string>? namesOrStems)
+    {
+        var names = (namesOrStems ?? Array.Empty<string>())
+            .SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToArray();
+        if (names.Length == 0 || names.Any(n => string.Equals(n, All, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Architectures;
+        }
+
+        return names.Select(Find).Distinct().ToArray();
+    }
+
+    /// <summary>Checks a preset name.</summary>
+    /// <param name="preset">E.g. <c>tiny</c>, <c>7b</c>.</param>
+    /// <returns>The preset name as zoo.yaml spells it.</returns>
+    /// <exception cref="ZooUserException">No such preset.</exception>
+    public static string Preset(string preset)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        var match = Presets.FirstOrDefault(p => string.Equals(p, preset, StringComparison.OrdinalIgnoreCase));
+        return match ?? throw new ZooUserException(
+            $"unknown preset '{preset}'{NameSuggestions.Hint(preset, Presets)} (presets: {string.Join(", ", Presets)})");
+    }
+
+    /// <summary>The bound configuration of a catalogue architecture at a preset.</summary>
+    /// <param name="nameOrStem">Stem or C# name.</param>
+    /// <param name="preset">Preset name.</param>
+    /// <exception cref="ZooUserException">Unknown architecture or preset.</exception>
+    public static ArchitectureConfig Config(string nameOrStem, string preset) => Find(nameOrStem).Config(Preset(preset));
+
+    /// <summary>
+    /// A catalogue architecture by stem or name, or — when the argument names a <c>.yaml</c>/<c>.yml</c> file —
+    /// that user spec bound by the runtime path (<see cref="Bind"/>).
+    /// </summary>
+    /// <param name="nameStemOrPath">E.g. <c>crosslmm</c>, <c>CrossLmm</c> or <c>my-variant.yaml</c>.</param>
+    /// <param name="preset">Preset name.</param>
+    public static ArchitectureConfig ConfigOrFile(string nameStemOrPath, string preset)
+    {
+        ArgumentNullException.ThrowIfNull(nameStemOrPath);
+        bool isFile = nameStemOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameStemOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        return isFile ? Bind(nameStemOrPath, preset) : Config(nameStemOrPath, preset);
+    }
+
+    /// <summary>
+    /// Validates a spec file exactly as the build does: parse, bind at every preset of the registry, and
+    /// the same diagnostics (IDs, messages, YAML line and column) as the source generator reports.
+    /// </summary>
+    /// <param name="path">The architecture YAML; diagnostics name it as given.</param>
+    /// <exception cref="ZooUserException">The file cannot be read.</exception>
+    public static SpecSetResult Check(string path) => SpecCompiler.BindAll(ReadSpec(path), path, Registry);
+
+    /// <summary>Binds a user's spec file at one preset (the runtime path: no rebuild needed).</summary>
+    /// <param name="path">The architecture YAML.</param>
+    /// <param name="preset">Preset name.</param>
+    /// <exception cref="ZooSpecException">The spec has errors (all of them are attached).</exception>
+    /// <exception cref="ZooUserException">The file cannot be read, or an unknown preset.</exception>
+    public static ArchitectureConfig Bind(string path, string preset)
+    {
+        var result = SpecCompiler.Bind(ReadSpec(path), path, Registry, Preset(preset));
+        return result.Success ? result.Config! : throw new ZooSpecException(path, result.Diagnostics.Where(d => d.IsError).ToArray());
+    }
+
+    /// <summary>A freshly initialised model of a bound config (random weights; seeded when <paramref name="seed"/> is given).</summary>
+    /// <param name="config">A bound architecture (small presets: the 2b/7b ones need tens of GB).</param>
+    /// <param name="seed">torch.manual_seed before building, for a reproducible initialisation.</param>
+    public static VideoLmm Build(ArchitectureConfig config, long? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (seed is long s)
+        {
+            torch.manual_seed(s);
+        }
+
+        var model = VideoLmmBuilder.Build(config);
+        model.eval();
+        return model;
+    }
+
+    private static string ReadSpec(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new ZooUserException(Directory.Exists(path)
+                ? $"'{path}' is a directory; expected an architecture YAML file"
+                : $"file not found: '{path}'");
+        }
+
+        return File.ReadAllText(path);
+    }
+}
+
+/// <summary>A user's spec that does not bind; carries every error diagnostic (MSBuild form via ToString).</summary>
+public sealed class ZooSpecException : Exception
+{
+    /// <summary>The spec at <paramref name="path"/> has <paramref name="diagnostics"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="diagnostics">Its error diagnostics (at least one).</param>
+    public ZooSpecException(string path, IReadOnlyList<SpecDiagnostic> diagnostics)
+        : base(diagnostics.Count == 0 ? $"{path}: the spec does not bind" : diagnostics[0].ToString())
+    {
+        Path = path;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>The spec file.</summary>
+    public string Path { get; }
+
+    /// <summary>The errors, in the order the spec core reported them.</summary>
+    public IReadOnlyList<SpecDiagnostic> Diagnostics { get; }
+}
