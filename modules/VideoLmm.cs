@@ -98,11 +98,11 @@ public sealed class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput
     public override VideoLmmOutput forward(VideoLmmInput input, KvCache? cache)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Check.Rank(input.InputIds, 2, "input.InputIds", "(B, L) token ids");
+        BlockChecks.Rank(input.InputIds, 2, "input.InputIds", "(B, L) token ids");
         using var scope = torch.NewDisposeScope();
         long b = input.InputIds.shape[0], l = input.InputIds.shape[1];
         var features = vision_tower.call(input.Video);   // [B, T, N, D]
-        Check.Rank(features, 4, "vision_tower output", "(B, T, N, D)");
+        BlockChecks.Rank(features, 4, "vision_tower output", "(B, T, N, D)");
         if (features.shape[0] != b)
         {
             throw new ArgumentException($"the video has batch {features.shape[0]} but the text has batch {b}", nameof(input));
@@ -138,7 +138,7 @@ public sealed class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput
         {
             if (input.Padding.shape.Length != 2 || input.Padding.shape[0] != b || input.Padding.shape[1] != l)
             {
-                throw new ArgumentException($"input.Padding has shape {Check.Format(input.Padding.shape)}; expected (B, L) = ({b}, {l})", nameof(input));
+                throw new ArgumentException($"input.Padding has shape {BlockChecks.Format(input.Padding.shape)}; expected (B, L) = ({b}, {l})", nameof(input));
             }
 
             var textValid = input.Padding.to(ScalarType.Bool);

@@ -20,7 +20,7 @@ public static class AttentionMasks
     /// <returns>(1, 1, S, P + S) without padding, else (B, 1, S, P + S); bool; the caller owns it.</returns>
     public static Tensor Causal(long queryLength, long pastLength = 0, Tensor? keyPadding = null, Device? device = null)
     {
-        Check.Positive(queryLength, nameof(queryLength));
+        BlockChecks.Positive(queryLength, nameof(queryLength));
         if (pastLength < 0)
         {
             throw new ArgumentException(ConfigRules.BelowMinimum(nameof(pastLength), pastLength, 0), nameof(pastLength));
@@ -40,7 +40,7 @@ public static class AttentionMasks
         if (keyPadding.shape.Length != 2 || keyPadding.shape[1] != keys)
         {
             throw new ArgumentException(
-                $"keyPadding has shape {Check.Format(keyPadding.shape)}; expected (B, {keys}) = (B, past {pastLength} + new {queryLength})",
+                $"keyPadding has shape {BlockChecks.Format(keyPadding.shape)}; expected (B, {keys}) = (B, past {pastLength} + new {queryLength})",
                 nameof(keyPadding));
         }
 
@@ -53,7 +53,7 @@ public static class AttentionMasks
     /// <returns>(B, 1, 1, M) bool; the caller owns it.</returns>
     public static Tensor KeyPadding(Tensor keyPadding)
     {
-        Check.Rank(keyPadding, 2, nameof(keyPadding), "(B, M)");
+        BlockChecks.Rank(keyPadding, 2, nameof(keyPadding), "(B, M)");
         using var scope = torch.NewDisposeScope();
         return keyPadding.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();   // [B, 1, 1, M]
     }
@@ -69,9 +69,9 @@ public static class AttentionMasks
     /// <returns>(1, 1, T·n_q, T·n_s) bool; the caller owns it.</returns>
     public static Tensor SameFrame(long frames, long queriesPerFrame, long keysPerFrame, Device? device = null)
     {
-        Check.Positive(frames, nameof(frames));
-        Check.Positive(queriesPerFrame, nameof(queriesPerFrame));
-        Check.Positive(keysPerFrame, nameof(keysPerFrame));
+        BlockChecks.Positive(frames, nameof(frames));
+        BlockChecks.Positive(queriesPerFrame, nameof(queriesPerFrame));
+        BlockChecks.Positive(keysPerFrame, nameof(keysPerFrame));
         using var scope = torch.NewDisposeScope();
         var frame = torch.arange(0, frames, dtype: ScalarType.Int64, device: device).unsqueeze(1);           // [T, 1]
         var queryFrame = frame.expand(frames, queriesPerFrame).reshape(frames * queriesPerFrame);   // [T·n_q]

@@ -29,10 +29,10 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <exception cref="ArgumentException">Sizes that do not divide or are below 1.</exception>
     public CrossAttention(long queryWidth, long heads, long? sourceWidth = null, bool bias = true) : base(nameof(CrossAttention))
     {
-        Check.Positive(queryWidth, nameof(queryWidth));
-        Check.Divisible(queryWidth, nameof(queryWidth), heads, nameof(heads));
+        BlockChecks.Positive(queryWidth, nameof(queryWidth));
+        BlockChecks.Divisible(queryWidth, nameof(queryWidth), heads, nameof(heads));
         long source = sourceWidth ?? queryWidth;
-        Check.Positive(source, nameof(sourceWidth));
+        BlockChecks.Positive(source, nameof(sourceWidth));
         QueryWidth = queryWidth;
         SourceWidth = source;
         Heads = heads;
@@ -62,8 +62,8 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <returns>(B, h, S, d); the caller owns it.</returns>
     public Tensor ProjectQueries(Tensor queries, RotaryPositions? rotary)
     {
-        Check.Rank(queries, 3, nameof(queries), "(B, S, H_q)");
-        Check.LastDim(queries, QueryWidth, nameof(queries));
+        BlockChecks.Rank(queries, 3, nameof(queries), "(B, S, H_q)");
+        BlockChecks.LastDim(queries, QueryWidth, nameof(queries));
         using var scope = torch.NewDisposeScope();
         long b = queries.shape[0], s = queries.shape[1];
         var q = q_proj.call(queries).view(b, s, Heads, HeadDim).transpose(1, 2);   // [B, h, S, d]
@@ -80,8 +80,8 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <returns>(B, h, M, d) each; the caller owns them.</returns>
     public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source)
     {
-        Check.Rank(source, 3, nameof(source), "(B, M, H_s)");
-        Check.LastDim(source, SourceWidth, nameof(source));
+        BlockChecks.Rank(source, 3, nameof(source), "(B, M, H_s)");
+        BlockChecks.LastDim(source, SourceWidth, nameof(source));
         using var scope = torch.NewDisposeScope();
         long b = source.shape[0], m = source.shape[1];
         var k = k_proj.call(source).view(b, m, Heads, HeadDim).transpose(1, 2);   // [B, h, M, d]

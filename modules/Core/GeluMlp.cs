@@ -23,10 +23,10 @@ public sealed class GeluMlp : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">A width below 1 or an unknown approximation.</exception>
     public GeluMlp(long hidden, long intermediate, string approximate = "tanh", long? output = null) : base(nameof(GeluMlp))
     {
-        Check.Positive(hidden, nameof(hidden));
-        Check.Positive(intermediate, nameof(intermediate));
+        BlockChecks.Positive(hidden, nameof(hidden));
+        BlockChecks.Positive(intermediate, nameof(intermediate));
         long outWidth = output ?? hidden;
-        Check.Positive(outWidth, nameof(output));
+        BlockChecks.Positive(outWidth, nameof(output));
         if (approximate != "tanh" && approximate != "none")
         {
             throw new ArgumentException($"approximate ('{approximate}') must be 'tanh' or 'none'", nameof(approximate));

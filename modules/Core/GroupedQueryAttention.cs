@@ -29,9 +29,9 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     /// <exception cref="ArgumentException">Sizes that do not divide.</exception>
     public GroupedQueryAttention(long hidden, long heads, long kvHeads, bool qkvBias = true) : base(nameof(GroupedQueryAttention))
     {
-        Check.Positive(hidden, nameof(hidden));
-        Check.Divisible(hidden, nameof(hidden), heads, nameof(heads));
-        Check.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
+        BlockChecks.Positive(hidden, nameof(hidden));
+        BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
+        BlockChecks.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
         Hidden = hidden;
         Heads = heads;
         KvHeads = kvHeads;
@@ -67,8 +67,8 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     /// <returns>(B, h, S, d); the caller owns it.</returns>
     public Tensor ProjectQueries(Tensor x, RotaryPositions? rotary)
     {
-        Check.Rank(x, 3, nameof(x), "(B, S, H)");
-        Check.LastDim(x, Hidden, nameof(x));
+        BlockChecks.Rank(x, 3, nameof(x), "(B, S, H)");
+        BlockChecks.LastDim(x, Hidden, nameof(x));
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0], s = x.shape[1];
         var q = q_proj.call(x).view(b, s, Heads, HeadDim).transpose(1, 2);   // [B, h, S, d]
@@ -90,8 +90,8 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     /// <returns>(B, g, P + S, d) keys and values (P = 0 without a cache); the caller owns them.</returns>
     public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor x, RotaryPositions? rotary, KvCacheEntry? cache)
     {
-        Check.Rank(x, 3, nameof(x), "(B, S, H)");
-        Check.LastDim(x, Hidden, nameof(x));
+        BlockChecks.Rank(x, 3, nameof(x), "(B, S, H)");
+        BlockChecks.LastDim(x, Hidden, nameof(x));
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0], s = x.shape[1];
         var k = k_proj.call(x).view(b, s, KvHeads, HeadDim).transpose(1, 2);   // [B, g, S, d]

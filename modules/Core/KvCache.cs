@@ -46,7 +46,7 @@ public sealed class KvCache : IDisposable
     /// <param name="newPadding">(B, S) mask of the new positions, or null.</param>
     public void Advance(long newLength, Tensor? newPadding)
     {
-        Check.Positive(newLength, nameof(newLength));
+        BlockChecks.Positive(newLength, nameof(newLength));
         if (newPadding is not null || _padding is not null)
         {
             using var scope = torch.NewDisposeScope();

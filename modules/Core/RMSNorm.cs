@@ -19,7 +19,7 @@ public sealed class RMSNorm : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">A size or epsilon out of range.</exception>
     public RMSNorm(long hidden, double eps = 1e-6) : base(nameof(RMSNorm))
     {
-        Check.Positive(hidden, nameof(hidden));
+        BlockChecks.Positive(hidden, nameof(hidden));
         if (!(eps > 0) || double.IsInfinity(eps))
         {
             throw new ArgumentException(ConfigRules.OutOfRange(nameof(eps), eps, "> 0 and finite"), nameof(eps));
@@ -41,7 +41,7 @@ public sealed class RMSNorm : nn.Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
-        Check.LastDim(input, Hidden, nameof(input));
+        BlockChecks.LastDim(input, Hidden, nameof(input));
         using var scope = torch.NewDisposeScope();
         var x = input.to(ScalarType.Float32);
         var variance = x.pow(2).mean(new long[] { -1 }, keepdim: true);

@@ -22,7 +22,7 @@ public sealed class RotaryEmbedding : nn.Module<Tensor, RotaryPositions>
     /// <exception cref="ArgumentException">An odd or non-positive head width, or θ ≤ 0.</exception>
     public RotaryEmbedding(long headDim, double theta = 10000.0) : base(nameof(RotaryEmbedding))
     {
-        Check.Positive(headDim, nameof(headDim));
+        BlockChecks.Positive(headDim, nameof(headDim));
         if (headDim % 2 != 0)
         {
             throw new ArgumentException($"headDim ({headDim}) must be even: RoPE rotates pairs of halves", nameof(headDim));
@@ -57,7 +57,7 @@ public sealed class RotaryEmbedding : nn.Module<Tensor, RotaryPositions>
     /// <returns>cos and sin, each (B, S, d) float32 on the positions' device; the caller owns them.</returns>
     public override RotaryPositions forward(Tensor positionIds)
     {
-        Check.Rank(positionIds, 2, nameof(positionIds), "(B, S)");
+        BlockChecks.Rank(positionIds, 2, nameof(positionIds), "(B, S)");
         using var scope = torch.NewDisposeScope();
         using var invFreq = torch.tensor(_invFreq, device: positionIds.device);
         var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1).mul(invFreq);   // [B, S, d/2]

@@ -19,7 +19,7 @@ public sealed class SlowFastGate : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">A width below 1 or a non-finite β.</exception>
     public SlowFastGate(long hidden, double betaInit = 0.0) : base(nameof(SlowFastGate))
     {
-        Check.Positive(hidden, nameof(hidden));
+        BlockChecks.Positive(hidden, nameof(hidden));
         if (!double.IsFinite(betaInit))
         {
             throw new ArgumentException(ConfigRules.OutOfRange(nameof(betaInit), betaInit, "finite"), nameof(betaInit));

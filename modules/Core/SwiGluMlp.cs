@@ -20,8 +20,8 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">A width below 1.</exception>
     public SwiGluMlp(long hidden, long intermediate) : base(nameof(SwiGluMlp))
     {
-        Check.Positive(hidden, nameof(hidden));
-        Check.Positive(intermediate, nameof(intermediate));
+        BlockChecks.Positive(hidden, nameof(hidden));
+        BlockChecks.Positive(intermediate, nameof(intermediate));
         Hidden = hidden;
         Intermediate = intermediate;
         gate_proj = nn.Linear(hidden, intermediate, hasBias: false);

@@ -64,8 +64,8 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         double normEps = 1e-6) : base(nameof(DualCrossAttentionLayer), source)
     {
         ArgumentNullException.ThrowIfNull(branches);
-        Check.Positive(hidden, nameof(hidden));
-        Check.Divisible(hidden, nameof(hidden), heads, nameof(heads));
+        BlockChecks.Positive(hidden, nameof(hidden));
+        BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         if (branches.Count == 0)
         {
             throw new ArgumentException("branches must not be empty: give V2V, T2V or both", nameof(branches));

@@ -42,8 +42,8 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         double gateInit = 0.0,
         double normEps = 1e-5) : base(nameof(GatedCrossAttentionLayer), source)
     {
-        Check.Positive(hidden, nameof(hidden));
-        Check.Divisible(hidden, nameof(hidden), heads, nameof(heads));
+        BlockChecks.Positive(hidden, nameof(hidden));
+        BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         HiddenWidth = hidden;
         attn_norm = nn.LayerNorm(hidden, normEps);
         attn = new CrossAttention(hidden, heads, bias: false);

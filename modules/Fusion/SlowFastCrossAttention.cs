@@ -37,9 +37,9 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     public SlowFastCrossAttention(long hidden, long heads, long kvHeads, FusionSource source = FusionSource.Original, double betaInit = 0.0)
         : base(nameof(SlowFastCrossAttention))
     {
-        Check.Positive(hidden, nameof(hidden));
-        Check.Divisible(hidden, nameof(hidden), heads, nameof(heads));
-        Check.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
+        BlockChecks.Positive(hidden, nameof(hidden));
+        BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
+        BlockChecks.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
         Hidden = hidden;
         Heads = heads;
         KvHeads = kvHeads;
@@ -97,8 +97,8 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     /// <returns>(B, g, M, d) each; the caller owns them.</returns>
     public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source)
     {
-        Check.Rank(source, 3, nameof(source), "(B, M, H)");
-        Check.LastDim(source, Hidden, nameof(source));
+        BlockChecks.Rank(source, 3, nameof(source), "(B, M, H)");
+        BlockChecks.LastDim(source, Hidden, nameof(source));
         using var scope = torch.NewDisposeScope();
         long b = source.shape[0], m = source.shape[1];
         var k = k_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]

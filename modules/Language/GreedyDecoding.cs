@@ -21,7 +21,7 @@ public static class GreedyDecoding
     {
         ArgumentNullException.ThrowIfNull(prefill);
         ArgumentNullException.ThrowIfNull(step);
-        Check.Positive(maxNewTokens, nameof(maxNewTokens));
+        BlockChecks.Positive(maxNewTokens, nameof(maxNewTokens));
         using var scope = torch.NewDisposeScope();
         using var cache = new KvCache();
         using var noGrad = torch.no_grad();

@@ -71,7 +71,7 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor inputIds, DecoderInputs? inputs)
     {
-        Check.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
+        BlockChecks.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
         using var scope = torch.NewDisposeScope();
         return ForwardEmbeddings(model.Embed(inputIds), inputs).MoveToOuterDisposeScope();
     }
@@ -87,7 +87,7 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
     /// <returns>The new tokens (B, n) int64, n ≤ <paramref name="maxNewTokens"/>; the caller owns them.</returns>
     public Tensor Generate(Tensor inputIds, int maxNewTokens, Tensor? padding = null, long? eosTokenId = null)
     {
-        Check.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
+        BlockChecks.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
         return GreedyDecoding.Run(
             cache => ForwardEmbeddings(model.Embed(inputIds), new DecoderInputs(padding, cache)),
             (next, cache) => ForwardEmbeddings(model.Embed(next), new DecoderInputs(null, cache)),

@@ -97,15 +97,15 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
     /// <returns>Final hidden states (B, S, H); the caller owns them.</returns>
     public override Tensor forward(Tensor inputsEmbeds, DecoderInputs? inputs)
     {
-        Check.Rank(inputsEmbeds, 3, nameof(inputsEmbeds), "(B, S, H)");
-        Check.LastDim(inputsEmbeds, Hidden, nameof(inputsEmbeds));
+        BlockChecks.Rank(inputsEmbeds, 3, nameof(inputsEmbeds), "(B, S, H)");
+        BlockChecks.LastDim(inputsEmbeds, Hidden, nameof(inputsEmbeds));
         inputs ??= new DecoderInputs();
         using var scope = torch.NewDisposeScope();
         long b = inputsEmbeds.shape[0], s = inputsEmbeds.shape[1];
         var device = inputsEmbeds.device;
         if (inputs.Padding is not null && (inputs.Padding.shape.Length != 2 || inputs.Padding.shape[0] != b || inputs.Padding.shape[1] != s))
         {
-            throw new ArgumentException($"the padding mask has shape {Check.Format(inputs.Padding.shape)}; expected (B, S) = ({b}, {s})", nameof(inputs));
+            throw new ArgumentException($"the padding mask has shape {BlockChecks.Format(inputs.Padding.shape)}; expected (B, S) = ({b}, {s})", nameof(inputs));
         }
 
         var cache = inputs.Cache;

@@ -7,7 +7,7 @@ namespace CrossLMM.Zoo.Modules.Core;
 /// Argument checks shared by the blocks, worded with <see cref="ConfigRules"/> so that a block built by hand
 /// and a spec rejected at build time say the same thing ("hidden (1000) must be divisible by heads (12)").
 /// </summary>
-public static class Check
+public static class BlockChecks
 {
     /// <summary>Throws unless <paramref name="value"/> ≥ 1.</summary>
     /// <param name="value">The value.</param>
