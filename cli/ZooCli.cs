@@ -46,8 +46,13 @@ public static class ZooCli
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
         if (parse.Action is not HelpAction && parse.Action is not ExamplesHelpAction && parse.Errors.Count > 0)
         {
-            string command = CommandPath(parse.CommandResult.Command);
-            console.Error.WriteLine($"{command}: error: {OneLine(parse.Errors[0].Message)} (see '{command} --help')");
+            var current = parse.CommandResult.Command;
+            string command = CommandPath(current);
+            string message = parse.UnmatchedTokens.Count > 0
+                ? $"unknown {(current is RootCommand ? "command" : "argument")} '{parse.UnmatchedTokens[0]}'" +
+                  NameSuggestions.Hint(parse.UnmatchedTokens[0], current.Subcommands.Select(c => c.Name).Concat(current.Options.Select(o => o.Name)))
+                : OneLine(parse.Errors[0].Message);
+            console.Error.WriteLine($"{command}: error: {message} (see '{command} --help')");
             return 2;
         }
 

@@ -14,9 +14,15 @@ public static class NameSuggestions
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(candidates);
+        var list = candidates.ToList();
+        if (value.Length >= 3 && list.Where(c => c.StartsWith(value, StringComparison.OrdinalIgnoreCase)).ToList() is { Count: 1 } prefixed)
+        {
+            return prefixed[0];   // "llava" → "llava-ov"
+        }
+
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
+        foreach (var candidate in list)
         {
             int d = Distance(value.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (d < bestDistance)

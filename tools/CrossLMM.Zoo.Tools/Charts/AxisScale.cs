@@ -16,7 +16,7 @@ public enum ScaleKind
 
 /// <summary>
 /// One axis: its domain, how a value maps to [0, 1], and its tick values. Linear axes get "nice" bounds
-/// and steps (1, 2, 2.5, 5 × 10^k); log axes get whole decades (with 2 and 5 in between when the range
+/// and steps (1, 2, 5 × 10^k, about five steps); log axes get whole decades (with 2 and 5 in between when the range
 /// spans few decades). Explicit ticks (e.g. the frame counts measured) replace the computed ones.
 /// </summary>
 public sealed class AxisScale
@@ -149,7 +149,7 @@ public sealed class AxisScale
     {
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         double fraction = rough / magnitude;
-        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
+        double nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;   // Heckbert's nice numbers, rounding
         return nice * magnitude;
     }
 }

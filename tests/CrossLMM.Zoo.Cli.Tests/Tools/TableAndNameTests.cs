@@ -1,0 +1,53 @@
+using CrossLMM.Zoo.Tools.Catalog;
+using CrossLMM.Zoo.Tools.Tables;
+
+namespace CrossLMM.Zoo.Cli.Tests.Tools;
+
+public class TableAndNameTests
+{
+    private static ReportTable Sample()
+    {
+        var table = new ReportTable("Title", new[] { new ReportColumn("name", ColumnAlignment.Left), new ReportColumn("value") });
+        table.Add("a|b", "1,5").Add("quote\"d", "22");
+        table.Notes.Add("a note");
+        return table;
+    }
+
+    [Fact]
+    public void Markdown_EscapesPipesAndAlignsNumbersRight() =>
+        Assert.Equal("**Title**\n\n| name | value |\n|:---|---:|\n| a\\|b | 1,5 |\n| quote\"d | 22 |\n\na note\n\n", TableWriters.Markdown(Sample()));
+
+    [Fact]
+    public void Csv_QuotesCommasAndQuotes() =>
+        Assert.Equal("name,value\na|b,\"1,5\"\n\"quote\"\"d\",22\n", TableWriters.Csv(Sample()));
+
+    [Fact]
+    public void PlainText_PadsColumns() =>
+        Assert.Equal("Title\nname     value\n-------  -----\na|b        1,5\nquote\"d     22\na note\n", TableWriters.PlainText(Sample()));
+
+    [Fact]
+    public void WrongCellCount_Throws() =>
+        Assert.Throws<System.ArgumentException>(() => Sample().Add("only one"));
+
+    [Theory]
+    [InlineData("crossllm", "crosslmm")]
+    [InlineData("llava", "llava-ov")]
+    [InlineData("QFormer", "qformer")]
+    [InlineData("zzzzzzzz", null)]
+    public void Suggestions_FindCloseNames(string typed, string? expected) =>
+        Assert.Equal(expected, NameSuggestions.Closest(typed, new[] { "crosslmm", "llava-ov", "qformer", "flamingo" }));
+
+    [Fact]
+    public void Resolve_AllAndCommaLists()
+    {
+        Assert.Equal(Zoo.Architectures.Count, ZooCatalog.Resolve(new[] { "all" }).Count);
+        Assert.Equal(new[] { "crosslmm", "pool-only" }, System.Linq.Enumerable.Select(ZooCatalog.Resolve(new[] { "CrossLmm,pool-only", "crosslmm" }), a => a.Stem));
+    }
+
+    [Theory]
+    [InlineData(1234567L, "1.23M")]
+    [InlineData(10_190_000_000L, "10.19B")]
+    [InlineData(94_403L, "94.4k")]
+    [InlineData(512L, "512")]
+    public void Units_Parameters(long count, string text) => Assert.Equal(text, Units.Parameters(count));
+}
