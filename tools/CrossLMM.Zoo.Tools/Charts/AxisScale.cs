@@ -81,6 +81,18 @@ public sealed class AxisScale
                 (lo, hi) = kind == ScaleKind.Log ? (lo / 2, hi * 2) : (lo - 1, hi + 1);
             }
 
+            // A little room at both ends so the first and last points do not sit on the frame.
+            if (kind == ScaleKind.Log)
+            {
+                double pad = Math.Pow(hi / lo, 0.04);
+                (lo, hi) = (lo / pad, hi * pad);
+            }
+            else
+            {
+                double pad = (hi - lo) * 0.04;
+                (lo, hi) = (includeZero && lo == 0 ? 0 : lo - pad, hi + pad);
+            }
+
             return new AxisScale(kind, lo, hi, ticks);
         }
 
@@ -123,26 +135,52 @@ public sealed class AxisScale
 
     private static AxisScale Logarithmic(double lo, double hi)
     {
-        int first = (int)Math.Floor(Math.Log10(lo) + 1e-9), last = (int)Math.Ceiling(Math.Log10(hi) - 1e-9);
-        if (last <= first)
+        // Bounds at the nearest 1, 2 or 5 × 10^k outside the data (not whole decades: less empty plot).
+        double min = NiceBound(lo, down: true), max = NiceBound(hi, down: false);
+        if (max <= min)
         {
-            last = first + 1;
+            max = NiceBound(min * 1.0001, down: false);
         }
 
+        int first = (int)Math.Floor(Math.Log10(min) + 1e-9), last = (int)Math.Ceiling(Math.Log10(max) - 1e-9);
+        bool fine = Math.Log10(max / min) <= 2.01;
         var ticks = new List<double>();
-        bool fine = last - first <= 2;
         for (int e = first; e <= last; e++)
         {
-            double decade = Math.Pow(10, e);
-            ticks.Add(decade);
-            if (fine && e < last)
+            foreach (double m in fine ? new[] { 1.0, 2, 5 } : new[] { 1.0 })
             {
-                ticks.Add(2 * decade);
-                ticks.Add(5 * decade);
+                double tick = m * Math.Pow(10, e);
+                if (tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9))
+                {
+                    ticks.Add(tick);
+                }
             }
         }
 
-        return new AxisScale(ScaleKind.Log, Math.Pow(10, first), Math.Pow(10, last), ticks);
+        foreach (double bound in new[] { min, max })
+        {
+            if (!ticks.Any(t => Math.Abs(t / bound - 1) < 1e-9))
+            {
+                ticks.Add(bound);
+            }
+        }
+
+        ticks.Sort();
+        return new AxisScale(ScaleKind.Log, min, max, ticks);
+    }
+
+    // The largest 1, 2 or 5 × 10^k ≤ value (down) or the smallest ≥ value (up).
+    private static double NiceBound(double value, bool down)
+    {
+        double decade = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        double[] steps = { 1, 2, 5, 10 };
+        double f = value / decade;
+        if (down)
+        {
+            return steps.Where(m => m <= f * (1 + 1e-9)).Max() * decade;
+        }
+
+        return steps.Where(m => m >= f * (1 - 1e-9)).Min() * decade;
     }
 
     private static double NiceStep(double rough)

@@ -102,7 +102,7 @@ public sealed class BarChart
 
         svg.Element("path", ("d", $"M{SvgBuilder.Num(left)},{SvgBuilder.Num(top)} V{SvgBuilder.Num(top + plotH)} H{SvgBuilder.Num(left + plotW)}"),
             ("fill", "none"), ("stroke", "#333333"), ("stroke-width", "1"));
-        ChartText.Legend(svg, Groups.Select((name, i) => (name, Palette.Colour(i), (string?)null, false)).ToArray(), Width - right + 40, top);
+        ChartText.Legend(svg, Groups.Select((name, i) => (name, Palette.Colour(i), (string?)null, false)).ToArray(), Width - right + 40, top, boxes: true);
         return svg.Finish();
     }
 }

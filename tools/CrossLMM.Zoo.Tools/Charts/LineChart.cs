@@ -151,7 +151,7 @@ internal static class ChartText
         }
     }
 
-    public static void Legend(SvgBuilder svg, IReadOnlyList<(string Name, string Colour, string? Dash, bool Emphasized)> entries, double x, double top)
+    public static void Legend(SvgBuilder svg, IReadOnlyList<(string Name, string Colour, string? Dash, bool Emphasized)> entries, double x, double top, bool boxes = false)
     {
         const double spacing = 19;
         svg.Open("g", ("class", "legend"));
@@ -159,9 +159,17 @@ internal static class ChartText
         {
             var (name, colour, dash, emphasized) = entries[i];
             double y = top + 8 + i * spacing;
-            svg.Element("line", ("x1", SvgBuilder.Num(x)), ("y1", SvgBuilder.Num(y)), ("x2", SvgBuilder.Num(x + 22)), ("y2", SvgBuilder.Num(y)),
-                ("stroke", colour), ("stroke-width", emphasized ? "3.5" : "2"), ("stroke-dasharray", dash));
-            svg.Element("circle", ("cx", SvgBuilder.Num(x + 11)), ("cy", SvgBuilder.Num(y)), ("r", "3"), ("fill", colour));
+            if (boxes)
+            {
+                svg.Element("rect", ("x", SvgBuilder.Num(x + 4)), ("y", SvgBuilder.Num(y - 6)), ("width", "14"), ("height", "12"), ("fill", colour));
+            }
+            else
+            {
+                svg.Element("line", ("x1", SvgBuilder.Num(x)), ("y1", SvgBuilder.Num(y)), ("x2", SvgBuilder.Num(x + 22)), ("y2", SvgBuilder.Num(y)),
+                    ("stroke", colour), ("stroke-width", emphasized ? "3.5" : "2"), ("stroke-dasharray", dash));
+                svg.Element("circle", ("cx", SvgBuilder.Num(x + 11)), ("cy", SvgBuilder.Num(y)), ("r", "3"), ("fill", colour));
+            }
+
             svg.Text("text", name, ("x", SvgBuilder.Num(x + 30)), ("y", SvgBuilder.Num(y + 4)), ("font-size", "12"),
                 ("font-weight", emphasized ? "bold" : null), ("fill", "#222222"));
         }

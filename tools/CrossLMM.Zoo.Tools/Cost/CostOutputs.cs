@@ -150,12 +150,18 @@ public static class CostOutputs
 
         string preset = reports[0].Preset;
         Func<double, string> compact = Compact;
-        (string title, string yLabel, Func<CostReport, double> value, Func<double, string> format) = metric switch
+        var first = reports[0];
+        string common = $"analytic cost model, {first.Preset} preset, {first.TextTokens} text tokens, batch {first.Options.Batch}";
+        (string title, string yLabel, string subtitle, Func<CostReport, double> value, Func<double, string> format) = metric switch
         {
-            CostMetric.Flops => ("Prefill FLOPs vs frames", "prefill TFLOPs", new Func<CostReport, double>(r => r.Prefill.Total / 1e12), compact),
-            CostMetric.Kv => ("KV-cache memory vs frames", $"KV cache after prefill, GiB ({reports[0].Options.KvDtype.ShortName()})",
+            CostMetric.Flops => ("Prefill FLOPs vs frames", "prefill TFLOPs",
+                $"{common}; FLOPs = 2 × multiply-adds of linear, matmul and conv, vision encoder included",
+                new Func<CostReport, double>(r => r.Prefill.Total / 1e12), compact),
+            CostMetric.Kv => ("KV-cache memory vs frames", $"KV cache after prefill, GiB ({first.Options.KvDtype.ShortName()})",
+                $"{common}; self-attention K/V of the LLM stream + cached fusion K/V of the visual sources",
                 new Func<CostReport, double>(r => r.Memory.KvCacheBytes / Units.GiB), compact),
             CostMetric.Tokens => ("Tokens in the LLM stream vs frames", "LLM stream tokens (visual + text)",
+                $"{common}; visual tokens placed in the LLM's sequence plus the question",
                 new Func<CostReport, double>(r => r.Tokens.StreamTokens), new Func<double, string>(Units.Compact)),
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown metric"),
         };
@@ -166,7 +172,7 @@ public static class CostOutputs
         {
             Series = series,
             Title = $"{title} ({preset} preset)",
-            Subtitle = $"analytic cost model; {reports[0].TextTokens} text tokens; batch {reports[0].Options.Batch}; FLOPs = 2 × multiply-adds",
+            Subtitle = subtitle,
             XLabel = "frames",
             YLabel = yLabel,
             YScale = scale,
@@ -176,7 +182,8 @@ public static class CostOutputs
     }
 
     private static string Compact(double value) =>
-        value >= 100 ? value.ToString("0", CultureInfo.InvariantCulture)
+        value >= 10_000 ? Units.Compact(value)
+        : value >= 100 ? value.ToString("0", CultureInfo.InvariantCulture)
         : value >= 1 ? value.ToString("0.#", CultureInfo.InvariantCulture)
         : value >= 0.001 || value == 0 ? value.ToString("0.###", CultureInfo.InvariantCulture)
         : value.ToString("0.#e0", CultureInfo.InvariantCulture);
