@@ -34,13 +34,17 @@ namespace CrossLMM.Zoo.Modules;
 /// block stores its source keys/values there, so <see cref="Decode"/> steps need neither the video nor the
 /// sources and equal the full forward over the longer text.</para>
 /// </summary>
-public sealed class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
+/// <remarks>Not sealed: each zoo architecture's generated class (<c>CrossLMM.Zoo.CrossLmm</c>, ...) derives from it
+/// and exposes the parts under their concrete block types.</remarks>
+public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
 {
-    private readonly nn.Module<Tensor, Tensor> vision_tower;
-    private readonly VisualCompressor compressor;
-    private readonly nn.Module<Tensor, Tensor> multi_modal_projector;
-    private readonly nn.Module<Tensor, Tensor>? source_projector;
-    private readonly Qwen2ForCausalLM language_model;
+    // 'private protected', not 'private': TorchSharp's RegisterComponents reflects over GetType().GetFields(),
+    // which never returns a base class's private fields, so a derived model would register no parts.
+    private protected readonly nn.Module<Tensor, Tensor> vision_tower;
+    private protected readonly VisualCompressor compressor;
+    private protected readonly nn.Module<Tensor, Tensor> multi_modal_projector;
+    private protected readonly nn.Module<Tensor, Tensor>? source_projector;
+    private protected readonly Qwen2ForCausalLM language_model;
     private readonly FusionSource[] _sources;
 
     /// <summary>Assembles the model from its parts (torchtune style; <see cref="VideoLmmBuilder"/> builds them from a config).</summary>
