@@ -24,11 +24,12 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per case (the median is reported)", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per case", DefaultValueFactory = _ => 1 };
         var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
         var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
         var svg = CommonOptions.Svg("a bar chart of the median latencies");
         var command = new Command("bench", "Measure prefill latency (median of runs after warm-up, Stopwatch around the forward under no_grad) and peak memory (RSS high-water mark)")
         {
-            architectures, preset, frames, text, runs, warmup, seed, format, svg,
+            architectures, preset, frames, text, runs, warmup, seed, device, format, svg,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -38,13 +39,14 @@ internal static class BenchCommand
                 ? ZooCatalog.Architectures.Select(a => a.Config(p)).ToArray()
                 : names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .Select(n => ZooCatalog.ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
-            foreach (var config in configs)
+            var where = ZooCatalog.Device(parse.GetValue(device)!);
+            foreach (var config in configs.Where(_ => where.type == DeviceType.CPU))
             {
                 Tools.Inference.ForwardRunner.EnsureFits(config);
             }
 
             var measurements = ProgressDisplay.Run(console, $"bench {p}", progress =>
-                PrefillBenchmark.Run(configs, parse.GetValue(frames)!, parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress));
+                PrefillBenchmark.Run(configs, parse.GetValue(frames)!, parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where));
             var machine = MachineInfo.Current();
             switch (parse.GetValue(format))
             {

@@ -28,9 +28,10 @@ internal static class RunCommand
         var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint (Hugging Face key names); random init otherwise", HelpName = "file.safetensors" };
         var top = new Option<int>("--top") { Description = "How many next-token candidates to print", DefaultValueFactory = _ => 5 };
         var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
         var command = new Command("run", "Run one forward pass (prefill) and print token counts, timing and the most likely next tokens")
         {
-            architecture, yaml, preset, frames, video, prompt, weights, top, seed,
+            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -44,7 +45,7 @@ internal static class RunCommand
                 _ => ZooCatalog.Bind(file!, p),
             };
             var result = ForwardRunner.Run(config, new RunOptions(parse.GetValue(frames), parse.GetValue(prompt) ?? string.Empty, parse.GetValue(video),
-                parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed)));
+                parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!));
             Print(console, result, parse.GetValue(prompt) ?? string.Empty, parse.GetValue(seed));
             return 0;
         }));
@@ -87,7 +88,7 @@ internal static class RunCommand
         var sources = string.Join(", ", r.Counts.SourceTokens.OrderBy(kv => kv.Key).Select(kv => $"{YamlNames.Of(kv.Key)} {kv.Value}"));
         Render.Line(ui, $"tokens: LLM stream {r.Counts.TotalSequence} = {r.Counts.VisualTokensInStream} visual + {r.Counts.TextTokens} text" +
                         (sources.Length > 0 ? $"; fusion sources: {sources}" : string.Empty));
-        Render.Line(ui, string.Create(c, $"time: build {r.BuildMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1)"));
+        Render.Line(ui, string.Create(c, $"time: build {r.BuildMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1, {r.Device})"));
         var table = new ReportTable($"top {r.Top.Count} next tokens", new[]
         {
             new ReportColumn("rank"), new ReportColumn("id"), new ReportColumn("token", ColumnAlignment.Left), new ReportColumn("prob"), new ReportColumn("logit"),

@@ -129,6 +129,14 @@ internal static class CommonOptions
         HelpName = "file.svg",
     };
 
+    /// <summary><c>--device</c>: cpu (default), cuda or cuda:N (needs a CUDA build of the engine; see README).</summary>
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "Where to run: cpu, cuda or cuda:N (CUDA needs a CUDA libtorch or TorchSharp-cuda build; see README)",
+        DefaultValueFactory = _ => "cpu",
+        HelpName = "cpu|cuda[:N]",
+    };
+
     /// <summary><c>--seed</c>.</summary>
     public static Option<long> Seed() => new("--seed")
     {

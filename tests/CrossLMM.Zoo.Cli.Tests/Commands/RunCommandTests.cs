@@ -99,6 +99,22 @@ public class RunCommandTests
     public void Run_BadArguments_OneLineError(string[] args, int code, string message) =>
         ZooCommand.Run(args).AssertOneLineError(code, message);
 
+    [Fact]
+    public void Run_UnknownDevice_OneLineError() =>
+        ZooCommand.Run("run", "crosslmm", "--device", "tpu").AssertOneLineError(1, "unknown device 'tpu' (expected cpu, cuda or cuda:N)");
+
+    [Fact]
+    public void Run_CudaWithoutCuda_SaysWhy()
+    {
+        if (torch.cuda.is_available())
+        {
+            return;   // a CUDA build on a GPU machine runs instead
+        }
+
+        ZooCommand.Run("run", "crosslmm", "--device", "cuda").AssertOneLineError(1, "device 'cuda': CUDA is not available");
+        ZooCommand.Run("bench", "crosslmm", "--preset", "tiny", "--device", "cuda:1").AssertOneLineError(1, "device 'cuda:1': CUDA is not available");
+    }
+
     private static List<string[]> TopRows(CliResult r) =>
         r.Lines.SkipWhile(l => !l.Contains("│ rank ", System.StringComparison.Ordinal)).Skip(2)
             .TakeWhile(l => l.StartsWith("│", System.StringComparison.Ordinal))

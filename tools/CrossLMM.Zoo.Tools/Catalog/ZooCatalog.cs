@@ -107,10 +107,11 @@ public static class ZooCatalog
         return result.Success ? result.Config! : throw new ZooSpecException(path, result.Diagnostics.Where(d => d.IsError).ToArray());
     }
 
-    /// <summary>A freshly initialised model of a bound config (random weights; seeded when <paramref name="seed"/> is given).</summary>
+    /// <summary>A freshly initialised model of a bound config (random weights; seeded when <paramref name="seed"/> is given), in eval mode.</summary>
     /// <param name="config">A bound architecture (small presets: the 2b/7b ones need tens of GB).</param>
-    /// <param name="seed">torch.manual_seed before building, for a reproducible initialisation.</param>
-    public static VideoLmm Build(ArchitectureConfig config, long? seed = null)
+    /// <param name="seed">torch.manual_seed before building, for a reproducible initialisation (weights are drawn on the CPU, then moved).</param>
+    /// <param name="device">Where the model lives (default CPU).</param>
+    public static VideoLmm Build(ArchitectureConfig config, long? seed = null, torch.Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (seed is long s)
@@ -120,7 +121,41 @@ public static class ZooCatalog
 
         var model = VideoLmmBuilder.Build(config);
         model.eval();
+        if (device is not null && device.type != DeviceType.CPU)
+        {
+            model.to(device);
+        }
+
         return model;
+    }
+
+    /// <summary>Parses and checks a device name (<c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>).</summary>
+    /// <param name="name">The name.</param>
+    /// <exception cref="ZooUserException">Unknown, or CUDA without a CUDA build of libtorch or without a GPU.</exception>
+    public static torch.Device Device(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        torch.Device device;
+        try
+        {
+            device = new torch.Device(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ZooUserException($"unknown device '{name}' (expected cpu, cuda or cuda:N)", e);
+        }
+
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            throw new ZooUserException($"device '{name}': CUDA is not available (a CPU build of libtorch, or no GPU); see \"Running on a GPU\" in README.md");
+        }
+
+        if (device.type is not (DeviceType.CPU or DeviceType.CUDA))
+        {
+            throw new ZooUserException($"device '{name}' is not supported (expected cpu, cuda or cuda:N)");
+        }
+
+        return device;
     }
 
     private static string ReadSpec(string path)

@@ -17,7 +17,8 @@ namespace CrossLMM.Zoo.Tools.Inference;
 /// <param name="WeightsPath">A safetensors checkpoint; null = random initialisation.</param>
 /// <param name="Top">How many next-token candidates to list.</param>
 /// <param name="Seed">Seed of the initialisation and of random frames.</param>
-public sealed record RunOptions(int Frames, string Prompt, string? VideoPath = null, string? WeightsPath = null, int Top = 5, long Seed = 0);
+/// <param name="Device">Where to run (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</param>
+public sealed record RunOptions(int Frames, string Prompt, string? VideoPath = null, string? WeightsPath = null, int Top = 5, long Seed = 0, string Device = "cpu");
 
 /// <summary>One next-token candidate.</summary>
 /// <param name="Rank">1 = most likely.</param>
@@ -39,6 +40,7 @@ public sealed record TopToken(int Rank, int Id, string Text, double Probability,
 /// <param name="BuildMs">Building (and loading) the model.</param>
 /// <param name="PrefillMs">The forward pass (prefill) under no_grad.</param>
 /// <param name="Top">Next-token candidates at the last position.</param>
+/// <param name="Device">Where it ran.</param>
 public sealed record RunResult(
     ArchitectureConfig Config,
     string Tokenizer,
@@ -50,7 +52,8 @@ public sealed record RunResult(
     CheckpointReport? Weights,
     double BuildMs,
     double PrefillMs,
-    IReadOnlyList<TopToken> Top);
+    IReadOnlyList<TopToken> Top,
+    string Device);
 
 /// <summary>
 /// One forward pass of an architecture on a video (decoded with ffmpeg, or random frames) and a prompt:
@@ -83,7 +86,12 @@ public static class ForwardRunner
             throw new ZooUserException($"{config.Stem} takes at most {perceiver.MaxFrames} frames (compressor.max_frames); got {options.Frames}");
         }
 
-        EnsureFits(config);
+        var device = ZooCatalog.Device(options.Device);
+        if (device.type == DeviceType.CPU)
+        {
+            EnsureFits(config);
+        }
+
         tokenizer ??= config.Llm.Vocab >= ByteTokenizer.MinimumVocab
             ? new ByteTokenizer(config.Llm.Vocab)
             : throw new ZooUserException($"the byte-level tokenizer needs a vocabulary of at least {ByteTokenizer.MinimumVocab}; {config.Stem} at {config.Preset} has {config.Llm.Vocab}");
@@ -97,6 +105,11 @@ public static class ForwardRunner
         var build = Stopwatch.StartNew();
         using var model = ZooCatalog.Build(config, options.Seed);
         var weights = options.WeightsPath is null ? null : CheckpointLoader.Load(model, options.WeightsPath);
+        if (device.type != DeviceType.CPU)
+        {
+            model.to(device);
+        }
+
         build.Stop();
 
         VideoProbe? probe = null;
@@ -121,12 +134,17 @@ public static class ForwardRunner
         }
 
         var prompt = torch.tensor(ids.Select(i => (long)i).ToArray(), new long[] { 1, ids.Length });   // [1, L]
+        if (device.type != DeviceType.CPU)
+        {
+            (video, prompt) = (video.to(device), prompt.to(device));
+        }
+
         using var noGrad = torch.no_grad();
         var watch = Stopwatch.StartNew();
         using var output = model.call(new VideoLmmInput(video, prompt), null);
+        var last = output.Logits[0, -1].cpu();   // [V]; on a GPU the copy waits for the forward to finish
         watch.Stop();
 
-        var last = output.Logits[0, -1];   // [V]
         var probabilities = last.softmax(0);
         var (values, indexes) = last.topk(options.Top);
         var logits = values.data<float>().ToArray();
@@ -134,7 +152,7 @@ public static class ForwardRunner
         var probs = probabilities.data<float>().ToArray();
         var top = tokenIds.Select((id, k) => new TopToken(k + 1, (int)id, tokenizer.Display((int)id), probs[id], logits[k])).ToArray();
         return new RunResult(config, tokenizer.Name, ids, probe, indices, video.shape.ToArray(), output.Counts, weights,
-            build.Elapsed.TotalMilliseconds, watch.Elapsed.TotalMilliseconds, top);
+            build.Elapsed.TotalMilliseconds, watch.Elapsed.TotalMilliseconds, top, device.ToString());
     }
 
     /// <summary>Refuses a model whose fp32 weights would not fit in the available memory (2b/7b on a laptop).</summary>

@@ -37,10 +37,15 @@ public static class VideoInputs
         return torch.randint(0, config.Llm.Vocab, new long[] { batch, textTokens }, ScalarType.Int64);   // [B, L]
     }
 
-    /// <summary>Both, as the model's input.</summary>
+    /// <summary>Both, as the model's input (drawn on the CPU, so a seed gives the same input on every device).</summary>
     /// <param name="config">The architecture.</param>
     /// <param name="frames">T.</param>
     /// <param name="textTokens">L.</param>
-    public static VideoLmmInput Random(ArchitectureConfig config, int frames, int textTokens) =>
-        new(RandomVideo(config, frames), RandomPrompt(config, textTokens));
+    /// <param name="device">Where to put them (default CPU).</param>
+    public static VideoLmmInput Random(ArchitectureConfig config, int frames, int textTokens, torch.Device? device = null)
+    {
+        var video = RandomVideo(config, frames);
+        var prompt = RandomPrompt(config, textTokens);
+        return device is null || device.type == DeviceType.CPU ? new(video, prompt) : new(video.to(device), prompt.to(device));
+    }
 }

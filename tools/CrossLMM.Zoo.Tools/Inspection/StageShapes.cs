@@ -86,17 +86,18 @@ public static class StageShapes
         ArgumentNullException.ThrowIfNull(model);
         var derived = Derive(config, frames, textTokens);
         var seen = new Dictionary<string, List<(long[] In, long[] Out)>>();
-        var removers = new List<nn.HookRemover>();
+        var removers = new List<Action>();
         foreach (var (name, child) in model.named_children())
         {
             if (child is nn.Module<Tensor, Tensor> module)
             {
                 seen[name] = new List<(long[], long[])>();
-                removers.Add(module.register_forward_hook((_, input, output) =>
+                var handle = module.register_forward_hook((_, input, output) =>
                 {
                     seen[name].Add((input.shape.ToArray(), output.shape.ToArray()));
-                    return null;
-                }));
+                    return output;   // unchanged
+                });
+                removers.Add(handle.remove);
             }
         }
 
@@ -111,9 +112,9 @@ public static class StageShapes
         }
         finally
         {
-            foreach (var remover in removers)
+            foreach (var remove in removers)
             {
-                remover.remove();
+                remove();
             }
         }
 

@@ -37,9 +37,10 @@ public static class PrefillBenchmark
     /// <param name="warmup">Untimed runs first, ≥ 0.</param>
     /// <param name="seed">Seed of weights and inputs.</param>
     /// <param name="progress">Called when a case starts and when it ends.</param>
+    /// <param name="device">Where to run (default CPU).</param>
     public static IReadOnlyList<PrefillMeasurement> Run(
         IReadOnlyList<ArchitectureConfig> configs, IReadOnlyList<int> frames, int textTokens, int runs, int warmup = 1, long seed = 0,
-        Action<BenchProgress>? progress = null)
+        Action<BenchProgress>? progress = null, torch.Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(frames);
@@ -57,11 +58,11 @@ public static class PrefillBenchmark
         var results = new List<PrefillMeasurement>();
         foreach (var config in configs)
         {
-            using var model = ZooCatalog.Build(config, seed);
+            using var model = ZooCatalog.Build(config, seed, device);
             foreach (int t in frames)
             {
                 progress?.Invoke(new BenchProgress(index, total, config.Stem, t, null));
-                var result = Measure(model, config, t, textTokens, runs, warmup, seed);
+                var result = Measure(model, config, t, textTokens, runs, warmup, seed, device);
                 results.Add(result);
                 progress?.Invoke(new BenchProgress(index, total, config.Stem, t, result));
                 index++;
@@ -79,7 +80,9 @@ public static class PrefillBenchmark
     /// <param name="runs">Timed runs ≥ 1.</param>
     /// <param name="warmup">Untimed runs ≥ 0.</param>
     /// <param name="seed">Seed of the input.</param>
-    public static PrefillMeasurement Measure(VideoLmm model, ArchitectureConfig config, int frames, int textTokens, int runs, int warmup, long seed = 0)
+    /// <param name="device">The model's device (default CPU). On CUDA the timed region ends with a read of one
+    /// logit to the host, which waits for the GPU's queue; peak memory is not measured there (RSS is host memory).</param>
+    public static PrefillMeasurement Measure(VideoLmm model, ArchitectureConfig config, int frames, int textTokens, int runs, int warmup, long seed = 0, torch.Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
@@ -96,7 +99,8 @@ public static class PrefillBenchmark
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         torch.manual_seed(seed + frames);
-        var input = VideoInputs.Random(config, frames, textTokens);
+        var input = VideoInputs.Random(config, frames, textTokens, device);
+        bool cpu = device is null || device.type == DeviceType.CPU;
         long stream = 0;
         for (int i = 0; i < warmup; i++)
         {
@@ -114,6 +118,11 @@ public static class PrefillBenchmark
         {
             var watch = Stopwatch.StartNew();
             var output = model.call(input, null);
+            if (!cpu)
+            {
+                using var last = output.Logits[0, -1, 0].cpu();   // waits for the device's queue
+            }
+
             watch.Stop();
             stream = output.Counts.TotalSequence;
             output.Dispose();
@@ -121,7 +130,7 @@ public static class PrefillBenchmark
         }
 
         long? peak = MemoryProbe.PeakRss();
-        long? peakBytes = reset && peak is long p && before is long b ? Math.Max(0, p - b) : null;
+        long? peakBytes = cpu && reset && peak is long p && before is long b ? Math.Max(0, p - b) : null;
         return new PrefillMeasurement(
             config.Name,
             config.Stem,
@@ -134,8 +143,9 @@ public static class PrefillBenchmark
             Median(times),
             times.Min(),
             peakBytes,
-            reset ? PeakRssMethod : "unavailable (no /proc/self/clear_refs)",
+            !cpu ? "not measured on a GPU (RSS is host memory)" : reset ? PeakRssMethod : "unavailable (no /proc/self/clear_refs)",
             torch.get_num_threads(),
+            cpu ? "cpu" : device!.ToString(),
             CostModel.Prefill(config, frames, textTokens, new CostOptions(LmHead: LmHeadPositions.All)).Total);
     }
 

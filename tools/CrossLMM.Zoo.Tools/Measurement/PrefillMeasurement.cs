@@ -20,6 +20,7 @@ namespace CrossLMM.Zoo.Tools.Measurement;
 /// <param name="PeakBytes">Peak RSS during the timed runs minus the RSS just before them (null where /proc is missing).</param>
 /// <param name="MemoryMethod">How <paramref name="PeakBytes"/> was measured.</param>
 /// <param name="Threads">libtorch intra-op threads.</param>
+/// <param name="Device">Where it ran (<c>cpu</c>, <c>cuda</c>).</param>
 /// <param name="AnalyticFlops">The cost model's FLOPs for the same pass (LM head on every position, as the forward computes all logits).</param>
 public sealed record PrefillMeasurement(
     string Architecture,
@@ -35,6 +36,7 @@ public sealed record PrefillMeasurement(
     long? PeakBytes,
     string MemoryMethod,
     int Threads,
+    string Device,
     long AnalyticFlops)
 {
     /// <summary>Achieved GFLOP/s: analytic FLOPs over the median time.</summary>
