@@ -28,8 +28,9 @@ public sealed class AutoGradMode : IDisposable
 public static partial class torch
 {
     /// <summary>Disables gradient recording until disposed: <c>using var _ = torch.no_grad();</c></summary>
-    public static AutoGradMode no_grad() => new(false);
-    public static AutoGradMode enable_grad(bool enabled = true) => new(enabled);
+    /// <remarks>Typed <see cref="IDisposable"/>, as in TorchSharp, so code cannot depend on <see cref="AutoGradMode"/>.</remarks>
+    public static IDisposable no_grad() => new AutoGradMode(false);
+    public static IDisposable enable_grad(bool enabled = true) => new AutoGradMode(enabled);
     public static bool is_grad_enabled() => zt_is_grad_enabled() != 0;
     public static void set_grad_enabled(bool enabled) => zt_set_grad_enabled(enabled ? 1 : 0);
 }

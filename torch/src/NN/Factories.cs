@@ -1,3 +1,4 @@
+using System;
 using TorchSharp.Modules;
 
 namespace TorchSharp;
@@ -31,9 +32,12 @@ public static partial class torch
 
         public static ModuleList<T> ModuleList<T>(params T[] modules) where T : Module => new(modules);
 
+        /// <remarks>TorchSharp's parameter order, padding_mode included; this engine implements zero padding only.</remarks>
         public static Conv2d Conv2d(long in_channels, long out_channels, long kernel_size, long stride = 1, long padding = 0, long dilation = 1,
-            long groups = 1, bool bias = true, Device? device = null, ScalarType? dtype = null) =>
-            new(in_channels, out_channels, (kernel_size, kernel_size), (stride, stride), (padding, padding), (dilation, dilation), groups, bias, device, dtype);
+            PaddingModes padding_mode = PaddingModes.Zeros, long groups = 1, bool bias = true, Device? device = null, ScalarType? dtype = null) =>
+            padding_mode == PaddingModes.Zeros
+                ? new(in_channels, out_channels, (kernel_size, kernel_size), (stride, stride), (padding, padding), (dilation, dilation), groups, bias, device, dtype)
+                : throw new NotSupportedException($"Conv2d: padding_mode {padding_mode} is not supported by this engine (only PaddingModes.Zeros)");
 
         public static Conv2d Conv2d(long in_channels, long out_channels, (long, long) kernel_size, (long, long)? stride = null,
             (long, long)? padding = null, (long, long)? dilation = null, long groups = 1, bool bias = true, Device? device = null, ScalarType? dtype = null) =>

@@ -29,8 +29,11 @@ public static partial class torch
             public static Tensor sigmoid(Tensor x) => x.sigmoid();
             public static Tensor tanh(Tensor x) => x.tanh();
 
-            /// <summary>GELU; <see cref="GELUApproximate.tanh"/> selects the tanh approximation.</summary>
-            public static Tensor gelu(Tensor x, GELUApproximate approximate = GELUApproximate.none) =>
+            /// <summary>Exact (erf) GELU. TorchSharp 0.105 has only this form.</summary>
+            public static Tensor gelu(Tensor x) => gelu(x, GELUApproximate.none);
+
+            /// <summary>GELU; <see cref="GELUApproximate.tanh"/> selects the tanh approximation (newer TorchSharp only).</summary>
+            public static Tensor gelu(Tensor x, GELUApproximate approximate) =>
                 Tensor.From(zt_gelu(x.Handle, approximate == GELUApproximate.tanh ? 1 : 0));
 
             public static Tensor leaky_relu(Tensor x, double negative_slope = 0.01, bool inplace = false) => Tensor.From(zt_leaky_relu(x.Handle, negative_slope));

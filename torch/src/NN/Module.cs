@@ -82,6 +82,27 @@ public static partial class torch
                 _parameters.Add(name, param);
             }
 
+            /// <summary>
+            /// Registers <paramref name="value"/> under <paramref name="name"/>, replacing a parameter registered there
+            /// and keeping its position; null removes it (TorchSharp's hook for modules whose parameters are properties).
+            /// </summary>
+            protected void ConditionallyRegisterParameter(string name, Parameter? value)
+            {
+                if (value is null) {
+                    _parameters.Remove(name);
+                    return;
+                }
+
+                value.DetachFromDisposeScope();
+                if (_parameters.ContainsKey(name)) {
+                    _parameters[name] = value;
+                } else {
+                    CheckName(name, "parameter");
+                    CheckUnique(name);
+                    _parameters.Add(name, value);
+                }
+            }
+
             public virtual void register_buffer(string name, Tensor tensor, bool persistent = true)
             {
                 ArgumentNullException.ThrowIfNull(tensor);

@@ -35,7 +35,7 @@ public static partial class torch
 
         public Tensor sub(Tensor target) => From(zt_binary(1, Handle, target.Handle));
         public Tensor sub(Tensor target, Scalar alpha) => From(zt_sub(Handle, target.Handle, alpha.Kind, alpha.D, alpha.L));
-        public Tensor sub(Scalar scalar) => From(zt_sub_scalar(Handle, scalar.Kind, scalar.D, scalar.L, Scalar.Integral, 0, 1));
+        public Tensor sub(Scalar target) => From(zt_sub_scalar(Handle, target.Kind, target.D, target.L, Scalar.Integral, 0, 1));
         public Tensor sub_(Tensor target) { NativeError.Check(zt_sub_(Handle, target.Handle, Scalar.Integral, 0, 1)); return this; }
         public Tensor sub_(Tensor target, Scalar alpha) { NativeError.Check(zt_sub_(Handle, target.Handle, alpha.Kind, alpha.D, alpha.L)); return this; }
 
@@ -71,7 +71,7 @@ public static partial class torch
         }
         public Tensor clip(Scalar? min = null, Scalar? max = null) => clamp(min, max);
 
-        public Tensor copy_(Tensor source, bool non_blocking = false) { NativeError.Check(zt_copy_(Handle, source.Handle)); return this; }
+        public Tensor copy_(Tensor source, bool nonBlocking = false) { NativeError.Check(zt_copy_(Handle, source.Handle)); return this; }
         public Tensor fill_(Scalar value) { NativeError.Check(zt_fill_(Handle, value.Kind, value.D, value.L)); return this; }
         public Tensor zero_() => InPlace(zt_zero_);
 

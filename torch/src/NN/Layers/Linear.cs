@@ -1,4 +1,5 @@
 using System;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace TorchSharp.Modules;
@@ -6,8 +7,29 @@ namespace TorchSharp.Modules;
 /// <summary>y = x Wᵀ + b. Input (*, in_features) → (*, out_features). Keys: <c>weight</c> (out, in), <c>bias</c> (out).</summary>
 public sealed class Linear : nn.Module<Tensor, Tensor>
 {
-    public Parameter weight;
-    public Parameter? bias;
+    // Properties over named fields, as in TorchSharp (its Linear.weight/bias are properties, not fields).
+    [ComponentName(Name = nameof(weight))]
+    private Parameter _weight;
+    [ComponentName(Name = nameof(bias))]
+    private Parameter? _bias;
+
+    /// <summary>(out_features, in_features).</summary>
+    public Parameter weight {
+        get => _weight;
+        set {
+            _weight = value ?? throw new ArgumentNullException(nameof(value), "Linear: weight must not be null");
+            ConditionallyRegisterParameter(nameof(weight), value);
+        }
+    }
+
+    /// <summary>(out_features), or null without a bias.</summary>
+    public Parameter? bias {
+        get => _bias;
+        set {
+            _bias = value;
+            ConditionallyRegisterParameter(nameof(bias), value);
+        }
+    }
 
     public long in_features { get; }
     public long out_features { get; }
@@ -20,17 +42,17 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
         out_features = outputSize;
         using (var scope = NewDisposeScope()) {
             // PyTorch's default: kaiming_uniform(a=√5) for W, U(-1/√fan_in, 1/√fan_in) for b
-            weight = new Parameter(empty(new[] { outputSize, inputSize }, dtype, device));
-            nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
+            _weight = new Parameter(empty(new[] { outputSize, inputSize }, dtype, device));
+            nn.init.kaiming_uniform_(_weight, a: Math.Sqrt(5));
             if (hasBias) {
-                bias = new Parameter(empty(new[] { outputSize }, dtype, device));
+                _bias = new Parameter(empty(new[] { outputSize }, dtype, device));
                 var bound = 1 / Math.Sqrt(inputSize);
-                nn.init.uniform_(bias, -bound, bound);
+                nn.init.uniform_(_bias, -bound, bound);
             }
         }
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => nn.functional.linear(input, weight, bias);
+    public override Tensor forward(Tensor input) => nn.functional.linear(input, _weight, _bias);
 }
 
