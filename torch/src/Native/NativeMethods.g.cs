@@ -8,6 +8,12 @@ internal static unsafe partial class NativeMethods
 {
     internal const string Library = "crosslmm_torch";
 
+    // ---- blas.cpp ----
+    [LibraryImport(Library)]
+    internal static partial int zt_blas_get_num_threads();
+    [LibraryImport(Library)]
+    internal static partial int zt_blas_set_num_threads(int n);
+
     // ---- core.cpp ----
     [LibraryImport(Library)]
     internal static partial IntPtr zt_last_error();

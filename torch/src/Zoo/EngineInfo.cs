@@ -22,6 +22,21 @@ public static class EngineInfo
     public static int IntraOpThreads => torch.get_num_threads();
 
     /// <summary>
+    /// The BLAS library's own thread count (OpenBLAS runs its own pthreads for GEMM, one per CPU by default,
+    /// which <c>torch.set_num_threads</c> does not change — in PyTorch either), or -1 when the loaded BLAS
+    /// cannot report it (not OpenBLAS).
+    /// </summary>
+    public static int BlasThreads => NativeMethods.zt_blas_get_num_threads();
+
+    /// <summary>
+    /// Sets the BLAS library's thread count (OpenBLAS' <c>openblas_set_num_threads</c>), e.g. to run GEMMs on
+    /// exactly the threads a benchmark states.
+    /// </summary>
+    /// <param name="threads">≥ 1.</param>
+    /// <exception cref="ExternalException">The loaded BLAS has no thread setter (not OpenBLAS), or threads &lt; 1.</exception>
+    public static void SetBlasThreads(int threads) => NativeError.Check(NativeMethods.zt_blas_set_num_threads(threads));
+
+    /// <summary>
     /// Shared libraries mapped into this process whose file name mentions a BLAS or LAPACK implementation
     /// (libblas, libopenblas, libmkl, libblis, libcblas, liblapack), as full paths, deduplicated. Linux only
     /// (reads /proc/self/maps); empty elsewhere.
