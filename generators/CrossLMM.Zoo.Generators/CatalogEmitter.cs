@@ -8,7 +8,8 @@ namespace CrossLMM.Zoo.Generators
     {
         public const string HintName = "Zoo.g.cs";
 
-        public static string Emit(CatalogModel catalog)
+        /// <summary>The catalogue source; with <paramref name="withModules"/> (the blocks are referenced) also the <c>Create</c> factory.</summary>
+        public static string Emit(CatalogModel catalog, bool withModules)
         {
             var zoo = catalog.Zoo!;
             string configs = ConfigEmitter.Configs;
@@ -90,9 +91,42 @@ namespace CrossLMM.Zoo.Generators
             w.Line("/// <param name=\"nameOrStem\">E.g. <c>CrossLmm</c> or <c>crosslmm</c>.</param>");
             w.Line("/// <param name=\"preset\">A preset name, e.g. <c>tiny</c>.</param>");
             w.Line($"public static {configs}ArchitectureConfig Config(string nameOrStem, string preset) => Get(nameOrStem).Config(preset);");
+            if (withModules)
+            {
+                Create(w, catalog);
+            }
+
             w.Close();
             w.Close();
             return w.ToString();
+        }
+
+        private static void Create(CodeWriter w, CatalogModel catalog)
+        {
+            w.Line();
+            w.Summary(
+                "A freshly initialised model of a catalogue architecture, built by its generated typed class (e.g.",
+                "<c>CrossLmm</c>); the same seed gives the same parameters as <c>Zoo.Build</c> of its YAML.");
+            w.Line("/// <param name=\"nameOrStem\">E.g. <c>CrossLmm</c> or <c>crosslmm</c>.</param>");
+            w.Line("/// <param name=\"preset\">A preset name, e.g. <c>tiny</c>; null = <see cref=\"DefaultPreset\"/>.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">No such architecture or preset.</exception>");
+            w.Line("public static global::CrossLMM.Zoo.Modules.VideoLmm Create(string nameOrStem, string? preset = null)");
+            w.Open("{");
+            w.Line("string name = Get(nameOrStem).Name;");
+            w.Line("preset ??= DefaultPreset;");
+            w.Line("switch (name)");
+            w.Open("{");
+            foreach (var entry in catalog.Entries)
+            {
+                string type = CSharp.Identifier(entry.Name!);
+                w.Line($"case {CSharp.Literal(type)}:");
+                w.Indent().Line($"return new global::CrossLMM.Zoo.{type}(global::CrossLMM.Zoo.{type}Config.ForPreset(preset));").Outdent();
+            }
+
+            w.Line("default:");
+            w.Indent().Line("throw new global::System.InvalidOperationException(\"the catalogue entry '\" + name + \"' has no generated module\");").Outdent();
+            w.Close();
+            w.Close();
         }
     }
 }

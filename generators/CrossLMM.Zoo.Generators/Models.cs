@@ -27,6 +27,31 @@ namespace CrossLMM.Zoo.Generators
         string SourceFile,
         bool Valid);
 
+    /// <summary>
+    /// What the module class of one architecture depends on: its name, documentation text and the kind of
+    /// every part — not its sizes. Editing a size, a layer index or a preset leaves it equal, so the
+    /// incremental driver does not re-emit the module (only the config). Null <see cref="Name"/> = nothing
+    /// to emit (errors, excluded duplicate, or the blocks are not referenced); <see cref="Failure"/> is an
+    /// internal error to report.
+    /// </summary>
+    internal sealed record ModuleModel(
+        string? Name,
+        string SourceFile,
+        string Paper,
+        string Summary,
+        VisionKind Vision,
+        CompressorKind Compressor,
+        ProjectorKind Projector,
+        bool SourceProjector,
+        EquatableArray<FusionKind> Fusion,
+        EquatableArray<FusionSource> FusionSources,
+        Layout Layout,
+        SpecDiagnostic? Failure)
+    {
+        /// <summary>Nothing to emit.</summary>
+        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, default, default, default, false, EquatableArray<FusionKind>.Empty, EquatableArray<FusionSource>.Empty, default, null);
+    }
+
     /// <summary>The catalogue to emit, the files excluded as duplicates, and the cross-file diagnostics.</summary>
     internal sealed record CatalogModel(
         ZooFile? Zoo,

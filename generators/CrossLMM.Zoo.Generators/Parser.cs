@@ -153,6 +153,57 @@ namespace CrossLMM.Zoo.Generators
             }
         }
 
+        /// <summary>The type whose presence in the compilation's references turns the module emitter on.</summary>
+        public const string BlocksMetadataName = "CrossLMM.Zoo.Modules.VideoLmm";
+
+        /// <summary>
+        /// Whether the compilation references the blocks (CrossLMM.Zoo.Modules). Without them only the configs and
+        /// the catalogue are generated: a project that only needs configurations must not fail on missing types.
+        /// </summary>
+        public static bool HasBlocks(Compilation compilation)
+        {
+            try
+            {
+                return compilation.GetTypeByMetadataName(BlocksMetadataName) is not null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>The structure of the module class of <paramref name="model"/>, or <see cref="ModuleModel.None"/> when there is none to emit.</summary>
+        public static ModuleModel Module(ArchitectureModel model, EquatableArray<string> excluded, bool blocks)
+        {
+            var r = model.Result;
+            try
+            {
+                if (!blocks || r.HasErrors || r.Configs.IsEmpty || r.Name is null || excluded.Contains(r.Path))
+                {
+                    return ModuleModel.None;
+                }
+
+                var first = r.Configs[0];
+                return new ModuleModel(
+                    r.Name,
+                    r.SourceFile,
+                    r.Paper,
+                    r.Summary,
+                    first.Vision.Kind,
+                    first.Compressor.Kind,
+                    first.Projector.Kind,
+                    first.NeedsSourceProjector,
+                    first.Fusion.Select(f => f.Kind).ToEquatableArray(),
+                    first.Fusion.Select(f => f.Source).ToEquatableArray(),
+                    first.Layout,
+                    null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return ModuleModel.None with { Failure = Internal(r.Path, ex) };
+            }
+        }
+
         public static SpecDiagnostic Internal(string path, Exception ex) => new SpecDiagnostic(
             SpecDiagnostics.InternalError,
             SpecSeverity.Error,

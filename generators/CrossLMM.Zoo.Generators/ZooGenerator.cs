@@ -8,16 +8,20 @@ namespace CrossLMM.Zoo.Generators
 {
     /// <summary>
     /// Turns <c>zoo.yaml</c> and the architecture YAML files (AdditionalFiles) into typed configuration records
-    /// (<c>&lt;Name&gt;Config.g.cs</c>) and the <c>Zoo</c> catalogue (<c>Zoo.g.cs</c>). Bad specs become CLMZ
+    /// (<c>&lt;Name&gt;Config.g.cs</c>), typed modules (<c>&lt;Name&gt;.g.cs</c>, when the compilation references
+    /// the blocks of CrossLMM.Zoo.Modules) and the <c>Zoo</c> catalogue (<c>Zoo.g.cs</c>). Bad specs become CLMZ
     /// diagnostics at the YAML line and column. The generator never throws: an internal failure is CLMZ9999.
     /// </summary>
     /// <remarks>
     /// Pipeline (tracking names in quotes, for the caching tests):
     /// registry files → "RegistryText" → collect → "Registry" (ZooModel);
     /// spec files → "SpecText" → combine with the registry → "Bind" (ArchitectureModel, one per file);
-    /// bound specs → "CatalogEntry" → collect + registry → "Catalog" → "Excluded" (duplicates not to emit).
+    /// bound specs → "CatalogEntry" → collect + registry → "Catalog" → "Excluded" (duplicates not to emit);
+    /// the compilation → "Blocks" (whether CrossLMM.Zoo.Modules.VideoLmm is referenced: a bool, so C# edits
+    /// stop there); bound specs + "Excluded" + "Blocks" → "Module" (ModuleModel: kinds only, no sizes).
     /// Outputs: registry diagnostics; per spec, its diagnostics and config (combined with "Excluded", which
-    /// only changes when the set of duplicates does); the catalogue and the cross-file diagnostics.
+    /// only changes when the set of duplicates does); per spec, its module (re-emitted only when a kind,
+    /// the name or the doc text changes); the catalogue and the cross-file diagnostics.
     /// </remarks>
     [Generator(LanguageNames.CSharp)]
     public sealed class ZooGenerator : IIncrementalGenerator
@@ -53,6 +57,16 @@ namespace CrossLMM.Zoo.Generators
                 .Select(static (c, _) => c.Excluded)
                 .WithTrackingName("Excluded");
 
+            var blocks = context.CompilationProvider
+                .Select(static (c, _) => Parser.HasBlocks(c))
+                .WithTrackingName("Blocks");
+
+            var modules = bound
+                .Combine(excluded)
+                .Combine(blocks)
+                .Select(static (pair, _) => Parser.Module(pair.Left.Left, pair.Left.Right, pair.Right))
+                .WithTrackingName("Module");
+
             context.RegisterSourceOutput(registry, static (spc, model) => Guard(spc, () =>
             {
                 foreach (var d in model.Diagnostics)
@@ -63,8 +77,22 @@ namespace CrossLMM.Zoo.Generators
 
             context.RegisterSourceOutput(bound.Combine(excluded), static (spc, pair) => Guard(spc, () => EmitArchitecture(spc, pair.Left, pair.Right)));
 
-            context.RegisterSourceOutput(catalog, static (spc, model) => Guard(spc, () =>
+            context.RegisterSourceOutput(modules, static (spc, model) => Guard(spc, () =>
             {
+                if (model.Failure is not null)
+                {
+                    spc.ReportDiagnostic(Descriptors.ToDiagnostic(model.Failure));
+                }
+
+                if (model.Name is not null)
+                {
+                    spc.AddSource(ModuleEmitter.HintName(model.Name), SourceText.From(ModuleEmitter.Emit(model), Encoding.UTF8));
+                }
+            }));
+
+            context.RegisterSourceOutput(catalog.Combine(blocks), static (spc, pair) => Guard(spc, () =>
+            {
+                var model = pair.Left;
                 foreach (var d in model.Diagnostics)
                 {
                     spc.ReportDiagnostic(Descriptors.ToDiagnostic(d));
@@ -72,7 +100,7 @@ namespace CrossLMM.Zoo.Generators
 
                 if (model.Zoo is not null)
                 {
-                    spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(model), Encoding.UTF8));
+                    spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(model, withModules: pair.Right), Encoding.UTF8));
                 }
             }));
         }
@@ -91,12 +119,6 @@ namespace CrossLMM.Zoo.Generators
             }
 
             spc.AddSource(ConfigEmitter.HintName(result.Name), SourceText.From(ConfigEmitter.Emit(model), Encoding.UTF8));
-
-            // Phase 2 seam: the module class. Null until the blocks in modules/ exist.
-            if (ModuleEmitter.Emit(model) is string module)
-            {
-                spc.AddSource(ModuleEmitter.HintName(model), SourceText.From(module, Encoding.UTF8));
-            }
         }
 
         private static void Guard(SourceProductionContext spc, Action action)

@@ -41,6 +41,16 @@ namespace CrossLMM.Zoo.Spec
         /// </summary>
         public static IReadOnlyCollection<string> ReservedNames { get; } = BuildReserved();
 
+        /// <summary>
+        /// Members the generated module class <c>&lt;Name&gt;</c> declares with an upper-case letter (its other members,
+        /// <c>vision_tower</c>, <c>fusion0</c>, ..., are lower-case, which no architecture name can be): a class may not
+        /// have a member named like itself (CS0542).
+        /// </summary>
+        public static IReadOnlyCollection<string> ModuleMemberNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "Config", "Create", "OnConfiguring", "OnCreated",
+        };
+
         /// <summary>Member names of a generated <c>&lt;Name&gt;Config</c> record that a preset property may not take.</summary>
         public static IReadOnlyCollection<string> ReservedPresetProperties { get; } = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -86,6 +96,11 @@ namespace CrossLMM.Zoo.Spec
             if (ReservedNames.Contains(name) || ReservedNames.Contains(name + "Config"))
             {
                 return $"name {quoted} is reserved: it (or {name}Config) is already a type or namespace of the zoo";
+            }
+
+            if (ModuleMemberNames.Contains(name))
+            {
+                return $"name {quoted} is reserved: the generated module class {name} has a member of that name";
             }
 
             return null;
@@ -188,7 +203,11 @@ namespace CrossLMM.Zoo.Spec
 
         private static HashSet<string> BuildReserved()
         {
-            var reserved = new HashSet<string>(StringComparer.Ordinal) { "Zoo", "CrossLMM", "System", "Microsoft", "TorchSharp", "Configs", "Spec" };
+            // The namespaces under CrossLMM.Zoo: a class CrossLMM.Zoo.Modules would make 'CrossLMM.Zoo.Modules.X' ambiguous.
+            var reserved = new HashSet<string>(StringComparer.Ordinal)
+            {
+                "Zoo", "CrossLMM", "System", "Microsoft", "TorchSharp", "Configs", "Spec", "Modules", "Engine", "Generators", "Tools", "Cli",
+            };
             foreach (var type in typeof(Configs.ArchitectureConfig).Assembly.GetExportedTypes())
             {
                 string typeName = type.Name;

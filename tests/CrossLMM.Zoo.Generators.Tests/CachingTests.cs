@@ -10,7 +10,7 @@ namespace CrossLMM.Zoo.Generators.Tests;
 /// <summary>Incremental caching with trackIncrementalGeneratorSteps: unchanged inputs and unrelated edits keep every step cached; one edited spec reruns only its own steps.</summary>
 public class CachingTests
 {
-    private static readonly string[] Steps = { "RegistryText", "Registry", "SpecText", "Bind", "CatalogEntry", "Catalog", "Excluded" };
+    private static readonly string[] Steps = { "RegistryText", "Registry", "SpecText", "Bind", "CatalogEntry", "Catalog", "Excluded", "Blocks", "Module" };
 
     private static IEnumerable<(string Step, IncrementalStepRunReason Reason)> Reasons(Harness.Run run, params string[] steps) =>
         steps.SelectMany(step => run.Generator.TrackedSteps.TryGetValue(step, out var runs)
@@ -65,12 +65,48 @@ public class CachingTests
         Assert.All(Reasons(second, "Catalog", "Excluded"), r => Assert.True(IsReused(r.Reason), $"{r.Step}: {r.Reason}"));
         Assert.Equal(first.Source("Zoo.g.cs"), second.Source("Zoo.g.cs"));
 
+        // Its module depends on kinds only, not on the layer indices: recomputed, found equal, not re-emitted.
+        var module = Reasons(second, "Module").ToArray();
+        Assert.Equal(15, module.Length);
+        Assert.Single(module, r => r.Reason == IncrementalStepRunReason.Unchanged);
+        Assert.Equal(14, module.Count(r => r.Reason == IncrementalStepRunReason.Cached));
+
         // Exactly one generated file changed, and it is the edited spec's.
         var changed = first.HintNames.Where(h => first.Source(h) != second.Source(h)).ToArray();
         Assert.Equal(new[] { "CrossLmmConfig.g.cs" }, changed);
         Assert.Contains("fusion on layers 1, 3, 5, 7", second.Source("CrossLmmConfig.g.cs"));
         var outputs = second.Generator.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs).ToArray();
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void ChangingAKindInOneSpec_RegeneratesOnlyThatSpecsConfigAndModule()
+    {
+        var files = Harness.RepositoryFiles();
+        var first = Harness.RunGenerator(files);
+        var old = (InMemoryAdditionalText)files.Single(f => f.Path.EndsWith("/crosslmm.yaml", StringComparison.Ordinal));
+        var replacement = new InMemoryAdditionalText(old.Path, old.Content.Replace("{ kind: pool2d, grid: 3 }", "{ kind: strided_pool2d, stride: 2 }"));
+        var second = Harness.Rerun(first.Driver.ReplaceAdditionalText(old, replacement));
+        Assert.Empty(second.Diagnostics);
+
+        var module = Reasons(second, "Module").ToArray();
+        Assert.Single(module, r => r.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(14, module.Count(r => IsReused(r.Reason)));
+        var changed = first.HintNames.Where(h => first.Source(h) != second.Source(h)).ToArray();
+        Assert.Equal(new[] { "CrossLmm.g.cs", "CrossLmmConfig.g.cs" }, changed);
+        Assert.Contains("Compressors.StridedPool2dCompressor compressor", second.Source("CrossLmm.g.cs"));
+    }
+
+    [Fact]
+    public void AddingTheBlocksReference_EmitsTheModules_AndNothingElseReruns()
+    {
+        var files = Harness.RepositoryFiles();
+        var first = Harness.RunGenerator(files, Harness.ConfigsOnlyCompilation());
+        Assert.Equal(16, first.HintNames.Length);
+        var second = Harness.Rerun(first.Driver);
+        Assert.Equal(31, second.HintNames.Length);
+        Assert.All(Reasons(second, "Bind", "Catalog"), r => Assert.True(IsReused(r.Reason), $"{r.Step}: {r.Reason}"));
+        Assert.All(Reasons(second, "Blocks"), r => Assert.Equal(IncrementalStepRunReason.Modified, r.Reason));
     }
 
     [Fact]

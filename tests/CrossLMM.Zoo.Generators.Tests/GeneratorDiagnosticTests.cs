@@ -108,7 +108,7 @@ public class GeneratorDiagnosticTests
     {
         var run = Harness.RunGenerator(Harness.Files(("demo", Demo), ("other", Demo.Replace("name: Demo", "name: DEMO"))));
         AssertAt(SingleDiagnostic(run), "CLMZ0024", $"name 'DEMO' is already used by {DemoPath} (names are compared ignoring case)", Harness.Root + "/architectures/other.yaml", 1, 7);
-        Assert.Equal(new[] { "DemoConfig.g.cs", "Zoo.g.cs" }, run.HintNames);
+        Assert.Equal(new[] { "Demo.g.cs", "DemoConfig.g.cs", "Zoo.g.cs" }, run.HintNames);
     }
 
     [Fact]

@@ -37,11 +37,18 @@ public static class Harness
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
 
-    public static readonly MetadataReference[] References =
+    /// <summary>The runtime's System assemblies and Configs: what the configs and the catalogue need.</summary>
+    public static readonly MetadataReference[] ConfigReferences =
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
         .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
         .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
         .Append(MetadataReference.CreateFromFile(typeof(ArchitectureConfig).Assembly.Location))
+        .ToArray();
+
+    /// <summary><see cref="ConfigReferences"/> plus the blocks and the engine, as in the architectures project: the module emitter is on.</summary>
+    public static readonly MetadataReference[] References = ConfigReferences
+        .Append(MetadataReference.CreateFromFile(typeof(CrossLMM.Zoo.Modules.VideoLmm).Assembly.Location))
+        .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location))
         .ToArray();
 
     /// <summary>zoo.yaml and every architecture file of the repository, at in-memory paths under /repo.</summary>
@@ -60,6 +67,13 @@ public static class Harness
         "Zoo.Tests.Generated",
         sources.Select(s => CSharpSyntaxTree.ParseText(s, ParseOptions)),
         References,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    /// <summary>A compilation without the blocks (System and Configs only): the generator emits configs and the catalogue, no modules.</summary>
+    public static CSharpCompilation ConfigsOnlyCompilation() => CSharpCompilation.Create(
+        "Zoo.Tests.ConfigsOnly",
+        Array.Empty<SyntaxTree>(),
+        ConfigReferences,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver Driver(IEnumerable<AdditionalText> files, bool track = true) => CSharpGeneratorDriver.Create(

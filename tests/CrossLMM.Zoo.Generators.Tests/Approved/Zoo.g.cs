@@ -237,5 +237,53 @@ namespace CrossLMM.Zoo
         /// <param name="nameOrStem">E.g. <c>CrossLmm</c> or <c>crosslmm</c>.</param>
         /// <param name="preset">A preset name, e.g. <c>tiny</c>.</param>
         public static global::CrossLMM.Zoo.Configs.ArchitectureConfig Config(string nameOrStem, string preset) => Get(nameOrStem).Config(preset);
+
+        /// <summary>
+        /// A freshly initialised model of a catalogue architecture, built by its generated typed class (e.g.
+        /// <c>CrossLmm</c>); the same seed gives the same parameters as <c>Zoo.Build</c> of its YAML.
+        /// </summary>
+        /// <param name="nameOrStem">E.g. <c>CrossLmm</c> or <c>crosslmm</c>.</param>
+        /// <param name="preset">A preset name, e.g. <c>tiny</c>; null = <see cref="DefaultPreset"/>.</param>
+        /// <exception cref="global::System.ArgumentException">No such architecture or preset.</exception>
+        public static global::CrossLMM.Zoo.Modules.VideoLmm Create(string nameOrStem, string? preset = null)
+        {
+            string name = Get(nameOrStem).Name;
+            preset ??= DefaultPreset;
+            switch (name)
+            {
+                case "CrossLmm":
+                    return new global::CrossLMM.Zoo.CrossLmm(global::CrossLMM.Zoo.CrossLmmConfig.ForPreset(preset));
+                case "CrossLmm1Tok":
+                    return new global::CrossLMM.Zoo.CrossLmm1Tok(global::CrossLMM.Zoo.CrossLmm1TokConfig.ForPreset(preset));
+                case "CrossLmm16Tok":
+                    return new global::CrossLMM.Zoo.CrossLmm16Tok(global::CrossLMM.Zoo.CrossLmm16TokConfig.ForPreset(preset));
+                case "CrossLmmV2V":
+                    return new global::CrossLMM.Zoo.CrossLmmV2V(global::CrossLMM.Zoo.CrossLmmV2VConfig.ForPreset(preset));
+                case "CrossLmmT2V":
+                    return new global::CrossLMM.Zoo.CrossLmmT2V(global::CrossLMM.Zoo.CrossLmmT2VConfig.ForPreset(preset));
+                case "PoolOnly":
+                    return new global::CrossLMM.Zoo.PoolOnly(global::CrossLMM.Zoo.PoolOnlyConfig.ForPreset(preset));
+                case "FullTokens":
+                    return new global::CrossLMM.Zoo.FullTokens(global::CrossLMM.Zoo.FullTokensConfig.ForPreset(preset));
+                case "LlavaOneVision":
+                    return new global::CrossLMM.Zoo.LlavaOneVision(global::CrossLMM.Zoo.LlavaOneVisionConfig.ForPreset(preset));
+                case "SlowFast":
+                    return new global::CrossLMM.Zoo.SlowFast(global::CrossLMM.Zoo.SlowFastConfig.ForPreset(preset));
+                case "QFormer":
+                    return new global::CrossLMM.Zoo.QFormer(global::CrossLMM.Zoo.QFormerConfig.ForPreset(preset));
+                case "Flamingo":
+                    return new global::CrossLMM.Zoo.Flamingo(global::CrossLMM.Zoo.FlamingoConfig.ForPreset(preset));
+                case "VideoCcam":
+                    return new global::CrossLMM.Zoo.VideoCcam(global::CrossLMM.Zoo.VideoCcamConfig.ForPreset(preset));
+                case "LlamaVid":
+                    return new global::CrossLMM.Zoo.LlamaVid(global::CrossLMM.Zoo.LlamaVidConfig.ForPreset(preset));
+                case "QFormerT2V":
+                    return new global::CrossLMM.Zoo.QFormerT2V(global::CrossLMM.Zoo.QFormerT2VConfig.ForPreset(preset));
+                case "SlowFastV2V":
+                    return new global::CrossLMM.Zoo.SlowFastV2V(global::CrossLMM.Zoo.SlowFastV2VConfig.ForPreset(preset));
+                default:
+                    throw new global::System.InvalidOperationException("the catalogue entry '" + name + "' has no generated module");
+            }
+        }
     }
 }
