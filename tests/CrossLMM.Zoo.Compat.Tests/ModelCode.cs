@@ -15,7 +15,13 @@ using Microsoft.CodeAnalysis.Text;
 namespace CrossLMM.Zoo.Compat.Tests;
 
 /// <summary>A source file of model code with the compilation it binds in.</summary>
-public sealed record ModelFile(string Path, SyntaxTree Tree, CSharpCompilation Compilation);
+public sealed record ModelFile(string Path, SyntaxTree Tree, CSharpCompilation Compilation)
+{
+    private SemanticModel? _model;
+
+    /// <summary>One semantic model per file, shared by the error check and the walk so each body is bound once.</summary>
+    public SemanticModel Model => _model ??= Compilation.GetSemanticModel(Tree);
+}
 
 /// <summary>
 /// The model code the TorchSharp promise covers, compiled with Roslyn against our engine as the build
@@ -30,18 +36,23 @@ public sealed class ModelCode
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview, DocumentationMode.Diagnose);
 
-    private ModelCode(IReadOnlyList<ModelFile> files, IReadOnlyList<Diagnostic> errors, int torchSharpOnlyLines, IReadOnlyDictionary<SyntaxTree, ISet<int>> skipped)
+    private readonly IReadOnlyList<Diagnostic> _otherErrors;
+    private IReadOnlyList<Diagnostic>? _errors;
+
+    private ModelCode(IReadOnlyList<ModelFile> files, IReadOnlyList<Diagnostic> otherErrors, int torchSharpOnlyLines, IReadOnlyDictionary<SyntaxTree, ISet<int>> skipped)
     {
         Files = files;
-        Errors = errors;
+        _otherErrors = otherErrors;
         TorchSharpOnlyLines = torchSharpOnlyLines;
         SkippedLines = skipped;
     }
 
     public IReadOnlyList<ModelFile> Files { get; }
 
-    /// <summary>Compilation errors; the check is only meaningful without them.</summary>
-    public IReadOnlyList<Diagnostic> Errors { get; }
+    /// <summary>Compilation errors (generator, and per file from its semantic model); the check is only meaningful without them.</summary>
+    public IReadOnlyList<Diagnostic> Errors => _errors ??= _otherErrors
+        .Concat(Files.AsParallel().AsOrdered().SelectMany(f => f.Model.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)))
+        .ToList();
 
     /// <summary>Lines active only with TORCHSHARP defined: they cannot bind against our engine and are not checked.</summary>
     public int TorchSharpOnlyLines { get; }
@@ -95,8 +106,7 @@ public sealed class ModelCode
         files.AddRange(architectureSources.Select(s => new ModelFile(s.Path, s.Tree, (CSharpCompilation)architectures)));
         files.AddRange(generated.Select(s => new ModelFile(s.Path, s.Tree, (CSharpCompilation)architectures)));
 
-        var errors = modules.GetDiagnostics().Concat(architectures.GetDiagnostics()).Concat(generatorDiagnostics)
-            .Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = generatorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
 
         var skipped = new Dictionary<SyntaxTree, ISet<int>>();
         int torchSharpOnly = 0;
@@ -116,7 +126,7 @@ public sealed class ModelCode
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, path: s.Path)).ToList();
         var compilation = Compile("Sample", trees, []);
         var files = trees.Select(t => new ModelFile(t.FilePath, t, compilation)).ToList();
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = new List<Diagnostic>();
         var skipped = new Dictionary<SyntaxTree, ISet<int>>();
         int torchSharpOnly = 0;
         foreach (var tree in trees)
@@ -189,17 +199,26 @@ public sealed class ModelCode
         var disabled = new HashSet<int>();
         foreach (var trivia in withTorchSharp.GetRoot().DescendantTrivia().Where(t => t.IsKind(SyntaxKind.DisabledTextTrivia)))
         {
-            var span = trivia.GetLocation().GetLineSpan();
-            for (int line = span.StartLinePosition.Line; line <= span.EndLinePosition.Line; line++) disabled.Add(line + 1);
+            var (first, last) = Lines(trivia);
+            for (int line = first; line <= last; line++) disabled.Add(line);
         }
 
         int enabledOnly = 0;
         foreach (var trivia in tree.GetRoot().DescendantTrivia().Where(t => t.IsKind(SyntaxKind.DisabledTextTrivia)))
         {
-            var span = trivia.GetLocation().GetLineSpan();
-            enabledOnly += span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
+            var (first, last) = Lines(trivia);
+            enabledOnly += last - first + 1;
         }
 
         return (disabled, enabledOnly);
+    }
+
+    /// <summary>The 1-based lines a trivia covers (its closing line break does not start another line).</summary>
+    private static (int First, int Last) Lines(SyntaxTrivia trivia)
+    {
+        var span = trivia.GetLocation().GetLineSpan();
+        int last = span.EndLinePosition.Line;
+        if (span.EndLinePosition.Character == 0 && last > span.StartLinePosition.Line) last--;
+        return (span.StartLinePosition.Line + 1, last + 1);
     }
 }

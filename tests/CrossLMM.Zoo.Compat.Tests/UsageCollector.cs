@@ -119,12 +119,23 @@ public sealed class UsageCollector
                 break;
         }
 
-        if (node is ExpressionSyntax expression and not CastExpressionSyntax)
+        if (node is ExpressionSyntax expression and not CastExpressionSyntax && IsValuePosition(expression))
         {
             var conversion = _model.GetConversion(expression);
             if (conversion.IsUserDefined) Add(node, conversion.MethodSymbol);
         }
     }
+
+    /// <summary>Whether an implicit conversion can apply here (not a receiver, callee, type or doc comment).</summary>
+    private static bool IsValuePosition(ExpressionSyntax expression) => expression.Parent switch
+    {
+        _ when expression.IsPartOfStructuredTrivia() => false,
+        _ when SyntaxFacts.IsInNamespaceOrTypeContext(expression) => false,
+        MemberAccessExpressionSyntax or MemberBindingExpressionSyntax or QualifiedNameSyntax => false,
+        InvocationExpressionSyntax invocation => invocation.Expression != expression,
+        ConditionalAccessExpressionSyntax access => access.Expression != expression,
+        _ => true,
+    };
 
     private void AddInfo(SyntaxNode node, SymbolInfo info, string[]? accessors)
     {
