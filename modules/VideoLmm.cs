@@ -15,8 +15,9 @@ namespace CrossLMM.Zoo.Modules;
 /// Qwen2 decoder with its fusion plan → logits.
 /// <list type="number">
 /// <item><c>vision_tower</c>: frames (B, T, C, H, W) or precomputed features → (B, T, N, D).</item>
-/// <item><c>compressor</c>: (B, T, N, D) (+ the embedded prompt for text-guided kinds) → tokens (B, M, D_c)
-/// and, for temporal pooling, slow tokens (B, T·n, D).</item>
+/// <item><c>compressor</c>: (B, T, N, D) (+ the embedded prompt and its padding for text-guided kinds) → tokens
+/// (B, M, D_c) and, for temporal pooling, slow tokens (B, T·n, D). Skipped when nothing reads its output
+/// (<c>cross_attention_only</c> with only the <c>original</c> source).</item>
 /// <item><c>multi_modal_projector</c>: D_c → H for the stream tokens.</item>
 /// <item>Fusion sources are brought to H once per pass and shared by every fusion layer: <c>compressed</c>
 /// reuses the projected stream tokens; <c>original</c> (all T·N encoder tokens) and <c>slow</c> live in vision
@@ -24,6 +25,8 @@ namespace CrossLMM.Zoo.Modules;
 /// space, e.g. Q-Former tokens in the stream), else through <c>multi_modal_projector</c>.</item>
 /// <item>Stream: <c>video_first</c> [video; text], <c>question_first</c> [text; video] (see
 /// <see cref="VideoLmmInput.VideoPosition"/>), <c>cross_attention_only</c> [text] (vision only through fusion).</item>
+/// <item>Logits for every stream position, or for the last <see cref="VideoLmmInput.LogitsToKeep"/> only (HF's
+/// <c>logits_to_keep</c>; <see cref="Generate"/>'s prefill keeps the last one).</item>
 /// </list>
 /// <para>Shapes: B batch, T frames, N encoder tokens per frame, D vision width, M compressed tokens, D_c their
 /// width, H LLM width, L text tokens, S = M + L stream positions (L for cross_attention_only), V vocabulary.</para>
@@ -95,10 +98,17 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
     /// <summary>Whether visual tokens enter the stream.</summary>
     public bool HasVisualTokensInStream => Layout != Layout.CrossAttentionOnly;
 
+    /// <summary>
+    /// Whether a pass runs the compressor: its tokens enter the stream, or a fusion layer reads the
+    /// <c>compressed</c> or <c>slow</c> source (<see cref="ArchitectureConfig.UsesCompressor"/>).
+    /// </summary>
+    public bool UsesCompressor => HasVisualTokensInStream || _sources.Any(s => s != FusionSource.Original);
+
     /// <summary>One pass over video and text: a full forward, or the prefill of cached decoding.</summary>
-    /// <param name="input">Video, text ids, text padding and the video's place.</param>
+    /// <param name="input">Video, text ids, text padding, the video's place and how many logits to keep.</param>
     /// <param name="cache">Decoding state to fill (prefill), or null.</param>
-    /// <returns>Logits (B, S, V) over the stream and the pass's token counts; the caller owns the logits.</returns>
+    /// <returns>Logits (B, S, V) over the stream — (B, k, V) for the last k = <see cref="VideoLmmInput.LogitsToKeep"/>
+    /// positions when k &gt; 0 — and the pass's token counts; the caller owns the logits.</returns>
     public override VideoLmmOutput forward(VideoLmmInput input, KvCache? cache)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -112,12 +122,22 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
             throw new ArgumentException($"the video has batch {features.shape[0]} but the text has batch {b}", nameof(input));
         }
 
+        if (input.Padding is not null && (input.Padding.shape.Length != 2 || input.Padding.shape[0] != b || input.Padding.shape[1] != l))
+        {
+            throw new ArgumentException($"input.Padding has shape {BlockChecks.Format(input.Padding.shape)}; expected (B, L) = ({b}, {l})", nameof(input));
+        }
+
+        if (input.LogitsToKeep < 0)
+        {
+            throw new ArgumentException(ConfigRules.BelowMinimum("input.LogitsToKeep", input.LogitsToKeep, 0), nameof(input));
+        }
+
         int frames = (int)features.shape[1];
         var text = language_model.Model.Embed(input.InputIds);   // [B, L, H]
-        var compressed = compressor.call(features, text);   // its tensors live in this scope
+        var compressed = UsesCompressor ? compressor.call(features, text, input.Padding) : null;   // its tensors live in this scope
 
         bool needsStreamTokens = HasVisualTokensInStream || _sources.Contains(FusionSource.Compressed);
-        var visual = needsStreamTokens ? multi_modal_projector.call(compressed.Tokens) : null;   // [B, M, H]
+        var visual = needsStreamTokens ? multi_modal_projector.call(compressed!.Tokens) : null;   // [B, M, H]
         var sources = new Dictionary<FusionSource, FusionSourceTokens>();
         var sourceCounts = new Dictionary<FusionSource, long>();
         foreach (var source in _sources)
@@ -126,7 +146,7 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
             {
                 FusionSource.Compressed => visual!,
                 FusionSource.Original => VisionSpace(features.flatten(1, 2)),    // [B, T·N, H]
-                FusionSource.Slow => VisionSpace(compressed.Slow
+                FusionSource.Slow => VisionSpace(compressed!.Slow
                     ?? throw new InvalidOperationException($"a fusion layer reads the slow source, but {compressor.GetName()} produces no slow tokens")),
                 _ => throw new InvalidOperationException($"unknown fusion source {source}"),
             };
@@ -140,11 +160,6 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
         Tensor? padding = null;
         if (input.Padding is not null)
         {
-            if (input.Padding.shape.Length != 2 || input.Padding.shape[0] != b || input.Padding.shape[1] != l)
-            {
-                throw new ArgumentException($"input.Padding has shape {BlockChecks.Format(input.Padding.shape)}; expected (B, L) = ({b}, {l})", nameof(input));
-            }
-
             var textValid = input.Padding.to(ScalarType.Bool);
             padding = HasVisualTokensInStream
                 ? Insert(textValid, torch.ones(new[] { b, visualLength }, ScalarType.Bool, textValid.device), videoAt)
@@ -152,7 +167,7 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
         }
 
         var fusion = new FusionInputs(sources, videoAt, visualLength, frames);
-        var logits = language_model.ForwardEmbeddings(stream, new DecoderInputs(padding, cache, fusion));
+        var logits = language_model.ForwardEmbeddings(stream, new DecoderInputs(padding, cache, fusion, input.LogitsToKeep));
         var counts = new VideoTokenCounts(visualLength, l, stream.shape[1], sourceCounts);
         return new VideoLmmOutput(logits.MoveToOuterDisposeScope(), counts);
     }
@@ -174,8 +189,12 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
         return language_model.ForwardEmbeddings(embeds, new DecoderInputs(null, cache, null)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Greedy answer to a video and a prompt, over the KV cache (sources' keys/values computed once).</summary>
-    /// <param name="input">Video and prompt.</param>
+    /// <summary>
+    /// Greedy answer to a video and a prompt, over the KV cache (sources' keys/values computed once). The prefill
+    /// computes the logits of the last position only (<see cref="VideoLmmInput.LogitsToKeep"/> = 1), the one the
+    /// next token is read from.
+    /// </summary>
+    /// <param name="input">Video and prompt (its <see cref="VideoLmmInput.LogitsToKeep"/> is ignored).</param>
     /// <param name="maxNewTokens">Tokens to generate, ≥ 1.</param>
     /// <param name="eosTokenId">Stop once every sequence has produced it.</param>
     /// <returns>The new tokens (B, n) int64; the caller owns them.</returns>
@@ -185,7 +204,7 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
         return GreedyDecoding.Run(
             cache =>
             {
-                using var output = call(input, cache);
+                using var output = call(input with { LogitsToKeep = 1 }, cache);
                 return output.Logits.alias();
             },
             (next, cache) => Decode(next, cache),

@@ -16,7 +16,10 @@ namespace CrossLMM.Zoo.Modules;
 /// prompt). Set it to put a system prompt before the video, or — with <c>question_first</c> — to run
 /// [question; video; answer] in one teacher-forced pass (p = question length). Ignored for
 /// <c>cross_attention_only</c>.</param>
-public sealed record VideoLmmInput(Tensor Video, Tensor InputIds, Tensor? Padding = null, long? VideoPosition = null);
+/// <param name="LogitsToKeep">HF's <c>logits_to_keep</c>: 0 (the default) computes the logits of every stream position
+/// (training, teacher forcing, scoring); k &gt; 0 computes them for the last k positions only (k ≥ S: all), so the LM
+/// head — 2·B·H·V FLOPs per position — runs where it is read. Generation's prefill uses 1.</param>
+public sealed record VideoLmmInput(Tensor Video, Tensor InputIds, Tensor? Padding = null, long? VideoPosition = null, int LogitsToKeep = 0);
 
 /// <summary>Token counts of one <see cref="VideoLmm"/> pass (what the cost model predicts).</summary>
 /// <param name="VisualTokensInStream">Visual tokens placed in the LLM stream (0 for cross_attention_only).</param>
@@ -26,7 +29,8 @@ public sealed record VideoLmmInput(Tensor Video, Tensor InputIds, Tensor? Paddin
 public sealed record VideoTokenCounts(long VisualTokensInStream, long TextTokens, long TotalSequence, IReadOnlyDictionary<FusionSource, long> SourceTokens);
 
 /// <summary>What a <see cref="VideoLmm"/> pass returns; the caller owns (and disposes) the logits.</summary>
-/// <param name="Logits">(B, S, V) logits over the whole stream (visual positions included).</param>
+/// <param name="Logits">(B, S, V) logits over the whole stream (visual positions included), or (B, min(k, S), V) for the
+/// last k positions when the input's <see cref="VideoLmmInput.LogitsToKeep"/> is k &gt; 0.</param>
 /// <param name="Counts">Token counts of the pass.</param>
 public sealed record VideoLmmOutput(Tensor Logits, VideoTokenCounts Counts) : IDisposable
 {

@@ -125,6 +125,13 @@ namespace CrossLMM.Zoo.Configs
             }
         }
 
+        /// <summary>
+        /// Whether the compressor's output is used: its tokens enter the stream, or a fusion entry reads the
+        /// <c>compressed</c> or <c>slow</c> source. When not (<c>cross_attention_only</c> reading only the
+        /// <c>original</c> tokens) the composed model skips the compressor and the cost model charges it nothing.
+        /// </summary>
+        public bool UsesCompressor => HasVisualTokensInStream || Fusion.Any(f => f.Source != FusionSource.Original);
+
         /// <summary>The explicit per-layer plan (which fusion entry, if any, sits on each decoder layer).</summary>
         public LayerPlan LayerPlan => LayerPlan.Create(Llm.Layers, Fusion);
 

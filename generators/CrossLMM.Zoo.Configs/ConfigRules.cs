@@ -47,6 +47,18 @@ namespace CrossLMM.Zoo.Configs
         public static string LargerThanPatchGrid(string field, long value, VisionConfig vision) =>
             $"{field} ({value}) must be ≤ the patch grid side ({vision.PatchGrid} = vision.image {vision.Image} / vision.patch {vision.Patch})";
 
+        /// <summary>
+        /// <c>"fusion[0].kv_heads (2) must equal llm.kv_heads (4): a hybrid layer reuses its decoder layer's queries and
+        /// starts its keys/values as copies of that layer's k_proj/v_proj"</c>.
+        /// </summary>
+        /// <param name="field">The hybrid entry's field (<c>fusion[i].heads</c> or <c>fusion[i].kv_heads</c>).</param>
+        /// <param name="value">Its value.</param>
+        /// <param name="llmField">The LLM field it must equal.</param>
+        /// <param name="llmValue">That field's value.</param>
+        /// <param name="where">Inserted before the reason, e.g. <c>" in preset 'tiny'"</c>; empty by default.</param>
+        public static string HybridHeadsDiffer(string field, long value, string llmField, long llmValue, string where = "") =>
+            $"{field} ({value}) must equal {llmField} ({llmValue}){where}: a hybrid layer reuses its decoder layer's queries and starts its keys/values as copies of that layer's k_proj/v_proj";
+
         /// <summary>Formats a real number the way messages, docs and generated code show it (invariant, round-trip).</summary>
         /// <param name="value">The number.</param>
         public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

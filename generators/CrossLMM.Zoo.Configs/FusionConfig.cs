@@ -11,12 +11,13 @@ namespace CrossLMM.Zoo.Configs
     /// </summary>
     public abstract record FusionConfig
     {
-        private protected FusionConfig(EquatableArray<int> layers, FusionSource source, double gateInit, int heads)
+        private protected FusionConfig(EquatableArray<int> layers, FusionSource source, double gateInit, int heads, int kvHeads)
         {
             Layers = layers;
             Source = source;
             GateInit = gateInit;
             Heads = heads;
+            KvHeads = kvHeads;
         }
 
         /// <summary>The decoder layers (zero-based, ascending) this entry sits on.</summary>
@@ -31,6 +32,15 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>Attention heads of the block; divides llm.hidden (defaults to llm.heads).</summary>
         public int Heads { get; init; }
 
+        /// <summary>
+        /// Key/value heads of the block's cross-attention (grouped-query attention: each serves
+        /// <see cref="Heads"/> / <see cref="KvHeads"/> query heads); divides <see cref="Heads"/>. Defaults to
+        /// llm.kv_heads, so the fusion keys/values (projections and cache) have the host LLM's own K/V width
+        /// (512 at Qwen2.5-7B instead of 3584). The hybrid layer must keep llm.kv_heads: it initialises its
+        /// keys/values from the layer's own <c>k_proj</c>/<c>v_proj</c>.
+        /// </summary>
+        public int KvHeads { get; init; }
+
         /// <summary>Which kind this is.</summary>
         public abstract FusionKind Kind { get; }
 
@@ -40,6 +50,10 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>Width of one head: llm.hidden / heads.</summary>
         /// <param name="llmHidden">The LLM width H.</param>
         public int HeadDim(int llmHidden) => Heads == 0 ? 0 : llmHidden / Heads;
+
+        /// <summary>Width of the block's key (and value) projection: kv_heads · head_dim.</summary>
+        /// <param name="llmHidden">The LLM width H.</param>
+        public int KvWidth(int llmHidden) => KvHeads * HeadDim(llmHidden);
 
         /// <summary>Whether the entry sits on decoder layer <paramref name="layer"/>.</summary>
         /// <param name="layer">Zero-based layer index.</param>
@@ -53,7 +67,9 @@ namespace CrossLMM.Zoo.Configs
             var problems = new List<string>();
             string prefix = $"fusion[{index}]";
             ConfigRules.Positive(problems, prefix + ".heads", Heads);
+            ConfigRules.Positive(problems, prefix + ".kv_heads", KvHeads);
             ConfigRules.Divisible(problems, "llm.hidden", llm.Hidden, prefix + ".heads", Heads);
+            ConfigRules.Divisible(problems, prefix + ".heads", Heads, prefix + ".kv_heads", KvHeads);
             if (Layers.IsEmpty)
             {
                 problems.Add($"{prefix} places no layer");
@@ -79,7 +95,9 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Layers">Decoder layers it follows.</param>
     /// <param name="Source">Keys/values: <c>original</c> tokens by default.</param>
     /// <param name="GateInit">Initial α of the gates.</param>
-    /// <param name="Heads">Attention heads.</param>
+    /// <param name="Heads">Attention heads (query heads of each branch).</param>
+    /// <param name="KvHeads">Key/value heads of each branch (default llm.kv_heads); divides <paramref name="Heads"/>.</param>
+    /// <param name="Mlp">Inner width of the layer's new SwiGLU FFN (default llm.mlp).</param>
     /// <param name="Branches">Which branches exist (non-empty, no duplicates).</param>
     /// <param name="Scope">Whether a V2V query sees all frames or only its own frame.</param>
     public sealed record DualCrossAttentionConfig(
@@ -87,11 +105,21 @@ namespace CrossLMM.Zoo.Configs
         FusionSource Source,
         double GateInit,
         int Heads,
+        int KvHeads,
+        int Mlp,
         EquatableArray<CrossAttentionBranch> Branches,
-        TokenScope Scope) : FusionConfig(Layers, Source, GateInit, Heads)
+        TokenScope Scope) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
     {
         /// <inheritdoc/>
         public override FusionKind Kind => FusionKind.DualCrossAttention;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(LanguageModelConfig llm, int index)
+        {
+            var problems = new List<string>(base.Validate(llm, index));
+            ConfigRules.Positive(problems, $"fusion[{index}].mlp", Mlp);
+            return problems;
+        }
 
         /// <summary>Whether the V2V branch is present.</summary>
         public bool HasV2V => Branches.Contains(CrossAttentionBranch.V2V);
@@ -108,15 +136,35 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Layers">Decoder layers it replaces.</param>
     /// <param name="Source">Keys/values: <c>original</c> by default; <c>slow</c> with temporal_pool.</param>
     /// <param name="GateInit">Initial β.</param>
-    /// <param name="Heads">Attention heads (the layer's own query heads are reused; this sizes the K/V projection).</param>
+    /// <param name="Heads">Attention heads: must equal llm.heads (the layer's own query heads are reused).</param>
+    /// <param name="KvHeads">Key/value heads: must equal llm.kv_heads (the new K/V projections start as copies of the
+    /// layer's own <c>k_proj</c>/<c>v_proj</c>).</param>
     public sealed record HybridFusionConfig(
         EquatableArray<int> Layers,
         FusionSource Source,
         double GateInit,
-        int Heads) : FusionConfig(Layers, Source, GateInit, Heads)
+        int Heads,
+        int KvHeads) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
     {
         /// <inheritdoc/>
         public override FusionKind Kind => FusionKind.Hybrid;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(LanguageModelConfig llm, int index)
+        {
+            var problems = new List<string>(base.Validate(llm, index));
+            if (Heads != llm.Heads)
+            {
+                problems.Add(ConfigRules.HybridHeadsDiffer($"fusion[{index}].heads", Heads, "llm.heads", llm.Heads));
+            }
+
+            if (KvHeads != llm.KvHeads)
+            {
+                problems.Add(ConfigRules.HybridHeadsDiffer($"fusion[{index}].kv_heads", KvHeads, "llm.kv_heads", llm.KvHeads));
+            }
+
+            return problems;
+        }
     }
 
     /// <summary>
@@ -127,13 +175,25 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Source">Keys/values: <c>compressed</c> tokens (the resampler's latents) by default.</param>
     /// <param name="GateInit">Initial α₁ and α₂.</param>
     /// <param name="Heads">Attention heads.</param>
+    /// <param name="KvHeads">Key/value heads of the cross-attention (default llm.kv_heads); divides <paramref name="Heads"/>.</param>
+    /// <param name="Mlp">Inner width of the dense GELU FFN (default llm.mlp).</param>
     public sealed record GatedCrossAttentionConfig(
         EquatableArray<int> Layers,
         FusionSource Source,
         double GateInit,
-        int Heads) : FusionConfig(Layers, Source, GateInit, Heads)
+        int Heads,
+        int KvHeads,
+        int Mlp) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
     {
         /// <inheritdoc/>
         public override FusionKind Kind => FusionKind.GatedCrossAttention;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(LanguageModelConfig llm, int index)
+        {
+            var problems = new List<string>(base.Validate(llm, index));
+            ConfigRules.Positive(problems, $"fusion[{index}].mlp", Mlp);
+            return problems;
+        }
     }
 }

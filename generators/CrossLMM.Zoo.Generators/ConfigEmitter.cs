@@ -240,12 +240,12 @@ namespace CrossLMM.Zoo.Generators
 
         private static string Fusion(FusionConfig fusion)
         {
-            string common = $"Layers: {Ints(fusion.Layers)}, Source: {Enum("FusionSource", fusion.Source)}, GateInit: {CSharp.Double(fusion.GateInit)}, Heads: {CSharp.Int(fusion.Heads)}";
+            string common = $"Layers: {Ints(fusion.Layers)}, Source: {Enum("FusionSource", fusion.Source)}, GateInit: {CSharp.Double(fusion.GateInit)}, Heads: {CSharp.Int(fusion.Heads)}, KvHeads: {CSharp.Int(fusion.KvHeads)}";
             return fusion switch
             {
-                DualCrossAttentionConfig d => $"new {Configs}DualCrossAttentionConfig({common}, Branches: {Configs}EquatableArray.Of<{Configs}CrossAttentionBranch>({string.Join(", ", d.Branches.Select(b => Enum("CrossAttentionBranch", b)))}), Scope: {Enum("TokenScope", d.Scope)})",
+                DualCrossAttentionConfig d => $"new {Configs}DualCrossAttentionConfig({common}, Mlp: {CSharp.Int(d.Mlp)}, Branches: {Configs}EquatableArray.Of<{Configs}CrossAttentionBranch>({string.Join(", ", d.Branches.Select(b => Enum("CrossAttentionBranch", b)))}), Scope: {Enum("TokenScope", d.Scope)})",
                 HybridFusionConfig => $"new {Configs}HybridFusionConfig({common})",
-                GatedCrossAttentionConfig => $"new {Configs}GatedCrossAttentionConfig({common})",
+                GatedCrossAttentionConfig g => $"new {Configs}GatedCrossAttentionConfig({common}, Mlp: {CSharp.Int(g.Mlp)})",
                 _ => throw new InvalidOperationException($"no emitter for fusion {fusion.GetType().Name}"),
             };
         }

@@ -106,6 +106,9 @@ namespace CrossLMM.Zoo.Spec
         /// <summary>An architecture list entry that is not a valid file stem.</summary>
         public const string InvalidStem = "CLMZ0029";
 
+        /// <summary>A hybrid fusion entry whose heads or kv_heads differ from the LLM's.</summary>
+        public const string HybridHeadsDiffer = "CLMZ0030";
+
         /// <summary>The generator itself failed (a bug).</summary>
         public const string InternalError = "CLMZ9999";
 
@@ -141,6 +144,7 @@ namespace CrossLMM.Zoo.Spec
             Error(RegistryMissing, "zoo.yaml missing or duplicated", "Exactly one zoo.yaml must be among the generator's AdditionalFiles when any architecture file is."),
             Error(InvalidPresetName, "Invalid preset name", "Preset names must be lower-case words/digits joined by '-' or '_', and map to distinct C# property names."),
             Error(InvalidStem, "Invalid architecture stem", "Entries of zoo.yaml's 'architectures' are file stems: lower-case letters and digits joined by '-' or '_'."),
+            Error(HybridHeadsDiffer, "Hybrid head layout differs from the LLM's", "A hybrid layer reuses its decoder layer's query heads and copies its K/V projections, so its heads and kv_heads must be llm.heads and llm.kv_heads."),
             Error(InternalError, "Internal generator error", "The generator failed unexpectedly; this is a bug in CrossLMM.Zoo.Generators, please report it with the YAML."),
         };
 

@@ -25,10 +25,14 @@ public sealed record CompressorOutput(Tensor Tokens, Tensor? Slow = null) : IDis
 
 /// <summary>
 /// Base of every compressor: per-frame encoder tokens (B, T, N, D) and, for text-guided kinds (LLaMA-VID),
-/// the embedded prompt (B, L, H) → <see cref="CompressorOutput"/>. Kinds that do not read text ignore it.
-/// Every compressor is built for one patch grid (N = g²) and input width D and checks its input against them.
+/// the embedded prompt (B, L, H) with its padding mask (B, L) → <see cref="CompressorOutput"/>. Kinds that do
+/// not read text ignore both. The padding mask (true/1 for real tokens, null = all real; the same mask as the
+/// LLM's text padding) lets a text-guided kind keep padded prompt positions out of its attention, so a padded
+/// batch compresses each video exactly as its unpadded prompt would. Every compressor is built for one patch
+/// grid (N = g²) and input width D and checks its input against them.
+/// <para>forward(features (B, T, N, D), text (B, L, H) or null, textPadding (B, L) or null).</para>
 /// </summary>
-public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, CompressorOutput>
+public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, CompressorOutput>
 {
     /// <summary>Sets the geometry the compressor is built for.</summary>
     /// <param name="name">Module type name.</param>

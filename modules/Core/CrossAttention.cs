@@ -6,11 +6,14 @@ namespace CrossLMM.Zoo.Modules.Core;
 /// Multi-head cross-attention (Vaswani et al. 2017, §3.2.3): queries from one stream, keys and values from
 /// another — possibly of another width — with an optional boolean mask and optional rotary positions on the
 /// queries only (the source has no positions in the stream). The attention form of CrossLMM's V2V/T2V
-/// branches (arXiv:2505.17020, Eq. 2) and of Flamingo's <c>xattn</c>.
-/// Keys: <c>q_proj</c> (h·d, H_q), <c>k_proj</c>/<c>v_proj</c> (h·d, H_s), each with bias when
+/// branches (arXiv:2505.17020, Eq. 2) and of Flamingo's <c>xattn</c>. Keys and values may have fewer heads
+/// than the queries (grouped-query attention, Ainslie et al. 2023, arXiv:2305.13245): each of the g
+/// key/value heads serves h/g consecutive query heads, so the K/V projections and any cached source
+/// keys/values are g·d wide instead of h·d.
+/// Keys: <c>q_proj</c> (h·d, H_q), <c>k_proj</c>/<c>v_proj</c> (g·d, H_s), each with bias when
 /// <c>bias</c>; <c>o_proj</c> (H_q, h·d) without bias.
-/// <para>Shapes: B batch, S queries, M source tokens, H_q query width, H_s source width, h heads, d = H_q/h.
-/// forward: queries (B, S, H_q), source (B, M, H_s) → (B, S, H_q).</para>
+/// <para>Shapes: B batch, S queries, M source tokens, H_q query width, H_s source width, h heads, g key/value
+/// heads, d = H_q/h. forward: queries (B, S, H_q), source (B, M, H_s) → (B, S, H_q).</para>
 /// <para>Source keys/values can be computed once and cached (<see cref="KeyValues"/>) when the same source is
 /// read at every decoding step; the fusion blocks use the pieces for that.</para>
 /// </summary>
@@ -26,20 +29,26 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <param name="heads">Attention heads h.</param>
     /// <param name="sourceWidth">Width H_s of the key/value source; defaults to <paramref name="queryWidth"/>.</param>
     /// <param name="bias">Whether q/k/v projections have a bias (Qwen2-style: yes; Flamingo: no).</param>
+    /// <param name="kvHeads">Key/value heads g, dividing <paramref name="heads"/>; defaults to <paramref name="heads"/>
+    /// (plain multi-head attention).</param>
     /// <exception cref="ArgumentException">Sizes that do not divide or are below 1.</exception>
-    public CrossAttention(long queryWidth, long heads, long? sourceWidth = null, bool bias = true) : base(nameof(CrossAttention))
+    public CrossAttention(long queryWidth, long heads, long? sourceWidth = null, bool bias = true, long? kvHeads = null) : base(nameof(CrossAttention))
     {
         BlockChecks.Positive(queryWidth, nameof(queryWidth));
         BlockChecks.Divisible(queryWidth, nameof(queryWidth), heads, nameof(heads));
         long source = sourceWidth ?? queryWidth;
         BlockChecks.Positive(source, nameof(sourceWidth));
+        long groups = kvHeads ?? heads;
+        BlockChecks.Positive(groups, nameof(kvHeads));
+        BlockChecks.Divisible(heads, nameof(heads), groups, nameof(kvHeads));
         QueryWidth = queryWidth;
         SourceWidth = source;
         Heads = heads;
+        KvHeads = groups;
         HeadDim = queryWidth / heads;
         q_proj = nn.Linear(queryWidth, queryWidth, hasBias: bias);
-        k_proj = nn.Linear(source, queryWidth, hasBias: bias);
-        v_proj = nn.Linear(source, queryWidth, hasBias: bias);
+        k_proj = nn.Linear(source, groups * HeadDim, hasBias: bias);
+        v_proj = nn.Linear(source, groups * HeadDim, hasBias: bias);
         o_proj = nn.Linear(queryWidth, queryWidth, hasBias: false);
         RegisterComponents();
     }
@@ -50,8 +59,11 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <summary>Source width H_s.</summary>
     public long SourceWidth { get; }
 
-    /// <summary>Heads h.</summary>
+    /// <summary>Query heads h.</summary>
     public long Heads { get; }
+
+    /// <summary>Key/value heads g (= h without grouping).</summary>
+    public long KvHeads { get; }
 
     /// <summary>Head width d = H_q / h.</summary>
     public long HeadDim { get; }
@@ -75,17 +87,17 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
         return q.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Per-head keys and values of the source (no positions).</summary>
+    /// <summary>Per-head keys and values of the source (no positions), at the g key/value heads.</summary>
     /// <param name="source">(B, M, H_s).</param>
-    /// <returns>(B, h, M, d) each; the caller owns them.</returns>
+    /// <returns>(B, g, M, d) each; the caller owns them.</returns>
     public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source)
     {
         BlockChecks.Rank(source, 3, nameof(source), "(B, M, H_s)");
         BlockChecks.LastDim(source, SourceWidth, nameof(source));
         using var scope = torch.NewDisposeScope();
         long b = source.shape[0], m = source.shape[1];
-        var k = k_proj.call(source).view(b, m, Heads, HeadDim).transpose(1, 2);   // [B, h, M, d]
-        var v = v_proj.call(source).view(b, m, Heads, HeadDim).transpose(1, 2);   // [B, h, M, d]
+        var k = k_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]
+        var v = v_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]
         return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
     }
 
@@ -96,7 +108,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <param name="source">(B, M, H_s), or null when only the cache can provide them.</param>
     /// <param name="mask">Mask that goes with this source (e.g. (B, 1, 1, M) key padding), or null.</param>
     /// <param name="cache">A cross-attention cache slot, or null.</param>
-    /// <returns>Keys and values (B, h, M, d) and the mask, or null when neither a cache nor a source has them.</returns>
+    /// <returns>Keys and values (B, g, M, d) and the mask, or null when neither a cache nor a source has them.</returns>
     public (Tensor Key, Tensor Value, Tensor? Mask)? KeyValues(Tensor? source, Tensor? mask, KvCacheEntry? cache)
     {
         if (cache is { HasValues: true })
@@ -116,14 +128,17 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
 
     /// <summary>The attention itself, heads merged but before <c>o_proj</c>.</summary>
     /// <param name="query">(B, h, S, d).</param>
-    /// <param name="key">(B, h, M, d).</param>
-    /// <param name="value">(B, h, M, d).</param>
+    /// <param name="key">(B, g, M, d), repeated to the h query heads here.</param>
+    /// <param name="value">(B, g, M, d).</param>
     /// <param name="mask">Boolean, broadcastable to (B, h, S, M), true = may attend; or null.</param>
     /// <returns>(B, S, h·d); the caller owns it.</returns>
     public Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor? mask)
     {
         using var scope = torch.NewDisposeScope();
-        var attended = ScaledDotProductAttention.Compute(query, key, value, mask);   // [B, h, S, d]
+        long repeats = Heads / KvHeads;
+        var k = ScaledDotProductAttention.RepeatKeyValueHeads(key, repeats);     // [B, h, M, d]
+        var v = ScaledDotProductAttention.RepeatKeyValueHeads(value, repeats);   // [B, h, M, d]
+        var attended = ScaledDotProductAttention.Compute(query, k, v, mask);     // [B, h, S, d]
         long b = query.shape[0], s = query.shape[2];
         return attended.transpose(1, 2).reshape(b, s, Heads * HeadDim).MoveToOuterDisposeScope();   // [B, S, h·d]
     }

@@ -112,9 +112,10 @@ public static class BlockParameters
     }
 
     /// <summary>
-    /// A fusion block's own parameters. DCAL: two RMSNorms 2H; per branch k/v 2(H² + H), q H² + H, o H², a gate;
-    /// SwiGLU 3·H·I and its gate. Gated xattn: two LayerNorms 4H, q/k/v/o 4H² (no bias), two gates, GELU FFN
-    /// 2·H·I + I + H. Hybrid: k/v to the KV width 2(H·kv + kv), gate Linear(H, 1) + β = H + 2.
+    /// A fusion block's own parameters, with kv_f = the entry's kv_heads·head_dim and I_f its FFN width. DCAL: two
+    /// RMSNorms 2H; per branch k/v 2(H·kv_f + kv_f), q H² + H, o H², a gate; SwiGLU 3·H·I_f and its gate. Gated xattn:
+    /// two LayerNorms 4H, q/o 2H² and k/v 2·H·kv_f (no bias), two gates, GELU FFN 2·H·I_f + I_f + H. Hybrid: k/v to
+    /// the LLM's KV width 2(H·kv + kv), gate Linear(H, 1) + β = H + 2.
     /// </summary>
     /// <param name="fusion">The entry.</param>
     /// <param name="llm">The LLM config.</param>
@@ -124,22 +125,22 @@ public static class BlockParameters
         ArgumentNullException.ThrowIfNull(llm);
         checked
         {
-            long h = llm.Hidden, i = llm.Mlp;
+            long h = llm.Hidden, kv = fusion.KvWidth(llm.Hidden);
             switch (fusion)
             {
                 case DualCrossAttentionConfig dual:
                     long branches = (dual.HasV2V ? 1 : 0) + (dual.HasT2V ? 1 : 0);
                     return ParameterCounts.Of(CostComponent.FusionNorms, 2 * h)
-                        + ParameterCounts.Of(CostComponent.FusionKeyValueProjections, branches * 2 * Linear(h, h))
+                        + ParameterCounts.Of(CostComponent.FusionKeyValueProjections, branches * 2 * Linear(h, kv))
                         + ParameterCounts.Of(CostComponent.FusionAttention, branches * (Linear(h, h) + h * h))
                         + ParameterCounts.Of(CostComponent.FusionGates, branches + 1)
-                        + ParameterCounts.Of(CostComponent.FusionFeedForward, 3 * h * i);
-                case GatedCrossAttentionConfig:
+                        + ParameterCounts.Of(CostComponent.FusionFeedForward, 3 * h * dual.Mlp);
+                case GatedCrossAttentionConfig gated:
                     return ParameterCounts.Of(CostComponent.FusionNorms, 4 * h)
-                        + ParameterCounts.Of(CostComponent.FusionKeyValueProjections, 2 * h * h)
+                        + ParameterCounts.Of(CostComponent.FusionKeyValueProjections, 2 * h * kv)
                         + ParameterCounts.Of(CostComponent.FusionAttention, 2 * h * h)
                         + ParameterCounts.Of(CostComponent.FusionGates, 2)
-                        + ParameterCounts.Of(CostComponent.FusionFeedForward, Linear(h, i) + Linear(i, h));
+                        + ParameterCounts.Of(CostComponent.FusionFeedForward, Linear(h, gated.Mlp) + Linear(gated.Mlp, h));
                 case HybridFusionConfig:
                     return ParameterCounts.Of(CostComponent.FusionKeyValueProjections, 2 * Linear(h, llm.KvWidth))
                         + ParameterCounts.Of(CostComponent.FusionGates, h + 2);

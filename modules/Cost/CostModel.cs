@@ -102,7 +102,8 @@ public static class CostModel
     }
 
     /// <summary>
-    /// FLOPs of the visual stage alone: vision encoder on B·T frames, compressor, the projector on the
+    /// FLOPs of the visual stage alone: vision encoder on B·T frames, compressor (unless nothing reads its output,
+    /// <see cref="ArchitectureConfig.UsesCompressor"/>), the projector on the
     /// compressor output (when it enters the stream or is a fusion source), and each other fusion source
     /// projected once (original and slow tokens are vision-space: by the projector when the compressor's
     /// output is vision-space too, else by <c>source_projector</c>; the <c>compressed</c> source reuses the
@@ -116,8 +117,12 @@ public static class CostModel
     {
         Validate(config, frames, textTokens, new CostOptions(Batch: batch));
         long b = batch;
-        var total = VisualBlockFlops.Vision(config.Vision, checked(b * frames))
-            + VisualBlockFlops.Compressor(config.Compressor, config.Vision, config.Resampler, config.Llm.Hidden, batch, frames, textTokens);
+        var total = VisualBlockFlops.Vision(config.Vision, checked(b * frames));
+        if (config.UsesCompressor)
+        {
+            total += VisualBlockFlops.Compressor(config.Compressor, config.Vision, config.Resampler, config.Llm.Hidden, batch, frames, textTokens);
+        }
+
         if (config.HasVisualTokensInStream || config.Sources.Contains(FusionSource.Compressed))
         {
             total += VisualBlockFlops.Projector(config.Projector, config.ProjectorInputWidth, config.Llm.Hidden, checked(b * config.CompressedTokens(frames)));
@@ -227,8 +232,9 @@ public static class CostModel
 
     /// <summary>
     /// KV-cache and weight bytes. Self-attention: 2 (K and V) · kv_heads·head_dim per layer per position.
-    /// Fusion, cached once by the prefill: DCAL 2·H·M per branch that ran (V2V with visual tokens in the
-    /// stream, T2V with text), gated xattn 2·H·M, hybrid 2·kv·M. All × B × the element size.
+    /// Fusion, cached once by the prefill at each entry's K/V width kv_f = kv_heads·head_dim: DCAL 2·kv_f·M for
+    /// T2V when the prefill has text (V2V caches nothing: decode steps have no visual queries), gated xattn
+    /// 2·kv_f·M, hybrid 2·kv·M. All × B × the element size.
     /// </summary>
     /// <param name="config">A bound architecture.</param>
     /// <param name="frames">T ≥ 1.</param>
@@ -242,7 +248,8 @@ public static class CostModel
         Validate(config, frames, textTokens, options);
         checked
         {
-            long b = options.Batch, bytes = options.KvDtype.Bytes(), h = config.Llm.Hidden, kv = config.Llm.KvWidth;
+            long b = options.Batch, bytes = options.KvDtype.Bytes(), kv = config.Llm.KvWidth;
+            int h32 = config.Llm.Hidden;
             long visual = config.StreamTokens(frames), stream = visual + textTokens;
             long perPosition = 2 * config.Llm.Layers * kv * b * bytes;
             long fusion = 0;
@@ -251,8 +258,8 @@ public static class CostModel
                 long m = config.SourceTokens(entry.Source, frames);
                 long perLayer = entry switch
                 {
-                    DualCrossAttentionConfig dual => ((dual.HasV2V && visual > 0 ? 1 : 0) + (dual.HasT2V && textTokens > 0 ? 1 : 0)) * 2 * h * m,
-                    GatedCrossAttentionConfig => 2 * h * m,
+                    DualCrossAttentionConfig dual => (dual.HasT2V && textTokens > 0 ? 1 : 0) * 2 * dual.KvWidth(h32) * m,
+                    GatedCrossAttentionConfig gated => 2 * gated.KvWidth(h32) * m,
                     HybridFusionConfig => 2 * kv * m,
                     _ => 0,
                 };
@@ -278,8 +285,8 @@ public static class CostModel
         long m = config.SourceTokens(fusion.Source, frames);
         return fusion switch
         {
-            DualCrossAttentionConfig dual => LanguageBlockFlops.DualCrossAttention(dual, config.Llm, batch, visualQueries, textQueries, m, projectSource),
-            GatedCrossAttentionConfig => LanguageBlockFlops.GatedCrossAttention(config.Llm, batch, checked(visualQueries + textQueries), m, projectSource),
+            DualCrossAttentionConfig dual => LanguageBlockFlops.DualCrossAttention(dual, config.Llm, batch, visualQueries, textQueries, m, frames, projectSource),
+            GatedCrossAttentionConfig gated => LanguageBlockFlops.GatedCrossAttention(gated, config.Llm, batch, checked(visualQueries + textQueries), m, projectSource),
             HybridFusionConfig => LanguageBlockFlops.HybridCrossAttention(config.Llm, batch, textQueries, m, projectSource),
             _ => throw new ArgumentException($"fusion kind {fusion.KindName} has no FLOP formula", nameof(fusion)),
         };

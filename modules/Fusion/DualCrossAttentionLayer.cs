@@ -13,7 +13,8 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <list type="bullet">
 /// <item>V2V: <c>h[V] += tanh(α_v)·CrossAttn_v(x[V], source)</c> — queries at the compressed visual
 /// positions, keys/values from all T·N source tokens (<c>scope: global</c>) or from the query's own frame
-/// only (<c>scope: frame</c>).</item>
+/// only (<c>scope: frame</c>, run as B·T independent attentions of n queries over N keys, so it costs
+/// 1/T of the global score rectangle rather than masking it).</item>
 /// <item>T2V, in parallel (both read the same x): <c>h[text] += tanh(α_t)·CrossAttn_t(x[text], source)</c>
 /// with its own projections. Text = every non-visual position: system prompt, question and answer tokens,
 /// before or after the video.</item>
@@ -21,13 +22,17 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// </list>
 /// With every α = 0 the layer is the exact identity, so a CrossLMM starts as its pooling-only counterpart.
 /// No RoPE on either side of the cross-attention (the source has no stream positions). The source tokens
-/// are used as given (projected to H by the model's projector, not normalised).
-/// <para>Shapes: B batch, S positions, L_v visual, L_t text, M source tokens, T frames, H width.
-/// (B, S, H) → (B, S, H). Keys (under the carrying layer's <c>cross_attn</c>): <c>input_layernorm.weight</c>,
-/// <c>v2v.{q,k,v,o}_proj.*</c>, <c>v2v_gate.alpha</c>, <c>t2v.{q,k,v,o}_proj.*</c>, <c>t2v_gate.alpha</c>
-/// (each branch only when present), <c>post_attention_layernorm.weight</c>, <c>mlp.{gate,up,down}_proj.weight</c>,
-/// <c>mlp_gate.alpha</c>. Cache slots: <c>"cross_attn.v2v"</c>, <c>"cross_attn.t2v"</c> (source keys/values,
-/// computed once at prefill).</para>
+/// are used as given (projected to H by the model's projector, not normalised). Each branch's keys/values
+/// may use fewer heads than its queries (grouped-query attention; the zoo's default is the LLM's own
+/// kv_heads).
+/// <para>Shapes: B batch, S positions, L_v visual, L_t text, M source tokens, T frames, H width, h heads,
+/// g key/value heads, d = H/h. (B, S, H) → (B, S, H). Keys (under the carrying layer's <c>cross_attn</c>):
+/// <c>input_layernorm.weight</c>, <c>v2v.{q,k,v,o}_proj.*</c> (k/v: (g·d, H)), <c>v2v_gate.alpha</c>,
+/// <c>t2v.{q,k,v,o}_proj.*</c>, <c>t2v_gate.alpha</c> (each branch only when present),
+/// <c>post_attention_layernorm.weight</c>, <c>mlp.{gate,up,down}_proj.weight</c>, <c>mlp_gate.alpha</c>.
+/// Cache slot: <c>"cross_attn.t2v"</c> (the T2V source keys/values (B, g, M, d), computed once at prefill).
+/// V2V keeps nothing: decoding steps add text positions only, so no V2V query ever reads its keys/values
+/// after the prefill.</para>
 /// <para>Causality caveat: with <c>layout: video_first</c> the visual positions come before the question, so
 /// under the causal mask the V2V queries are not text-aware (the paper's wording notwithstanding);
 /// <c>layout: question_first</c> puts the question first and makes them so.</para>
@@ -45,13 +50,15 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
 
     /// <summary>Creates a freshly initialised DCAL.</summary>
     /// <param name="hidden">LLM width H (queries, sources and output), divisible by <paramref name="heads"/>.</param>
-    /// <param name="heads">Heads of each cross-attention branch.</param>
-    /// <param name="intermediate">Inner width of the new SwiGLU FFN (the builder uses llm.mlp).</param>
+    /// <param name="heads">Query heads h of each cross-attention branch.</param>
+    /// <param name="intermediate">Inner width of the new SwiGLU FFN (the builder uses the entry's <c>mlp</c>, default llm.mlp).</param>
     /// <param name="branches">Which branches exist: a non-empty subset of {V2V, T2V} without duplicates.</param>
     /// <param name="scope">Whether a V2V query sees all frames (<c>Global</c>) or only its own (<c>Frame</c>).</param>
     /// <param name="source">The source read as keys/values (<c>original</c>: all T·N encoder tokens).</param>
     /// <param name="gateInit">Initial α of the three gates (0: the layer starts as the identity).</param>
     /// <param name="normEps">RMSNorm epsilon.</param>
+    /// <param name="kvHeads">Key/value heads g of each branch, dividing <paramref name="heads"/>; null = <paramref name="heads"/>
+    /// (plain multi-head; the builder passes the entry's <c>kv_heads</c>, default llm.kv_heads).</param>
     /// <exception cref="ArgumentException">Sizes that do not divide, or no/duplicate branches.</exception>
     public DualCrossAttentionLayer(
         long hidden,
@@ -61,7 +68,8 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         TokenScope scope = TokenScope.Global,
         FusionSource source = FusionSource.Original,
         double gateInit = 0.0,
-        double normEps = 1e-6) : base(nameof(DualCrossAttentionLayer), source)
+        double normEps = 1e-6,
+        long? kvHeads = null) : base(nameof(DualCrossAttentionLayer), source)
     {
         ArgumentNullException.ThrowIfNull(branches);
         BlockChecks.Positive(hidden, nameof(hidden));
@@ -81,13 +89,13 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         input_layernorm = new RMSNorm(hidden, normEps);
         if (branches.Contains(CrossAttentionBranch.V2V))
         {
-            v2v = new CrossAttention(hidden, heads);
+            v2v = new CrossAttention(hidden, heads, kvHeads: kvHeads);
             v2v_gate = new TanhGate(gateInit);
         }
 
         if (branches.Contains(CrossAttentionBranch.T2V))
         {
-            t2v = new CrossAttention(hidden, heads);
+            t2v = new CrossAttention(hidden, heads, kvHeads: kvHeads);
             t2v_gate = new TanhGate(gateInit);
         }
 
@@ -98,19 +106,20 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
     }
 
     /// <summary>Creates a DCAL from its bound config entry.</summary>
-    /// <param name="config">The fusion entry (branches, scope, source, gate init, heads).</param>
-    /// <param name="llm">The LLM it sits in (width, FFN width, norm epsilon).</param>
-    /// <exception cref="ArgumentException">Heads that do not divide the LLM width, or no branches.</exception>
+    /// <param name="config">The fusion entry (branches, scope, source, gate init, heads, kv_heads, FFN width).</param>
+    /// <param name="llm">The LLM it sits in (width, norm epsilon).</param>
+    /// <exception cref="ArgumentException">Heads that do not divide the LLM width, kv_heads that do not divide heads, or no branches.</exception>
     public DualCrossAttentionLayer(DualCrossAttentionConfig config, LanguageModelConfig llm)
         : this(
             NotNull(llm).Hidden,
             NotNull(config).Heads,
-            llm.Mlp,
+            config.Mlp,
             config.Branches.ToArray(),
             config.Scope,
             config.Source,
             config.GateInit,
-            llm.NormEps)
+            llm.NormEps,
+            config.KvHeads)
     {
     }
 
@@ -138,31 +147,24 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         using var scope = torch.NewDisposeScope();
         var fusion = context.Fusion;
         var source = fusion?.Source(Source);
-        var padding = source?.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding);   // [B, 1, 1, M]
         var visual = StreamSegments.Visual(fusion, hidden.shape[1]);
         var x = input_layernorm.call(hidden);
 
         Tensor? visualUpdate = null;
-        if (v2v is not null && visual.Length > 0)
+        if (v2v is not null && visual.Length > 0 && source is not null)
         {
-            var kv = v2v.KeyValues(source?.Tokens, padding, context.CacheSlot("cross_attn.v2v"));
-            if (kv is { } keyValues)
-            {
-                var (k, v, mask) = keyValues;
-                if (Scope == TokenScope.Frame)
-                {
-                    mask = FrameMask(fusion!, visual.Length, k.shape[2], mask, hidden.device);
-                }
-
-                var q = v2v.ProjectQueries(x.narrow(1, visual.Start, visual.Length), null);   // [B, h, L_v, d]
-                visualUpdate = v2v_gate!.call(v2v.Output(v2v.Attend(q, k, v, mask)));        // [B, L_v, H]
-            }
+            var queries = x.narrow(1, visual.Start, visual.Length);                             // [B, L_v, H]
+            var attended = Scope == TokenScope.Frame
+                ? PerFrame(v2v, queries, source, fusion!.Frames)
+                : Global(v2v, queries, source);                                                  // [B, L_v, h·d]
+            visualUpdate = v2v_gate!.call(v2v.Output(attended));                                 // [B, L_v, H]
         }
 
         Tensor? textUpdate = null;
         var textQueries = t2v is null ? null : StreamSegments.Text(x, visual);                // [B, L_t, H]
         if (t2v is not null && textQueries is not null)
         {
+            var padding = source?.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding);   // [B, 1, 1, M]
             var kv = t2v.KeyValues(source?.Tokens, padding, context.CacheSlot("cross_attn.t2v"));
             if (kv is { } keyValues)
             {
@@ -179,26 +181,32 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         return h.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Same-frame mask (1, 1, L_v, M), combined with the key padding when there is one.</summary>
-    private static Tensor FrameMask(FusionInputs fusion, long visualLength, long sourceLength, Tensor? padding, Device device)
+    // V2V over all M source tokens: queries (B, L_v, H) → merged heads (B, L_v, h·d). Never cached (see the summary).
+    private static Tensor Global(CrossAttention attention, Tensor queries, FusionSourceTokens source)
     {
-        int frames = fusion.Frames;
+        var mask = source.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding);   // [B, 1, 1, M]
+        var (k, v) = attention.ProjectKeyValues(source.Tokens);                                  // [B, g, M, d]
+        return attention.Attend(attention.ProjectQueries(queries, null), k, v, mask);
+    }
+
+    // V2V within each frame: the L_v = T·n queries and M = T·N source tokens are frame-major, so frame t's queries
+    // attend to frame t's tokens only, as B·T independent attentions of n queries over N keys.
+    private static Tensor PerFrame(CrossAttention attention, Tensor queries, FusionSourceTokens source, int frames)
+    {
+        long b = queries.shape[0], visualLength = queries.shape[1], sourceLength = source.Tokens.shape[1];
         if (frames < 1 || visualLength % frames != 0 || sourceLength % frames != 0)
         {
             throw new ArgumentException(
                 $"scope frame needs whole frames: {visualLength} visual tokens and {sourceLength} source tokens must both be divisible by frames ({frames})",
-                nameof(fusion));
+                nameof(frames));
         }
 
-        var same = AttentionMasks.SameFrame(frames, visualLength / frames, sourceLength / frames, device);
-        if (padding is null)
-        {
-            return same;
-        }
-
-        var combined = same.logical_and(padding);
-        same.Dispose();
-        return combined;
+        long n = visualLength / frames, m = sourceLength / frames, bt = b * frames;
+        var q = attention.ProjectQueries(queries.reshape(bt, n, queries.shape[2]), null);          // [B·T, h, n, d]
+        var (k, v) = attention.ProjectKeyValues(source.Tokens.reshape(bt, m, source.Tokens.shape[2]));   // [B·T, g, N, d]
+        var mask = source.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding.reshape(bt, m));   // [B·T, 1, 1, N]
+        var attended = attention.Attend(q, k, v, mask);                                          // [B·T, n, h·d]
+        return attended.reshape(b, visualLength, attended.shape[2]);                              // [B, L_v, h·d]
     }
 
     private static T NotNull<T>(T value)

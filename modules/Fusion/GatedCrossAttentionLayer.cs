@@ -11,9 +11,12 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// initialisation so the model starts as its frozen LM. Every stream position is a query (Flamingo's text
 /// tokens; in layouts with visual tokens in the stream, those too). One media item per sample — the video —
 /// so "attend to the immediately preceding media" is every position attending to all media tokens.
-/// <para>Shapes: B batch, S positions, M media tokens (e.g. the resampler's latents), H width.
-/// (B, S, H) → (B, S, H). Keys (under the layer's <c>cross_attn</c>): <c>attn_norm.{weight,bias}</c>,
-/// <c>attn.{q,k,v,o}_proj.weight</c> (no biases, as in flamingo-pytorch), <c>attn_gate.alpha</c>,
+/// The cross-attention's keys/values may use fewer heads than its queries (grouped-query attention; the
+/// zoo's default is the LLM's own kv_heads).
+/// <para>Shapes: B batch, S positions, M media tokens (e.g. the resampler's latents), H width, h heads, g
+/// key/value heads, d = H/h. (B, S, H) → (B, S, H). Keys (under the layer's <c>cross_attn</c>):
+/// <c>attn_norm.{weight,bias}</c>, <c>attn.{q,k,v,o}_proj.weight</c> (no biases, as in flamingo-pytorch;
+/// k/v: (g·d, H)), <c>attn_gate.alpha</c>,
 /// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
 /// Cache slot: <c>"cross_attn"</c>.</para>
 /// </summary>
@@ -28,11 +31,13 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
 
     /// <summary>Creates a freshly initialised block.</summary>
     /// <param name="hidden">LLM width H (queries, media and output), divisible by <paramref name="heads"/>.</param>
-    /// <param name="heads">Cross-attention heads.</param>
-    /// <param name="intermediate">Inner width of the dense FFN (the builder uses llm.mlp).</param>
+    /// <param name="heads">Cross-attention query heads h.</param>
+    /// <param name="intermediate">Inner width of the dense FFN (the builder uses the entry's <c>mlp</c>, default llm.mlp).</param>
     /// <param name="source">The media read as keys/values (<c>compressed</c>: the resampler's latents).</param>
     /// <param name="gateInit">Initial α₁ and α₂ (0: the block starts as the identity).</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
+    /// <param name="kvHeads">Key/value heads g, dividing <paramref name="heads"/>; null = <paramref name="heads"/>
+    /// (plain multi-head; the builder passes the entry's <c>kv_heads</c>, default llm.kv_heads).</param>
     /// <exception cref="ArgumentException">Sizes that do not divide.</exception>
     public GatedCrossAttentionLayer(
         long hidden,
@@ -40,13 +45,14 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         long intermediate,
         FusionSource source = FusionSource.Compressed,
         double gateInit = 0.0,
-        double normEps = 1e-5) : base(nameof(GatedCrossAttentionLayer), source)
+        double normEps = 1e-5,
+        long? kvHeads = null) : base(nameof(GatedCrossAttentionLayer), source)
     {
         BlockChecks.Positive(hidden, nameof(hidden));
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         HiddenWidth = hidden;
         attn_norm = nn.LayerNorm(hidden, normEps);
-        attn = new CrossAttention(hidden, heads, bias: false);
+        attn = new CrossAttention(hidden, heads, bias: false, kvHeads: kvHeads);
         attn_gate = new TanhGate(gateInit);
         ff_norm = nn.LayerNorm(hidden, normEps);
         ff = new GeluMlp(hidden, intermediate, approximate: "none");
@@ -55,17 +61,18 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
     }
 
     /// <summary>Creates the block from its bound config entry.</summary>
-    /// <param name="config">The fusion entry (source, gate init, heads).</param>
-    /// <param name="llm">The LLM it sits in (width, FFN width, norm epsilon).</param>
-    /// <exception cref="ArgumentException">Heads that do not divide the LLM width.</exception>
+    /// <param name="config">The fusion entry (source, gate init, heads, kv_heads, FFN width).</param>
+    /// <param name="llm">The LLM it sits in (width, norm epsilon).</param>
+    /// <exception cref="ArgumentException">Heads that do not divide the LLM width, or kv_heads that do not divide heads.</exception>
     public GatedCrossAttentionLayer(GatedCrossAttentionConfig config, LanguageModelConfig llm)
         : this(
             (llm ?? throw new ArgumentNullException(nameof(llm))).Hidden,
             (config ?? throw new ArgumentNullException(nameof(config))).Heads,
-            llm.Mlp,
+            config.Mlp,
             config.Source,
             config.GateInit,
-            llm.NormEps)
+            llm.NormEps,
+            config.KvHeads)
     {
     }
 

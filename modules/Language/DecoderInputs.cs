@@ -13,4 +13,6 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// earlier passes are remembered, so pass only the new positions' mask.</param>
 /// <param name="Cache">Decoding state to read and extend, or null for a stateless full forward.</param>
 /// <param name="Fusion">Visual inputs of the fusion blocks, or null (text only, or decoding on cached visual keys/values).</param>
-public sealed record DecoderInputs(Tensor? Padding = null, KvCache? Cache = null, FusionInputs? Fusion = null);
+/// <param name="LogitsToKeep">HF's <c>logits_to_keep</c>, read by <see cref="Qwen2ForCausalLM"/>: 0 = logits for all S positions,
+/// k &gt; 0 = for the last k only (k ≥ S: all). The decoder stack itself ignores it.</param>
+public sealed record DecoderInputs(Tensor? Padding = null, KvCache? Cache = null, FusionInputs? Fusion = null, int LogitsToKeep = 0);

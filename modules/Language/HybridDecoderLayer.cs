@@ -81,9 +81,10 @@ public sealed class HybridDecoderLayer : DecoderLayer
     }
 
     /// <summary>Builds a freshly initialised hybrid layer from its bound config entry.</summary>
-    /// <param name="config">The fusion entry (source, β init, heads).</param>
+    /// <param name="config">The fusion entry (source, β init, heads, kv_heads).</param>
     /// <param name="llm">LLM sizes.</param>
-    /// <exception cref="ArgumentException">Entry heads that differ from llm.heads (the layer's own queries are reused).</exception>
+    /// <exception cref="ArgumentException">Entry heads or kv_heads that differ from llm.heads / llm.kv_heads (the layer's
+    /// own queries are reused and its K/V projections are copied).</exception>
     public HybridDecoderLayer(HybridFusionConfig config, LanguageModelConfig llm)
         : this(Qwen2DecoderLayer.Valid(llm), SameHeads(config, llm).Source, config.GateInit)
     {
@@ -101,11 +102,15 @@ public sealed class HybridDecoderLayer : DecoderLayer
     private static HybridFusionConfig SameHeads(HybridFusionConfig config, LanguageModelConfig llm)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(llm);
         if (config.Heads != llm.Heads)
         {
-            throw new ArgumentException(
-                $"hybrid heads ({config.Heads}) must equal llm.heads ({llm.Heads}): the hybrid layer reuses the layer's own queries",
-                nameof(config));
+            throw new ArgumentException(ConfigRules.HybridHeadsDiffer("hybrid heads", config.Heads, "llm.heads", llm.Heads), nameof(config));
+        }
+
+        if (config.KvHeads != llm.KvHeads)
+        {
+            throw new ArgumentException(ConfigRules.HybridHeadsDiffer("hybrid kv_heads", config.KvHeads, "llm.kv_heads", llm.KvHeads), nameof(config));
         }
 
         return config;

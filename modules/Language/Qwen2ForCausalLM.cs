@@ -8,7 +8,9 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// A Qwen2 causal language model (HF <c>Qwen2ForCausalLM</c>): the <see cref="Qwen2Model"/> decoder and an LM
 /// head, separate (<c>lm_head.weight</c>, Qwen2.5-7B) or tied to the token embedding (Qwen2.5-1.5B: no
 /// <c>lm_head</c> key, as in HF's saved checkpoints), with greedy generation over the KV cache.
-/// <para>Shapes: B batch, S positions, V vocabulary. forward: ids (B, S) → logits (B, S, V).</para>
+/// <para>Shapes: B batch, S positions, V vocabulary. forward: ids (B, S) → logits (B, S, V), or (B, min(k, S), V) for
+/// the last k positions with <see cref="DecoderInputs.LogitsToKeep"/> = k &gt; 0 (HF's <c>logits_to_keep</c>: the head
+/// then runs on those positions only; <see cref="Generate"/>'s prefill keeps 1).</para>
 /// <para>Keys: <c>model.*</c> (see <see cref="Qwen2Model"/>) and, untied, <c>lm_head.weight</c> (V, H).</para>
 /// </summary>
 public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
@@ -60,12 +62,26 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
 
     /// <summary>Logits for S new positions given as embeddings (the entry point of a multimodal model).</summary>
     /// <param name="inputsEmbeds">(B, S, H).</param>
-    /// <param name="inputs">Padding, cache and fusion inputs, or null.</param>
-    /// <returns>(B, S, V); the caller owns it.</returns>
+    /// <param name="inputs">Padding, cache, fusion inputs and how many logits to keep, or null.</param>
+    /// <returns>(B, S, V), or (B, min(k, S), V) for <see cref="DecoderInputs.LogitsToKeep"/> = k &gt; 0; the caller owns it.</returns>
+    /// <exception cref="ArgumentException">A negative <see cref="DecoderInputs.LogitsToKeep"/>.</exception>
     public Tensor ForwardEmbeddings(Tensor inputsEmbeds, DecoderInputs? inputs)
     {
+        int keep = inputs?.LogitsToKeep ?? 0;
+        if (keep < 0)
+        {
+            throw new ArgumentException(ConfigRules.BelowMinimum("inputs.LogitsToKeep", keep, 0), nameof(inputs));
+        }
+
         using var scope = torch.NewDisposeScope();
-        return Logits(model.call(inputsEmbeds, inputs)).MoveToOuterDisposeScope();
+        var hidden = model.call(inputsEmbeds, inputs);   // [B, S, H]
+        long s = hidden.shape[1];
+        if (keep > 0 && keep < s)
+        {
+            hidden = hidden.narrow(1, s - keep, keep);   // [B, k, H]
+        }
+
+        return Logits(hidden).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -77,8 +93,8 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
     }
 
     /// <summary>
-    /// Greedy decoding over the KV cache: one prefill pass over the prompt, then one pass per new token,
-    /// each taking the arg-max of the last position's logits.
+    /// Greedy decoding over the KV cache: one prefill pass over the prompt (computing the last position's logits
+    /// only), then one pass per new token, each taking the arg-max of the last position's logits.
     /// </summary>
     /// <param name="inputIds">Prompt (B, S) (left-pad batched prompts of different lengths).</param>
     /// <param name="maxNewTokens">Tokens to generate, ≥ 1.</param>
@@ -89,7 +105,7 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
     {
         BlockChecks.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
         return GreedyDecoding.Run(
-            cache => ForwardEmbeddings(model.Embed(inputIds), new DecoderInputs(padding, cache)),
+            cache => ForwardEmbeddings(model.Embed(inputIds), new DecoderInputs(padding, cache, LogitsToKeep: 1)),
             (next, cache) => ForwardEmbeddings(model.Embed(next), new DecoderInputs(null, cache)),
             maxNewTokens,
             eosTokenId);

@@ -58,9 +58,40 @@ public class BinderTests
         Assert.Equal(FusionSource.Original, dual.Source);
         Assert.Equal(0.0, dual.GateInit);
         Assert.Equal(config.Llm.Heads, dual.Heads);
+        Assert.Equal(config.Llm.KvHeads, dual.KvHeads);
+        Assert.Equal(config.Llm.Mlp, dual.Mlp);
         Assert.Equal(Layout.VideoFirst, config.Layout);
         Assert.Equal(new MlpProjectorConfig(2, Activation.Gelu, ProjectorNorm.None), config.Projector);
         Assert.Equal(FusionSource.Compressed, WithFusion("{ kind: gated_cross_attention, every: 4 }").Fusion[0].Source);
+    }
+
+    [Fact]
+    public void FusionHeadLayout_DefaultsToTheLlms_AndExplicitValuesAreKept()
+    {
+        // small: llm.heads 8, kv_heads 2, mlp 1408, hidden 512.
+        var gated = Assert.IsType<GatedCrossAttentionConfig>(WithFusion("{ kind: gated_cross_attention, every: 4 }").Fusion[0]);
+        Assert.Equal((8, 2, 1408), (gated.Heads, gated.KvHeads, gated.Mlp));
+        Assert.Equal(128, gated.KvWidth(512));   // the LLM's own K/V width, not H = 512
+        var hybrid = Assert.IsType<HybridFusionConfig>(WithFusion("{ kind: hybrid, every: 4 }").Fusion[0]);
+        Assert.Equal((8, 2), (hybrid.Heads, hybrid.KvHeads));
+
+        var dual = Assert.IsType<DualCrossAttentionConfig>(WithFusion("{ kind: dual_cross_attention, every: 4, heads: 4, kv_heads: 4, mlp: 256 }").Fusion[0]);
+        Assert.Equal((4, 4, 256), (dual.Heads, dual.KvHeads, dual.Mlp));
+        Assert.Equal(512, dual.KvWidth(512));   // kv_heads = heads: full-width keys/values
+        Assert.Empty(WithFusion("{ kind: dual_cross_attention, every: 4, kv_heads: 1 }").Validate());
+    }
+
+    [Fact]
+    public void FusionHeadLayout_ChangedInCode_UsesTheSharedWording()
+    {
+        var config = WithFusion("{ kind: hybrid, every: 4 }");
+        var hybrid = (HybridFusionConfig)config.Fusion[0];
+        var broken = config with { Fusion = EquatableArray.Of<FusionConfig>(hybrid with { KvHeads = 8 }) };
+        Assert.Contains("fusion[0].kv_heads (8) must equal llm.kv_heads (2): a hybrid layer reuses its decoder layer's queries and starts its keys/values as copies of that layer's k_proj/v_proj", broken.Validate());
+        var dual = (DualCrossAttentionConfig)WithFusion("{ kind: dual_cross_attention, every: 4 }").Fusion[0];
+        var odd = config with { Fusion = EquatableArray.Of<FusionConfig>(dual with { KvHeads = 3, Mlp = 0 }) };
+        Assert.Contains("fusion[0].heads (8) must be divisible by fusion[0].kv_heads (3)", odd.Validate());
+        Assert.Contains("fusion[0].mlp (0) must be ≥ 1", odd.Validate());
     }
 
     [Theory]

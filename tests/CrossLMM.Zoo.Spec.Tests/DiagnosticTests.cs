@@ -210,6 +210,21 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void CLMZ0011_FusionKvHeadsNotDividingFusionHeads()
+    {
+        var d = Single(Demo + "\nfusion:\n  - { kind: dual_cross_attention, every: 4, kv_heads: 3 }\n");
+        AssertDiagnostic(d, "CLMZ0011", "fusion[0].heads (4) must be divisible by fusion[0].kv_heads (3) in preset 'tiny'", 7, 55);
+    }
+
+    [Fact]
+    public void CLMZ0011_FusionHeadsNotDividedByTheDefaultKvHeads_SaysWhereTheDefaultComesFrom()
+    {
+        // tiny: llm.kv_heads 2; heads 1 divides the width 32 but not into 2 key/value heads.
+        var d = Single(Demo + "\nfusion:\n  - { kind: gated_cross_attention, every: 4, heads: 1 }\n");
+        AssertDiagnostic(d, "CLMZ0011", "fusion[0].heads (1) must be divisible by llm.kv_heads (2) in preset 'tiny'; fusion[0].kv_heads defaults to llm.kv_heads: set it", 7, 53);
+    }
+
+    [Fact]
     public void CLMZ0012_ImageNotDivisibleByPatch()
     {
         var d = Single(Demo + "\noverrides:\n  small:\n    vision: { image: 230 }\n");
@@ -399,6 +414,21 @@ public class DiagnosticTests
         var zoo = ZooFile.Parse(ZooYaml.Replace("  - demo", "  - Demo.yaml"), ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0029", "architectures[0] 'Demo.yaml' is not a file stem: use lower-case letters and digits joined by '-' or '_' (e.g. crosslmm-1tok), naming architectures/<stem>.yaml", 11, 5);
+    }
+
+    [Fact]
+    public void CLMZ0030_HybridKvHeadsOtherThanTheLlms()
+    {
+        var d = Single(Demo + "\nfusion:\n  - { kind: hybrid, every: 4, kv_heads: 4 }\n");
+        AssertDiagnostic(d, "CLMZ0030", "fusion[0].kv_heads (4) must equal llm.kv_heads (2) in preset 'tiny': a hybrid layer reuses its decoder layer's queries and starts its keys/values as copies of that layer's k_proj/v_proj", 7, 41);
+    }
+
+    [Fact]
+    public void CLMZ0030_HybridHeadsOtherThanTheLlms()
+    {
+        // heads 2 divides the width and is divided by kv_heads 2, but the layer's own queries have 4 heads.
+        var d = Single(Demo + "\nfusion:\n  - { kind: hybrid, every: 4, heads: 2 }\n");
+        AssertDiagnostic(d, "CLMZ0030", "fusion[0].heads (2) must equal llm.heads (4) in preset 'tiny': a hybrid layer reuses its decoder layer's queries and starts its keys/values as copies of that layer's k_proj/v_proj", 7, 38);
     }
 
     [Fact]

@@ -31,10 +31,9 @@ namespace CrossLMM.Zoo.Spec.Binding
                 var layers = Expand(entry, llm, suffix, bag);
                 var f = entry.Fields;
                 int heads = f.OptionalInt("heads") ?? llm.Heads;
-                if (f.Has("heads") && llm.Hidden % heads != 0)
-                {
-                    bag.Report(SpecDiagnostics.HiddenNotDivisibleByHeads, ConfigRules.NotDivisible("llm.hidden", llm.Hidden, entry.Path + ".heads", heads) + suffix, f.NodeOf("heads")!);
-                }
+                int kvHeads = f.OptionalInt("kv_heads") ?? llm.KvHeads;
+                int mlp = f.OptionalInt("mlp") ?? llm.Mlp;
+                CheckHeads(entry, llm, heads, kvHeads, suffix, bag);
 
                 foreach (int layer in layers)
                 {
@@ -63,10 +62,12 @@ namespace CrossLMM.Zoo.Spec.Binding
                         source,
                         gate,
                         heads,
+                        kvHeads,
+                        mlp,
                         Branches(f),
                         EnumNames.Scope(f.Str("scope"))),
-                    "hybrid" => new HybridFusionConfig(expanded, source, gate, heads),
-                    _ => new GatedCrossAttentionConfig(expanded, source, gate, heads),
+                    "hybrid" => new HybridFusionConfig(expanded, source, gate, heads, kvHeads),
+                    _ => new GatedCrossAttentionConfig(expanded, source, gate, heads, kvHeads, mlp),
                 });
             }
 
@@ -89,6 +90,43 @@ namespace CrossLMM.Zoo.Spec.Binding
                 llm,
                 fusion.ToEquatableArray(),
                 syntax.Layout);
+        }
+
+        // The head layout of one fusion entry, one problem at a time (a width that does not split into heads makes
+        // every later rule meaningless): heads divide llm.hidden (CLMZ0010), kv_heads divide heads (CLMZ0011),
+        // a hybrid keeps the layer's own heads and kv_heads (CLMZ0030). Defaults (llm.heads, llm.kv_heads) always
+        // pass the first two, so a problem is located at a value the entry sets.
+        private static void CheckHeads(FusionSyntax entry, LanguageModelConfig llm, int heads, int kvHeads, string suffix, DiagnosticBag bag)
+        {
+            var f = entry.Fields;
+            if (f.Has("heads") && llm.Hidden % heads != 0)
+            {
+                bag.Report(SpecDiagnostics.HiddenNotDivisibleByHeads, ConfigRules.NotDivisible("llm.hidden", llm.Hidden, entry.Path + ".heads", heads) + suffix, f.NodeOf("heads")!);
+                return;
+            }
+
+            if (heads % kvHeads != 0)
+            {
+                string message = f.Has("kv_heads")
+                    ? ConfigRules.NotDivisible(entry.Path + ".heads", heads, entry.Path + ".kv_heads", kvHeads) + suffix
+                    : ConfigRules.NotDivisible(entry.Path + ".heads", heads, "llm.kv_heads", kvHeads) + suffix + $"; {entry.Path}.kv_heads defaults to llm.kv_heads: set it";
+                bag.Report(SpecDiagnostics.HeadsNotDivisibleByKvHeads, message, f.NodeOf("kv_heads") ?? f.NodeOf("heads")!);
+                return;
+            }
+
+            if (entry.Kind.Name != "hybrid")
+            {
+                return;
+            }
+
+            if (heads != llm.Heads)
+            {
+                bag.Report(SpecDiagnostics.HybridHeadsDiffer, ConfigRules.HybridHeadsDiffer(entry.Path + ".heads", heads, "llm.heads", llm.Heads, suffix), f.NodeOf("heads")!);
+            }
+            else if (kvHeads != llm.KvHeads)
+            {
+                bag.Report(SpecDiagnostics.HybridHeadsDiffer, ConfigRules.HybridHeadsDiffer(entry.Path + ".kv_heads", kvHeads, "llm.kv_heads", llm.KvHeads, suffix), f.NodeOf("kv_heads")!);
+            }
         }
 
         private static EquatableArray<CrossAttentionBranch> Branches(FieldSet f)

@@ -139,7 +139,8 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             FieldSpec.Int("start", "First layer for every (only with every).", 0, MaxLayers - 1).Computed("every − 1"),
             FieldSpec.IntList("layers", "Explicit layer indices (exactly one of every / layers).", 0, MaxLayers - 1).Where("each < llm.layers"),
             FieldSpec.Number("gate_init", "Initial gate parameter α (tanh(α) scales the block; 0 = identity at init).").Default(0.0, "0.0"),
-            FieldSpec.Int("heads", "Attention heads of the block.", 1, MaxLayers).Computed("llm.heads").Where("divides llm.hidden"),
+            FieldSpec.Int("heads", "Attention heads of the block.", 1, MaxLayers).Computed("llm.heads").Where("a divisor of llm.hidden"),
+            FieldSpec.Int("kv_heads", "Key/value heads of the block's cross-attention (grouped-query attention; the default gives the fusion keys/values the LLM's own K/V width).", 1, MaxLayers).Computed("llm.kv_heads").Where("a divisor of heads (= llm.kv_heads for hybrid)"),
         };
 
         private static readonly string[] Sources = { "original", "compressed", "slow" };
@@ -152,6 +153,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
                 FieldSpec.OneOf("source", "Keys/values.", Sources).Default("original", "original"),
                 FieldSpec.SetOf("branches", "Which branches: v2v (queries at visual positions), t2v (queries at text positions).", "v2v", "t2v").Default(new[] { "v2v", "t2v" }, "[v2v, t2v]"),
                 FieldSpec.OneOf("scope", "Whether a V2V query sees all frames or only its own frame.", "global", "frame").Default("global", "global"),
+                FieldSpec.Int("mlp", "Inner width of the layer's new SwiGLU FFN.", 1, MaxWidth).Computed("llm.mlp"),
             }),
             new KindSpec("hybrid", "Slow-Fast hybrid decoder layer: text positions reuse the layer's queries against a new K/V projection of the source; gate tanh(Linear(h))·tanh(β).", new[]
             {
@@ -160,6 +162,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             new KindSpec("gated_cross_attention", "Flamingo GATED XATTN-DENSE before the decoder layer: y += tanh(α₁)·xattn(LN(y), media); y += tanh(α₂)·FFN(y).", new[]
             {
                 FieldSpec.OneOf("source", "Keys/values (the media).", Sources).Default("compressed", "compressed"),
+                FieldSpec.Int("mlp", "Inner width of the dense GELU FFN.", 1, MaxWidth).Computed("llm.mlp"),
             }),
         }, FusionCommon);
 

@@ -66,8 +66,8 @@ public sealed class CcamCompressor : VisualCompressor
     /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
-    /// <summary>Features (B, T, N, D) → tokens (B, Q, H); <paramref name="text"/> is ignored.</summary>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    /// <summary>Features (B, T, N, D) → tokens (B, Q, H); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
         using var scope = NewDisposeScope();

@@ -19,8 +19,12 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// </list>
 /// The prompt is the LLM's embedded prompt (B, L, H_llm), brought to the Q-Former width by
 /// <c>vlm_att_text_projector</c> (the zoo's stand-in for LLaMA-VID's BERT word embeddings); with no prompt
-/// the queries run alone. Both tokens stay at the vision width D; the model's projector maps them to the LLM.
-/// Features (B, T, N, D), prompt (B, L, H_llm) or null → tokens (B, 2T, D), [context, content] per frame.
+/// the queries run alone. Padded prompt positions (a false/0 in the text padding mask (B, L), the same mask
+/// the LLM gets) are hidden from the Q-Former's self-attention, as BERT's <c>attention_mask</c> hides them in
+/// LLaMA-VID, so a padded prompt gives the tokens of its unpadded self. Both tokens stay at the vision width D;
+/// the model's projector maps them to the LLM.
+/// Features (B, T, N, D), prompt (B, L, H_llm) or null, padding (B, L) or null → tokens (B, 2T, D),
+/// [context, content] per frame.
 /// Keys: <c>vlm_att_text_projector</c>, <c>vlm_att_query</c> (1, M, H_r), <c>vlm_att_ln</c>,
 /// <c>vlm_att_encoder.{layernorm,encoder.layer.{i}.*}</c> (Q-Former with text FFN <c>intermediate</c>/<c>output</c>),
 /// <c>vlm_att_projector</c> (H_r → D), <c>vlm_att_key_projector</c> (D → D), <c>vlm_att_val_projector</c> (D → D).
@@ -94,16 +98,19 @@ public sealed class LlamaVidCompressor : VisualCompressor
     /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
-    /// <summary>Features (B, T, N, D), prompt (B, L, H_llm) or null → tokens (B, 2T, D): per frame [W_v·e_ctx, mean patch].</summary>
-    /// <exception cref="ArgumentException">The features or the prompt are malformed.</exception>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    /// <summary>
+    /// Features (B, T, N, D), prompt (B, L, H_llm) or null, prompt padding (B, L) (true/1 = a real token) or null →
+    /// tokens (B, 2T, D): per frame [W_v·e_ctx, mean patch].
+    /// </summary>
+    /// <exception cref="ArgumentException">The features, the prompt or its padding are malformed.</exception>
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
-        CheckText(features, text);
+        CheckText(features, text, textPadding);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1];
         var patches = features.reshape(batch * time, InputTokensPerFrame, InputWidth);    // [b·t, n, d]
-        var context = vlm_att_val_projector.call(Context(patches, text, batch, time));   // [b·t, d]
+        var context = vlm_att_val_projector.call(Context(patches, text, textPadding, batch, time));   // [b·t, d]
         var content = patches.mean(new long[] { 1 });                                     // [b·t, d]
         var tokens = torch.stack(new[] { context, content }, 1)                           // [b·t, 2, d]
             .reshape(batch, 2 * time, InputWidth);                                        // [b, 2t, d]
@@ -112,32 +119,36 @@ public sealed class LlamaVidCompressor : VisualCompressor
 
     /// <summary>
     /// The context feature e_ctx of every frame before <c>vlm_att_val_projector</c>: a convex combination of
-    /// the frame's patches. Features (B, T, N, D), prompt (B, L, H_llm) or null → (B, T, D).
+    /// the frame's patches. Features (B, T, N, D), prompt (B, L, H_llm) or null, its padding (B, L) or null → (B, T, D).
     /// </summary>
-    /// <exception cref="ArgumentException">The features or the prompt are malformed.</exception>
-    public Tensor ContextFeatures(Tensor features, Tensor? text)
+    /// <exception cref="ArgumentException">The features, the prompt or its padding are malformed.</exception>
+    public Tensor ContextFeatures(Tensor features, Tensor? text, Tensor? textPadding = null)
     {
         CheckFeatures(features);
-        CheckText(features, text);
+        CheckText(features, text, textPadding);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1];
         var patches = features.reshape(batch * time, InputTokensPerFrame, InputWidth);    // [b·t, n, d]
-        return Context(patches, text, batch, time).reshape(batch, time, InputWidth).MoveToOuterDisposeScope(); // [b, t, d]
+        return Context(patches, text, textPadding, batch, time).reshape(batch, time, InputWidth).MoveToOuterDisposeScope(); // [b, t, d]
     }
 
-    // patches (B·T, N, D), prompt (B, L, H_llm)? → e_ctx (B·T, D)
-    private Tensor Context(Tensor patches, Tensor? text, long batch, long time)
+    // patches (B·T, N, D), prompt (B, L, H_llm)?, padding (B, L)? → e_ctx (B·T, D)
+    private Tensor Context(Tensor patches, Tensor? text, Tensor? textPadding, long batch, long time)
     {
         long frames = batch * time;
         var embeddings = vlm_att_query.expand(frames, Queries, _qformerWidth);                    // [b·t, m, h_r]
+        Tensor? padding = null;
         if (text is not null && text.shape[1] > 0) {
             long length = text.shape[1];
             var prompt = vlm_att_text_projector.call(text)                                       // [b, l, h_r]
                 .unsqueeze(1).expand(batch, time, length, _qformerWidth)                         // [b, t, l, h_r]
                 .reshape(frames, length, _qformerWidth);                                         // [b·t, l, h_r]
             embeddings = torch.cat(new[] { embeddings, prompt }, 1);                             // [b·t, m+l, h_r]
+            padding = textPadding?.to(ScalarType.Bool)
+                .unsqueeze(1).expand(batch, time, length)                                        // [b, t, l]
+                .reshape(frames, length);                                                        // [b·t, l]
         }
-        var queryOut = vlm_att_encoder.call(embeddings, vlm_att_ln.call(patches));               // [b·t, m, h_r]
+        var queryOut = vlm_att_encoder.call(embeddings, vlm_att_ln.call(patches), padding);      // [b·t, m, h_r]
         var textQueries = vlm_att_projector.call(queryOut);                                      // [b·t, m, d]
         var keys = vlm_att_key_projector.call(patches);                                          // [b·t, n, d]
         // softmax(Q·Kᵀ/√D)·X with the raw patches as values: each row is a convex combination of patches
@@ -145,7 +156,7 @@ public sealed class LlamaVidCompressor : VisualCompressor
         return attended.mean(new long[] { 1 });                                                  // [b·t, d]
     }
 
-    private void CheckText(Tensor features, Tensor? text)
+    private void CheckText(Tensor features, Tensor? text, Tensor? textPadding)
     {
         if (text is null) {
             return;
@@ -154,6 +165,10 @@ public sealed class LlamaVidCompressor : VisualCompressor
         if (shape.Length != 3 || shape[0] != features.shape[0] || shape[2] != _textWidth) {
             throw new ArgumentException(
                 $"{GetName()}: prompt {BlockArguments.Shape(shape)} must be (B = {features.shape[0]}, L, {_textWidth})", nameof(text));
+        }
+        if (textPadding is not null && (textPadding.shape.Length != 2 || textPadding.shape[0] != shape[0] || textPadding.shape[1] != shape[1])) {
+            throw new ArgumentException(
+                $"{GetName()}: prompt padding {BlockArguments.Shape(textPadding.shape)} must be (B = {shape[0]}, L = {shape[1]})", nameof(textPadding));
         }
     }
 }

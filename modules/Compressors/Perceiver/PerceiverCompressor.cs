@@ -79,9 +79,9 @@ public sealed class PerceiverCompressor : VisualCompressor
     /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
-    /// <summary>Features (B, T, N, D), T ≤ max frames → tokens (B, R, H) or (B, T·R, H); <paramref name="text"/> is ignored.</summary>
+    /// <summary>Features (B, T, N, D), T ≤ max frames → tokens (B, R, H) or (B, T·R, H); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>
     /// <exception cref="ArgumentException">The features are malformed or have more frames than the time embedding.</exception>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
         long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame, h = OutputWidth;

@@ -29,8 +29,8 @@ public sealed class IdentityCompressor : VisualCompressor
     /// <inheritdoc/>
     public override long TokensFor(int frames) => new IdentityCompressorConfig().Tokens(frames, PatchGrid);
 
-    /// <summary>Features (B, T, N, D) → tokens (B, T·N, D); <paramref name="text"/> is ignored.</summary>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    /// <summary>Features (B, T, N, D) → tokens (B, T·N, D); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
         long batch = features.shape[0], time = features.shape[1];

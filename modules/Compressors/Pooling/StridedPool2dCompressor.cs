@@ -43,8 +43,8 @@ public sealed class StridedPool2dCompressor : VisualCompressor
     /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
-    /// <summary>Features (B, T, g², D) → tokens (B, T·⌈g/s⌉², D); <paramref name="text"/> is ignored.</summary>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    /// <summary>Features (B, T, g², D) → tokens (B, T·⌈g/s⌉², D); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
         using var scope = NewDisposeScope();

@@ -56,9 +56,9 @@ public sealed class TemporalPoolCompressor : VisualCompressor
 
     /// <summary>
     /// Features (B, T, g², D) → fast tokens (B, max(1, ⌊T/τ⌋)·n, D) with slow tokens (B, T·n, D);
-    /// <paramref name="text"/> is ignored.
+    /// <paramref name="text"/> and <paramref name="textPadding"/> are ignored.
     /// </summary>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
         using var scope = NewDisposeScope();

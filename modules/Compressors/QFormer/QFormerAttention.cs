@@ -3,10 +3,10 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <summary>
 /// A Q-Former attention sub-layer with its post-LN residual (HF <c>Blip2QFormerAttention</c>):
 /// y = LayerNorm(W_o·Attn(q = x, kv = context) + x). Used as self-attention (context = x) and as
-/// cross-attention to the frame features. x (B, Sq, H), context (B, Sk, W) → (B, Sq, H).
+/// cross-attention to the frame features. x (B, Sq, H), context (B, Sk, W), key mask (B, 1, 1, Sk) or null → (B, Sq, H).
 /// Keys: <c>attention.{query,key,value}</c>, <c>output.{dense,LayerNorm}</c>.
 /// </summary>
-public sealed class QFormerAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class QFormerAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly QFormerMultiHeadAttention attention;
     private readonly QFormerOutput output;
@@ -24,10 +24,10 @@ public sealed class QFormerAttention : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>x (B, Sq, H), context (B, Sk, W) → (B, Sq, H).</summary>
-    public override Tensor forward(Tensor x, Tensor context)
+    /// <summary>x (B, Sq, H), context (B, Sk, W), key mask (B, 1, 1, Sk) or null → (B, Sq, H).</summary>
+    public override Tensor forward(Tensor x, Tensor context, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        return output.call(attention.call(x, context), x).MoveToOuterDisposeScope();
+        return output.call(attention.call(x, context, mask), x).MoveToOuterDisposeScope();
     }
 }

@@ -68,8 +68,8 @@ public sealed class QFormerCompressor : VisualCompressor
     /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
-    /// <summary>Features (B, T, N, D) → tokens (B, T·Q, H) per frame or (B, Q, H) per video; <paramref name="text"/> is ignored.</summary>
-    public override CompressorOutput forward(Tensor features, Tensor? text)
+    /// <summary>Features (B, T, N, D) → tokens (B, T·Q, H) per frame or (B, Q, H) per video; <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>
+    public override CompressorOutput forward(Tensor features, Tensor? text, Tensor? textPadding)
     {
         CheckFeatures(features);
         using var scope = NewDisposeScope();
@@ -79,7 +79,7 @@ public sealed class QFormerCompressor : VisualCompressor
             : features.reshape(batch, time * n, InputWidth);           // [b, t·n, d]
         long sets = sources.shape[0];
         var queries = query_tokens.expand(sets, Queries, OutputWidth); // [b', q, h]
-        var outputs = qformer.call(queries, sources);                  // [b', q, h]
+        var outputs = qformer.call(queries, sources, null);                // [b', q, h]
         var tokens = outputs.reshape(batch, sets / batch * Queries, OutputWidth); // [b, t·q or q, h]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }

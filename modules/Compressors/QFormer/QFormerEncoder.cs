@@ -8,9 +8,10 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <summary>
 /// The Q-Former layer stack (HF <c>Blip2QFormerEncoder</c>). Layer i cross-attends to the features when
 /// i mod <c>crossEvery</c> = 0 — layers 0, 2, 4, … with BLIP-2's <c>cross_attention_frequency</c> 2.
-/// hidden (B, Q + L, H), features (B, S, W) → (B, Q + L, H). Keys: <c>layer.{i}.*</c>.
+/// hidden (B, Q + L, H), features (B, S, W), self-attention key mask (B, 1, 1, Q + L) or null → (B, Q + L, H).
+/// Keys: <c>layer.{i}.*</c>.
 /// </summary>
-public sealed class QFormerEncoder : nn.Module<Tensor, Tensor, Tensor>
+public sealed class QFormerEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly ModuleList<QFormerLayer> layer;
 
@@ -40,13 +41,13 @@ public sealed class QFormerEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Indices of the layers that cross-attend to the features.</summary>
     public IReadOnlyList<int> CrossAttentionLayers { get; }
 
-    /// <summary>hidden (B, Q + L, H), features (B, S, W) → (B, Q + L, H).</summary>
-    public override Tensor forward(Tensor hidden, Tensor features)
+    /// <summary>hidden (B, Q + L, H), features (B, S, W), key mask (B, 1, 1, Q + L) or null → (B, Q + L, H).</summary>
+    public override Tensor forward(Tensor hidden, Tensor features, Tensor? mask)
     {
         using var scope = NewDisposeScope();
         var h = hidden;
         foreach (var l in layer) {
-            h = l.call(h, features);
+            h = l.call(h, features, mask);
         }
         return h.MoveToOuterDisposeScope(); // layers ≥ 1, so h is a new tensor
     }

@@ -11,11 +11,12 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <item>the queries' own FFN: y_q = LN(W₂·GELU(W₁·a_q) + a_q) (<c>intermediate_query</c>/<c>output_query</c>);
 /// text positions, when present, use the BERT FFN (<c>intermediate</c>/<c>output</c>).</item>
 /// </list>
-/// hidden (B, Q + L, H) with the Q queries first, features (B, S, W) → (B, Q + L, H).
+/// hidden (B, Q + L, H) with the Q queries first, features (B, S, W), self-attention key mask (B, 1, 1, Q + L) or
+/// null → (B, Q + L, H).
 /// Keys: <c>attention.*</c>, <c>crossattention.*</c> (cross layers), <c>intermediate_query.dense</c>,
 /// <c>output_query.{dense,LayerNorm}</c>, and with text input <c>intermediate.dense</c>, <c>output.{dense,LayerNorm}</c>.
 /// </summary>
-public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor>
+public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly QFormerAttention attention;
     private readonly QFormerAttention? crossattention;
@@ -53,9 +54,13 @@ public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Whether this layer cross-attends to the features.</summary>
     public bool HasCrossAttention => crossattention is not null;
 
-    /// <summary>hidden (B, Q + L, H), features (B, S, W) → (B, Q + L, H).</summary>
+    /// <summary>
+    /// hidden (B, Q + L, H), features (B, S, W), mask (bool (B, 1, 1, Q + L), true = a real key; padded text
+    /// positions false) or null → (B, Q + L, H). The mask applies to the self-attention only: the features have
+    /// no padding.
+    /// </summary>
     /// <exception cref="ArgumentException">Text tokens were given to a layer built without text input.</exception>
-    public override Tensor forward(Tensor hidden, Tensor features)
+    public override Tensor forward(Tensor hidden, Tensor features, Tensor? mask)
     {
         long length = hidden.shape[1], textLength = length - _queries;
         if (textLength > 0 && intermediate is null) {
@@ -63,10 +68,10 @@ public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor>
                 $"hidden has {length} positions but the layer was built for {_queries} queries without text input", nameof(hidden));
         }
         using var scope = NewDisposeScope();
-        var attended = attention.call(hidden, hidden);                              // [b, q+l, h]
+        var attended = attention.call(hidden, hidden, mask);                            // [b, q+l, h]
         var queries = attended.narrow(1, 0, _queries);                             // [b, q, h]
         if (crossattention is not null) {
-            queries = crossattention.call(queries, features);                      // [b, q, h]
+            queries = crossattention.call(queries, features, null);                    // [b, q, h]
         }
         var result = output_query.call(intermediate_query.call(queries), queries); // [b, q, h]
         if (textLength > 0) {

@@ -6,9 +6,11 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <summary>
 /// The Q-Former body (HF <c>Blip2QFormerModel</c>): LayerNorm over the query (and text) embeddings, then
 /// the layer stack; returns the query positions. embeddings (B, Q + L, H) with the Q query embeddings first,
-/// features (B, S, W) → query outputs (B, Q, H). Keys: <c>layernorm</c>, <c>encoder.layer.{i}.*</c>.
+/// features (B, S, W), text padding (B, L) or null → query outputs (B, Q, H). Padded text positions are hidden
+/// from the self-attention (BERT's <c>attention_mask</c> over [queries; text]), so they change no query output.
+/// Keys: <c>layernorm</c>, <c>encoder.layer.{i}.*</c>.
 /// </summary>
-public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor>
+public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly LayerNorm layernorm;
     private readonly QFormerEncoder encoder;
@@ -39,11 +41,32 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Indices of the layers that cross-attend to the features.</summary>
     public System.Collections.Generic.IReadOnlyList<int> CrossAttentionLayers => encoder.CrossAttentionLayers;
 
-    /// <summary>embeddings (B, Q + L, H), features (B, S, W) → query outputs (B, Q, H).</summary>
-    public override Tensor forward(Tensor embeddings, Tensor features)
+    /// <summary>
+    /// embeddings (B, Q + L, H), features (B, S, W), text padding (B, L) (true/1 = a real text token) or null
+    /// (every position real) → query outputs (B, Q, H).
+    /// </summary>
+    /// <exception cref="System.ArgumentException">A padding mask that is not (B, L).</exception>
+    public override Tensor forward(Tensor embeddings, Tensor features, Tensor? textPadding)
     {
         using var scope = NewDisposeScope();
-        var hidden = encoder.call(layernorm.call(embeddings), features); // [b, q+l, h]
+        var mask = KeyMask(embeddings, textPadding);                            // [b, 1, 1, q+l] or null
+        var hidden = encoder.call(layernorm.call(embeddings), features, mask); // [b, q+l, h]
         return hidden.narrow(1, 0, _queries).MoveToOuterDisposeScope();   // [b, q, h]
+    }
+
+    // [queries (always real); text padding] as a key mask, or null when there is no text or no padding.
+    private Tensor? KeyMask(Tensor embeddings, Tensor? textPadding)
+    {
+        long batch = embeddings.shape[0], text = embeddings.shape[1] - _queries;
+        if (textPadding is null || text == 0) {
+            return null;
+        }
+        if (textPadding.shape.Length != 2 || textPadding.shape[0] != batch || textPadding.shape[1] != text) {
+            throw new System.ArgumentException(
+                $"{GetName()}: text padding {BlockArguments.Shape(textPadding.shape)} must be (B = {batch}, L = {text})", nameof(textPadding));
+        }
+        var queries = torch.ones(new[] { batch, (long)_queries }, ScalarType.Bool, textPadding.device); // [b, q]
+        return torch.cat(new[] { queries, textPadding.to(ScalarType.Bool) }, 1)                         // [b, q+l]
+            .unsqueeze(1).unsqueeze(1);                                                                  // [b, 1, 1, q+l]
     }
 }

@@ -6,11 +6,12 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <summary>
 /// BERT-style multi-head attention of the BLIP-2 Q-Former (HF <c>Blip2QFormerMultiHeadAttention</c>):
 /// queries from the hidden states, keys and values from a context — the hidden states themselves
-/// (self-attention) or encoder features of another width (cross-attention). No positions, no mask.
-/// hidden (B, Sq, H), context (B, Sk, W) → (B, Sq, H) (before the output projection).
+/// (self-attention) or encoder features of another width (cross-attention). No positions; an optional boolean
+/// key mask (BERT's <c>attention_mask</c>) keeps padded keys out.
+/// hidden (B, Sq, H), context (B, Sk, W), mask (B, 1, 1, Sk) or null → (B, Sq, H) (before the output projection).
 /// Keys: <c>query</c> (H → H), <c>key</c>, <c>value</c> (W → H), all with bias.
 /// </summary>
-public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly Linear query;
     private readonly Linear key;
@@ -34,13 +35,13 @@ public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor
         RegisterComponents();
     }
 
-    /// <summary>hidden (B, Sq, H), context (B, Sk, W) → (B, Sq, H).</summary>
-    public override Tensor forward(Tensor hidden, Tensor context)
+    /// <summary>hidden (B, Sq, H), context (B, Sk, W), mask (bool, broadcastable to (B, h, Sq, Sk), true = attend) or null → (B, Sq, H).</summary>
+    public override Tensor forward(Tensor hidden, Tensor context, Tensor? mask)
     {
         using var scope = NewDisposeScope();
         var q = MultiHead.Split(query.call(hidden), _heads);   // [b, h, sq, d]
         var k = MultiHead.Split(key.call(context), _heads);    // [b, h, sk, d]
         var v = MultiHead.Split(value.call(context), _heads);  // [b, h, sk, d]
-        return MultiHead.Merge(nn.functional.scaled_dot_product_attention(q, k, v)).MoveToOuterDisposeScope(); // [b, sq, h·d]
+        return MultiHead.Merge(nn.functional.scaled_dot_product_attention(q, k, v, mask)).MoveToOuterDisposeScope(); // [b, sq, h·d]
     }
 }

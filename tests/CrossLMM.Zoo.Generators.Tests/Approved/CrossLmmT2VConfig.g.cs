@@ -137,7 +137,7 @@ namespace CrossLMM.Zoo
                 Projector: new global::CrossLMM.Zoo.Configs.MlpProjectorConfig(Depth: 2, Activation: global::CrossLMM.Zoo.Configs.Activation.Gelu, Norm: global::CrossLMM.Zoo.Configs.ProjectorNorm.LayerNorm),
                 Llm: new global::CrossLMM.Zoo.Configs.LanguageModelConfig(Kind: global::CrossLMM.Zoo.Configs.LanguageModelKind.Qwen2, Hidden: 32, Layers: 4, Heads: 4, KvHeads: 2, Mlp: 64, Vocab: 512, RopeTheta: 10000d, NormEps: 1E-06d, TieEmbeddings: true, MaxPositions: 8192),
                 Fusion: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.FusionConfig>(
-                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 4, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
+                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 4, KvHeads: 2, Mlp: 64, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
                 Layout: global::CrossLMM.Zoo.Configs.Layout.VideoFirst));
 
         /// <summary>
@@ -158,7 +158,7 @@ namespace CrossLMM.Zoo
                 Projector: new global::CrossLMM.Zoo.Configs.MlpProjectorConfig(Depth: 2, Activation: global::CrossLMM.Zoo.Configs.Activation.Gelu, Norm: global::CrossLMM.Zoo.Configs.ProjectorNorm.LayerNorm),
                 Llm: new global::CrossLMM.Zoo.Configs.LanguageModelConfig(Kind: global::CrossLMM.Zoo.Configs.LanguageModelKind.Qwen2, Hidden: 512, Layers: 8, Heads: 8, KvHeads: 2, Mlp: 1408, Vocab: 512, RopeTheta: 1000000d, NormEps: 1E-06d, TieEmbeddings: true, MaxPositions: 32768),
                 Fusion: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.FusionConfig>(
-                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3, 7), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 8, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
+                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3, 7), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 8, KvHeads: 2, Mlp: 1408, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
                 Layout: global::CrossLMM.Zoo.Configs.Layout.VideoFirst));
 
         /// <summary>
@@ -179,7 +179,7 @@ namespace CrossLMM.Zoo
                 Projector: new global::CrossLMM.Zoo.Configs.MlpProjectorConfig(Depth: 2, Activation: global::CrossLMM.Zoo.Configs.Activation.Gelu, Norm: global::CrossLMM.Zoo.Configs.ProjectorNorm.LayerNorm),
                 Llm: new global::CrossLMM.Zoo.Configs.LanguageModelConfig(Kind: global::CrossLMM.Zoo.Configs.LanguageModelKind.Qwen2, Hidden: 1536, Layers: 28, Heads: 12, KvHeads: 2, Mlp: 8960, Vocab: 151936, RopeTheta: 1000000d, NormEps: 1E-06d, TieEmbeddings: true, MaxPositions: 32768),
                 Fusion: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.FusionConfig>(
-                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3, 7, 11, 15, 19, 23, 27), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 12, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
+                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3, 7, 11, 15, 19, 23, 27), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 12, KvHeads: 2, Mlp: 8960, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
                 Layout: global::CrossLMM.Zoo.Configs.Layout.VideoFirst));
 
         /// <summary>
@@ -200,7 +200,7 @@ namespace CrossLMM.Zoo
                 Projector: new global::CrossLMM.Zoo.Configs.MlpProjectorConfig(Depth: 2, Activation: global::CrossLMM.Zoo.Configs.Activation.Gelu, Norm: global::CrossLMM.Zoo.Configs.ProjectorNorm.LayerNorm),
                 Llm: new global::CrossLMM.Zoo.Configs.LanguageModelConfig(Kind: global::CrossLMM.Zoo.Configs.LanguageModelKind.Qwen2, Hidden: 3584, Layers: 28, Heads: 28, KvHeads: 4, Mlp: 18944, Vocab: 152064, RopeTheta: 1000000d, NormEps: 1E-06d, TieEmbeddings: false, MaxPositions: 32768),
                 Fusion: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.FusionConfig>(
-                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3, 7, 11, 15, 19, 23, 27), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 28, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
+                    new global::CrossLMM.Zoo.Configs.DualCrossAttentionConfig(Layers: global::CrossLMM.Zoo.Configs.EquatableArray.Of<int>(3, 7, 11, 15, 19, 23, 27), Source: global::CrossLMM.Zoo.Configs.FusionSource.Original, GateInit: 0d, Heads: 28, KvHeads: 4, Mlp: 18944, Branches: global::CrossLMM.Zoo.Configs.EquatableArray.Of<global::CrossLMM.Zoo.Configs.CrossAttentionBranch>(global::CrossLMM.Zoo.Configs.CrossAttentionBranch.T2V), Scope: global::CrossLMM.Zoo.Configs.TokenScope.Global)),
                 Layout: global::CrossLMM.Zoo.Configs.Layout.VideoFirst));
 
         /// <summary>

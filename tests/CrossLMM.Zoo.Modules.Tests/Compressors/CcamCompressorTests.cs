@@ -29,7 +29,7 @@ public class CcamCompressorTests
         Prop.ForAll(LearnedQueryCase.Arbitrary(maxQueries: 9), c => {
             using var x = c.Features(new Random(c.Seed));
             using var block = Build(c);
-            using var output = block.call(x, null);
+            using var output = block.call(x, null, null);
             TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, output.Tokens);
             Assert.Equal(c.Queries, block.TokensFor(c.Frames));
             TensorAssert.AllFinite(output.Tokens);
@@ -56,14 +56,14 @@ public class CcamCompressorTests
             var rng = new Random(c.Seed);
             using var x = c.Features(rng);
             using var block = Build(c);
-            using var before = block.call(x, null);
+            using var before = block.call(x, null, null);
             int from = 1 + rng.Next(c.Frames - 1); // perturb frames from..T-1, keep 0..from-1
             using var changed = x.clone();
             using (var tail = changed.narrow(1, from, c.Frames - from)) {
                 using var noise = VisualTestData.Randn(rng, 1.0, tail.shape);
                 tail.add_(noise);
             }
-            using var after = block.call(changed, null);
+            using var after = block.call(changed, null, null);
             for (int j = 0; j < c.Queries; j++) {
                 using var b = before.Tokens.narrow(1, j, 1);
                 using var a = after.Tokens.narrow(1, j, 1);
@@ -82,7 +82,7 @@ public class CcamCompressorTests
         Prop.ForAll(LearnedQueryCase.Arbitrary(maxQueries: 7), c => {
             using var x = c.Features(new Random(c.Seed));
             using var block = Build(c);
-            using var ours = block.call(x, null);
+            using var ours = block.call(x, null, null);
             bool[,]? mask = null;
             if (c.Frames > 1) {
                 mask = new bool[c.Queries, c.Frames];

@@ -59,7 +59,7 @@ public class CompressorFactoryTests
             var rng = new Random(c.Seed);
             using var features = VisualTestData.Randn(rng, 1.0, c.Batch, c.Frames, c.Grid * c.Grid, c.VisionWidth);
             using var prompt = VisualTestData.Randn(rng, 1.0, c.Batch, c.PromptLength, ContractCase.TextWidth);
-            using var output = block.call(features, prompt);
+            using var output = block.call(features, prompt, null);
             long tokens = config.Tokens(c.Frames, c.Grid);
             int width = config.OutputWidth(c.Vision, c.Resampler);
             TensorAssert.HasShape(new[] { c.Batch, tokens, width }, output.Tokens, config.KindName);

@@ -34,7 +34,7 @@ public class LlamaVidCompressorTests
             using var x = c.Features(rng);
             using var block = Build(c);
             using var prompt = Prompt(rng, c.Batch, none: c.Seed % 3 == 0);
-            using var output = block.call(x, prompt);
+            using var output = block.call(x, prompt, null);
             TensorAssert.HasShape(new long[] { c.Batch, 2 * c.Frames, c.VisionWidth }, output.Tokens);
             Assert.Equal(2L * c.Frames, block.TokensFor(c.Frames));
             TensorAssert.AllFinite(output.Tokens);
@@ -72,7 +72,7 @@ public class LlamaVidCompressorTests
             using var inside = context.ge(low).logical_and(context.le(high)).all();
             Assert.True(inside.item<bool>(), "every context channel lies between the frame's smallest and largest patch value");
             // the context token is the value projection of that combination
-            using var output = block.call(x, prompt);
+            using var output = block.call(x, prompt, null);
             using var contextTokens = output.Tokens.reshape(c.Batch, c.Frames, 2, c.VisionWidth).select(2, 0);
             var w = VisualTestData.Weights(block);
             using var projected = context.matmul(w["vlm_att_val_projector.weight"].t()).add(w["vlm_att_val_projector.bias"]);
@@ -89,8 +89,8 @@ public class LlamaVidCompressorTests
             using var block = Build(c);
             using var p1 = Prompt(rng, c.Batch);
             using var p2 = VisualTestData.Randn(rng, 1.0, c.Batch, 3, TextWidth);
-            using var o1 = block.call(x, p1);
-            using var o2 = block.call(x, p2);
+            using var o1 = block.call(x, p1, null);
+            using var o2 = block.call(x, p2, null);
             using var t1 = o1.Tokens.reshape(c.Batch, c.Frames, 2, c.VisionWidth);
             using var t2 = o2.Tokens.reshape(c.Batch, c.Frames, 2, c.VisionWidth);
             using var content1 = t1.select(2, 1);
@@ -112,7 +112,7 @@ public class LlamaVidCompressorTests
         using var block = new LlamaVidCompressor(2, 16, TextWidth, 3, 32, 1, 4, 64, 1e-6);
         using var x = torch.zeros(2, 1, 4, 16);
         using var prompt = torch.zeros(2, 5, 20);
-        var e = Assert.Throws<ArgumentException>(() => block.call(x, prompt));
+        var e = Assert.Throws<ArgumentException>(() => block.call(x, prompt, null));
         Assert.Contains("prompt [2, 5, 20] must be (B = 2, L, 24)", e.Message);
     }
 

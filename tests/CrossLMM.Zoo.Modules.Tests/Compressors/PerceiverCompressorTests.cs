@@ -28,11 +28,11 @@ public class PerceiverCompressorTests
         Prop.ForAll(LearnedQueryCase.Arbitrary(), c => {
             using var x = c.Features(new Random(c.Seed));
             using var perVideo = Build(c, Granularity.Video);
-            using var video = perVideo.call(x, null);
+            using var video = perVideo.call(x, null, null);
             TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, video.Tokens, "per video");
             Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
             using var perFrame = Build(c, Granularity.Frame);
-            using var frame = perFrame.call(x, null);
+            using var frame = perFrame.call(x, null, null);
             TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frame.Tokens, "per frame");
             Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
             TensorAssert.AllFinite(video.Tokens);
@@ -49,15 +49,15 @@ public class PerceiverCompressorTests
             using var shuffled = x.index_select(2, perm);
             foreach (var per in new[] { Granularity.Video, Granularity.Frame }) {
                 using var block = Build(c, per);
-                using var a = block.call(x, null);
-                using var b = block.call(shuffled, null);
+                using var a = block.call(x, null, null);
+                using var b = block.call(shuffled, null, null);
                 TensorAssert.AllClose(a.Tokens, b.Tokens, rtol: 1e-4, atol: 1e-5, because: per.ToString());
             }
             // the time embedding makes frame order visible
             using var reversed = x.flip(1);
             using var video = Build(c, Granularity.Video);
-            using var forward = video.call(x, null);
-            using var backward = video.call(reversed, null);
+            using var forward = video.call(x, null, null);
+            using var backward = video.call(reversed, null, null);
             Assert.True(VisualTestData.MaxDiff(forward.Tokens, backward.Tokens) > 1e-4, "reversing the frames must change the latents");
         }).Check(VisualTestData.Quick(15));
     }
@@ -67,7 +67,7 @@ public class PerceiverCompressorTests
     {
         using var block = new PerceiverCompressor(2, 16, 3, Granularity.Video, 4, 32, 1, 4, 64, 1e-5);
         using var x = torch.zeros(1, 5, 4, 16);
-        var e = Assert.Throws<ArgumentException>(() => block.call(x, null));
+        var e = Assert.Throws<ArgumentException>(() => block.call(x, null, null));
         Assert.Contains("features have T (5) frames but the Perceiver's time embedding has max_frames (4) rows", e.Message);
     }
 
@@ -101,8 +101,8 @@ public class PerceiverCompressorTests
         using var perVideo = Build(c, Granularity.Video);
         using var perFrame = Build(c with { Seed = 22 }, Granularity.Frame);
         using var x = c.Features(new Random(9));
-        using var oursVideo = perVideo.call(x, null);
-        using var oursFrame = perFrame.call(x, null);
+        using var oursVideo = perVideo.call(x, null, null);
+        using var oursFrame = perFrame.call(x, null, null);
         var inputs = new Dictionary<string, Tensor> { ["x"] = x };
         foreach (var (k, v) in VisualTestData.Weights(perVideo)) inputs["v." + k] = v;
         foreach (var (k, v) in VisualTestData.Weights(perFrame)) inputs["f." + k] = v;

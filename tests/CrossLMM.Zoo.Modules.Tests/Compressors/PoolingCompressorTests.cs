@@ -61,7 +61,7 @@ public class PoolingCompressorTests
             var blocks = PoolingKinds(c);
             for (int k = 0; k < blocks.Length; k++) {
                 using var block = blocks[k];
-                using var output = block.call(x, null);
+                using var output = block.call(x, null, null);
                 TensorAssert.HasShape(new[] { c.Batch, expected[k], c.Width }, output.Tokens, block.GetName());
                 Assert.Equal(expected[k], block.TokensFor(c.Frames));
                 if (block is TemporalPoolCompressor) {
@@ -83,7 +83,7 @@ public class PoolingCompressorTests
             using var x = v.expand(c.Batch, c.Frames, c.Grid * c.Grid, c.Width).contiguous();
             foreach (var block in PoolingKinds(c)) {
                 using (block) {
-                    using var output = block.call(x, null);
+                    using var output = block.call(x, null, null);
                     using var expected = v.squeeze(1).expand_as(output.Tokens);
                     TensorAssert.AllClose(expected, output.Tokens, rtol: 1e-5, atol: 1e-6, because: block.GetName());
                     if (output.Slow is not null) {
@@ -101,15 +101,15 @@ public class PoolingCompressorTests
         Prop.ForAll(PoolCase.Arbitrary(), c => {
             using var x = c.Features(new Random(c.Seed));
             using var one = new Pool2dCompressor(c.Grid, 1, c.Width);
-            using var pooled = one.call(x, null);
+            using var pooled = one.call(x, null, null);
             using var mean = x.mean(new long[] { 2 });                                      // [b, t, d]
             TensorAssert.AllClose(mean, pooled.Tokens, rtol: 1e-5, atol: 1e-6, because: "grid 1");
             using var full = new Pool2dCompressor(c.Grid, c.Grid, c.Width);
-            using var same = full.call(x, null);
+            using var same = full.call(x, null, null);
             using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
             TensorAssert.AllClose(flat, same.Tokens, rtol: 1e-6, atol: 1e-7, because: "grid = g");
             using var identity = new IdentityCompressor(c.Grid, c.Width);
-            using var passed = identity.call(x, null);
+            using var passed = identity.call(x, null, null);
             TensorAssert.Equal(flat, passed.Tokens, "identity");
         }).Check(VisualTestData.Quick(30));
     }
@@ -125,9 +125,9 @@ public class PoolingCompressorTests
             using var mixed = x.mul(a).add(y.mul(b));
             foreach (var block in PoolingKinds(c)) {
                 using (block) {
-                    using var fx = block.call(x, null);
-                    using var fy = block.call(y, null);
-                    using var fm = block.call(mixed, null);
+                    using var fx = block.call(x, null, null);
+                    using var fy = block.call(y, null, null);
+                    using var fm = block.call(mixed, null, null);
                     using var expected = fx.Tokens.mul(a).add(fy.Tokens.mul(b));
                     TensorAssert.AllClose(expected, fm.Tokens, rtol: 1e-5, atol: 1e-5, because: block.GetName());
                     if (fm.Slow is not null) {
@@ -145,7 +145,7 @@ public class PoolingCompressorTests
         Prop.ForAll(PoolCase.Arbitrary(), c => {
             using var x = c.Features(new Random(c.Seed));
             using var block = new TemporalPoolCompressor(c.Grid, c.Window, c.Stride, c.Width);
-            using var output = block.call(x, null);
+            using var output = block.call(x, null, null);
             long n = block.SpatialGrid * block.SpatialGrid;
             Assert.Equal(c.Frames * n, block.SlowTokensFor(c.Frames));
             using var slow = output.Slow!.reshape(c.Batch, c.Frames, n, c.Width);         // [b, t, n, d]
@@ -158,7 +158,7 @@ public class PoolingCompressorTests
             }
             // σ = 1 keeps every patch: the slow tokens are the features themselves
             using var unpooled = new TemporalPoolCompressor(c.Grid, c.Window, 1, c.Width);
-            using var raw = unpooled.call(x, null);
+            using var raw = unpooled.call(x, null, null);
             using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
             TensorAssert.AllClose(flat, raw.Slow!, rtol: 1e-6, atol: 1e-7, because: "σ = 1");
         }).Check(VisualTestData.Quick(30));
@@ -175,7 +175,7 @@ public class PoolingCompressorTests
         Assert.Contains("stride (4) must be ≤ the patch grid side (3)", e3.Message);
         using var block = new Pool2dCompressor(4, 2, 16);
         using var wrong = torch.zeros(1, 2, 15, 16);
-        var e4 = Assert.Throws<ArgumentException>(() => block.call(wrong, null));
+        var e4 = Assert.Throws<ArgumentException>(() => block.call(wrong, null, null));
         Assert.Contains("features [1, 2, 15, 16] must be (B ≥ 1, T ≥ 1, 16, 16)", e4.Message);
     }
 
@@ -194,7 +194,7 @@ public class PoolingCompressorTests
                 var x = VisualTestData.Randn(rng, 1.0, 2, 3, g * g, 5);
                 inputs[$"a{i}"] = x;
                 using var block = new Pool2dCompressor(g, grid, 5);
-                using var output = block.call(x, null);
+                using var output = block.call(x, null, null);
                 ours[$"a{i}"] = output.Tokens.clone();
             }
             for (int i = 0; i < strided.Length; i++) {
@@ -202,7 +202,7 @@ public class PoolingCompressorTests
                 var x = VisualTestData.Randn(rng, 1.0, 2, 2, g * g, 3);
                 inputs[$"s{i}"] = x;
                 using var block = new StridedPool2dCompressor(g, stride, 3);
-                using var output = block.call(x, null);
+                using var output = block.call(x, null, null);
                 ours[$"s{i}"] = output.Tokens.clone();
             }
             var snippet = $$"""

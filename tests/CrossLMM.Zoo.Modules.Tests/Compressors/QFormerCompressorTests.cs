@@ -26,11 +26,11 @@ public class QFormerCompressorTests
         Prop.ForAll(LearnedQueryCase.Arbitrary(), c => {
             using var x = c.Features(new Random(c.Seed));
             using var perFrame = Build(c, Granularity.Frame);
-            using var frameTokens = perFrame.call(x, null);
+            using var frameTokens = perFrame.call(x, null, null);
             TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frameTokens.Tokens, "per frame");
             Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
             using var perVideo = Build(c, Granularity.Video);
-            using var videoTokens = perVideo.call(x, null);
+            using var videoTokens = perVideo.call(x, null, null);
             TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, videoTokens.Tokens, "per video");
             Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
             TensorAssert.AllFinite(videoTokens.Tokens);
@@ -46,16 +46,16 @@ public class QFormerCompressorTests
             using var perm = VisualTestData.Permutation(rng, c.Patches);
             using var shuffled = x.index_select(2, perm);
             using var perFrame = Build(c, Granularity.Frame);
-            using var a = perFrame.call(x, null);
-            using var b = perFrame.call(shuffled, null);
+            using var a = perFrame.call(x, null, null);
+            using var b = perFrame.call(shuffled, null, null);
             TensorAssert.AllClose(a.Tokens, b.Tokens, rtol: 1e-4, atol: 1e-5, because: "per frame");
             // per video the source is one set of T·N tokens: any permutation of it, across frames too
             using var all = VisualTestData.Permutation(rng, c.Frames * c.Patches);
             using var mixed = x.reshape(c.Batch, c.Frames * c.Patches, c.VisionWidth).index_select(1, all)
                 .reshape(c.Batch, c.Frames, c.Patches, c.VisionWidth);
             using var perVideo = Build(c, Granularity.Video);
-            using var v1 = perVideo.call(x, null);
-            using var v2 = perVideo.call(mixed, null);
+            using var v1 = perVideo.call(x, null, null);
+            using var v2 = perVideo.call(mixed, null, null);
             TensorAssert.AllClose(v1.Tokens, v2.Tokens, rtol: 1e-4, atol: 1e-5, because: "per video");
         }).Check(VisualTestData.Quick(20));
     }
@@ -67,13 +67,13 @@ public class QFormerCompressorTests
             var rng = new Random(c.Seed);
             using var x = c.Features(rng);
             using var block = Build(c, Granularity.Frame);
-            using var before = block.call(x, null);
+            using var before = block.call(x, null, null);
             using var changed = x.clone();
             using (var last = changed.narrow(1, c.Frames - 1, 1)) {
                 using var noise = VisualTestData.Randn(rng, 1.0, last.shape);
                 last.add_(noise);
             }
-            using var after = block.call(changed, null);
+            using var after = block.call(changed, null, null);
             long kept = (long)(c.Frames - 1) * c.Queries;
             using var b0 = before.Tokens.narrow(1, 0, kept);
             using var a0 = after.Tokens.narrow(1, 0, kept);
@@ -135,8 +135,8 @@ public class QFormerCompressorTests
         using var perFrame = Build(c, Granularity.Frame);
         using var perVideo = Build(c with { Seed = 12 }, Granularity.Video);
         using var x = c.Features(new Random(5));
-        using var oursFrame = perFrame.call(x, null);
-        using var oursVideo = perVideo.call(x, null);
+        using var oursFrame = perFrame.call(x, null, null);
+        using var oursVideo = perVideo.call(x, null, null);
         var inputs = new Dictionary<string, Tensor> { ["x"] = x };
         foreach (var (k, v) in VisualTestData.Weights(perFrame)) inputs["f." + k] = v;
         foreach (var (k, v) in VisualTestData.Weights(perVideo)) inputs["v." + k] = v;

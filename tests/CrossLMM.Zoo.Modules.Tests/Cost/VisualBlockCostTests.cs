@@ -102,7 +102,7 @@ public class VisualBlockCostTests
             using var compressor = CompressorFactory.Create(c.Compressor, v, c.Resampler, c.TextWidth);
             using var features = torch.randn(c.Batch, c.Frames, v.TokensPerFrame, v.Hidden);
             using var prompt = c.Prompt > 0 ? torch.randn(c.Batch, c.Prompt, c.TextWidth) : null;
-            var measured = CostMeasurement.Of(compressor, () => compressor.call(features, prompt).Dispose());
+            var measured = CostMeasurement.Of(compressor, () => compressor.call(features, prompt, null).Dispose());
             var expected = VisualBlockFlops.Compressor(c.Compressor, v, c.Resampler, c.TextWidth, c.Batch, c.Frames, c.Prompt);
             measured.AssertEquals(expected, c.ToString());
             Assert.Equal(c.Compressor.UsesResampler || c.Compressor is LlamaVidCompressorConfig, expected.Total > 0);

@@ -16,11 +16,17 @@ namespace CrossLMM.Zoo.Modules.Tests.Cost;
 /// The cost model's exactness property on the real composed model: for every architecture in zoo.yaml at
 /// the tiny preset (and for random hand-built architectures), one prefill and two cached decode steps of
 /// <see cref="VideoLmm"/> under the FLOP hook equal <see cref="CostModel"/> exactly — in total, per op kind
-/// and per component — and parameter counts, KV-cache bytes and token counts equal the model's.
+/// and per component — and parameter counts, KV-cache bytes and token counts equal the model's. Both LM-head
+/// conventions are real model paths: <see cref="LmHeadPositions.All"/> is the default forward (logits at every
+/// position), <see cref="LmHeadPositions.Last"/> is the prefill with <see cref="VideoLmmInput.LogitsToKeep"/> = 1
+/// (what <see cref="VideoLmm.Generate"/> runs).
 /// </summary>
 public class ZooCostTests
 {
-    public static IEnumerable<object[]> Stems() => ZooSpecs.Stems.Select(s => new object[] { s });
+    public static IEnumerable<object[]> Stems() =>
+        from stem in ZooSpecs.Stems
+        from head in new[] { LmHeadPositions.All, LmHeadPositions.Last }
+        select new object[] { stem, head };
 
     /// <summary>Random T ∈ [1, 6], text ∈ [1, 8], B ∈ [1, 2] and a seed.</summary>
     private static Arbitrary<(int Frames, int Text, int Batch, int Seed)> Sizes() =>
@@ -32,43 +38,76 @@ public class ZooCostTests
 
     [Theory]
     [MemberData(nameof(Stems))]
-    public void EveryArchitecture_TinyForwardAndDecode_CostModelEqualsTheFlopHook(string stem)
+    public void EveryArchitecture_TinyForwardAndDecode_CostModelEqualsTheFlopHook(string stem, LmHeadPositions head)
     {
         var config = ZooSpecs.Bind(stem);
         using var model = VideoLmmBuilder.Build(config);
         CostMeasurement.AssertParameters(model, CostModel.Parameters(config), stem);
-        Prop.ForAll(Sizes(), s => CheckForward(model, config, s.Frames, s.Text, s.Batch, s.Seed)).Check(VisualTestData.Quick(6));
+        Prop.ForAll(Sizes(), s => CheckForward(model, config, s.Frames, s.Text, s.Batch, s.Seed, head)).Check(VisualTestData.Quick(6));
     }
 
     [Fact]
-    public void RandomArchitectures_AnyFusionKindLayoutAndScope_CostModelEqualsTheFlopHook()
+    public void RandomArchitectures_AnyFusionKindLayoutScopeAndHeadLayout_CostModelEqualsTheFlopHook()
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
+        Prop.ForAll(VideoLmmCase.Arbitrary(crossAttentionOnly: true), c =>
         {
             var config = c.Config();
             using var model = VideoLmmBuilder.Build(config);
             CostMeasurement.AssertParameters(model, CostModel.Parameters(config), c.ToString());
-            CheckForward(model, config, c.Frames, c.TextLength, c.Batch, c.Seed);
-        }).Check(VisualTestData.Quick(25));
+            CheckForward(model, config, c.Frames, c.TextLength, c.Batch, c.Seed, c.Seed % 2 == 0 ? LmHeadPositions.All : LmHeadPositions.Last);
+        }).Check(VisualTestData.Quick(30));
     }
 
-    // One prefill and two decode steps of the real model against the cost model.
-    private static void CheckForward(VideoLmm model, ArchitectureConfig config, int frames, int text, int batch, int seed)
+    /// <summary>
+    /// With no visual tokens in the stream and only the original tokens read by fusion, nothing uses the
+    /// compressor's output: the model skips it (the hook sees no compressor FLOP, here a Perceiver's) and the
+    /// cost model charges none. The same model reading the compressed latents runs it.
+    /// </summary>
+    [Fact]
+    public void CrossAttentionOnly_ReadingOriginalTokens_SkipsTheCompressor_InTheModelAndTheCostModel()
     {
-        string what = $"{config.Stem} B={batch} T={frames} L_t={text}";
+        var flamingo = ZooSpecs.Bind("flamingo");
+        var gated = (GatedCrossAttentionConfig)flamingo.Fusion[0];
+        var original = flamingo with { Fusion = EquatableArray.Of<FusionConfig>(gated with { Source = FusionSource.Original }) };
+        Assert.True(flamingo.UsesCompressor);
+        Assert.False(original.UsesCompressor);
+        foreach (var config in new[] { flamingo, original })
+        {
+            using var model = VideoLmmBuilder.Build(config);
+            Assert.Equal(config.UsesCompressor, model.UsesCompressor);
+            var measured = CheckForward(model, config, 3, 4, 2, 5, LmHeadPositions.All);
+            var expected = CostModel.Prefill(config, 3, 4, new CostOptions(Batch: 2, LmHead: LmHeadPositions.All));
+            Assert.Equal(config.UsesCompressor, measured.ByComponent[CostComponent.Compressor] > 0);
+            Assert.Equal(measured.ByComponent[CostComponent.Compressor], expected[CostComponent.Compressor]);
+        }
+    }
+
+    // One prefill (logits at every position, or only the last) and two decode steps of the real model against the
+    // cost model; returns the prefill's measurement.
+    private static CostMeasurement CheckForward(VideoLmm model, ArchitectureConfig config, int frames, int text, int batch, int seed, LmHeadPositions head)
+    {
+        string what = $"{config.Stem} B={batch} T={frames} L_t={text} LM head {head}";
         var rng = new Random(seed);
         using var video = config.Vision.Kind == VisionKind.Vit
             ? LmTestData.Randn(rng, 1.0, batch, frames, config.Vision.Channels, config.Vision.Image, config.Vision.Image)
             : LmTestData.Randn(rng, 1.0, batch, frames, config.EncoderTokensPerFrame, config.Vision.Hidden);
         using var ids = LmTestData.Ids(rng, config.Llm.Vocab, batch, text);
         using var next = LmTestData.Ids(rng, config.Llm.Vocab, batch, 2);
-        // The composed model computes logits at every position; everything else as the defaults say.
-        var options = new CostOptions(Batch: batch, LmHead: LmHeadPositions.All, GeneratedTokens: 3, KvDtype: CostDtype.Float32, WeightDtype: CostDtype.Float32);
+        // All: the default forward (logits at every position); Last: the generation prefill (LogitsToKeep = 1).
+        var options = new CostOptions(Batch: batch, LmHead: head, GeneratedTokens: 3, KvDtype: CostDtype.Float32, WeightDtype: CostDtype.Float32);
+        int keep = head == LmHeadPositions.Last ? 1 : 0;
 
         using var cache = new KvCache();
         VideoTokenCounts? counts = null;
-        var prefill = CostMeasurement.Of(model, () => counts = model.call(new VideoLmmInput(video, ids), cache).Counts);
+        long[]? logits = null;
+        var prefill = CostMeasurement.Of(model, () =>
+        {
+            using var output = model.call(new VideoLmmInput(video, ids, LogitsToKeep: keep), cache);
+            counts = output.Counts;
+            logits = output.Logits.shape;
+        });
         prefill.AssertEquals(CostModel.Prefill(config, frames, text, options), what + " prefill");
+        Assert.Equal(head == LmHeadPositions.Last ? 1 : counts!.TotalSequence, logits![1]);
 
         var memory = CostModel.Memory(config, frames, text, options);
         Assert.Equal(memory.KvCacheBytes, CacheBytes(cache, config.Llm.Layers));
@@ -87,15 +126,18 @@ public class ZooCostTests
         Assert.Equal(tokens.SourceTokens.OrderBy(kv => kv.Key), counts.SourceTokens.OrderBy(kv => kv.Key));
         Assert.Equal(model.Compressor.TokensFor(frames), tokens.CompressedTokens);
         Assert.Equal((long)frames * model.Compressor.InputTokensPerFrame, tokens.EncoderTokens);
+        return prefill;
     }
 
-    // Bytes of every cached key and value (self-attention and fusion slots) of the model's layers.
+    // Bytes of every cached key and value (self-attention and fusion slots) of the model's layers. V2V keeps
+    // nothing past the prefill (decode steps have no visual queries), so its old slot stays empty.
     private static long CacheBytes(KvCache cache, int layers)
     {
         long bytes = 0;
         for (int i = 0; i < layers; i++)
         {
             var layer = cache.Layer(i);
+            Assert.False(layer["cross_attn.v2v"].HasValues, $"layer {i} cached V2V keys/values");
             foreach (var slot in new[] { "self_attn", "cross_attn", "cross_attn.v2v", "cross_attn.t2v" })
             {
                 var entry = layer[slot];

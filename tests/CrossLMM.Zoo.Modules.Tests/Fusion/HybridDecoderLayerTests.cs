@@ -34,9 +34,11 @@ public class HybridDecoderLayerTests
     [Fact]
     public void ConfigConstructor_HeadsOtherThanTheLayers_Throw()
     {
-        var config = new HybridFusionConfig(EquatableArray.Of(0), FusionSource.Slow, 0.0, Heads: 2);
+        var config = new HybridFusionConfig(EquatableArray.Of(0), FusionSource.Slow, 0.0, Heads: 2, KvHeads: 2);
         var e = Assert.Throws<ArgumentException>(() => new HybridDecoderLayer(config, LmTestData.Llm(32)));
-        Assert.Contains("hybrid heads (2) must equal llm.heads (4)", e.Message);
+        Assert.Contains("hybrid heads (2) must equal llm.heads (4): a hybrid layer reuses its decoder layer's queries", e.Message);
+        var kv = Assert.Throws<ArgumentException>(() => new HybridDecoderLayer(config with { Heads = 4, KvHeads = 4 }, LmTestData.Llm(32)));
+        Assert.Contains("hybrid kv_heads (4) must equal llm.kv_heads (2)", kv.Message);
         using var ok = new HybridDecoderLayer(config with { Heads = 4 }, LmTestData.Llm(32));
         Assert.Equal(FusionSource.Slow, ok.CrossAttention.Source);
     }
