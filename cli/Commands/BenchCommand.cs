@@ -19,7 +19,8 @@ internal static class BenchCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var preset = CommonOptions.Preset("small", "to build and run (CPU-sized: tiny or small)");
-        var frames = CommonOptions.FrameList(new[] { 8, 16, 32 }, "Frame counts T, comma-separated");
+        int[] defaultFrames = { 8, 16, 32 };
+        var frames = CommonOptions.FrameList(defaultFrames, "Frame counts T, comma-separated");
         var text = CommonOptions.Text(64);
         var runs = new Option<int>("--runs") { Description = "Timed runs per case (the median is reported)", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per case", DefaultValueFactory = _ => 1 };
@@ -46,9 +47,9 @@ internal static class BenchCommand
             }
 
             var measurements = ProgressDisplay.Run(console, $"bench {p}", progress =>
-                PrefillBenchmark.Run(configs, parse.GetValue(frames)!, parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where));
+                PrefillBenchmark.Run(configs, parse.GetValue(frames) ?? defaultFrames, parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where));
             var machine = MachineInfo.Current();
-            switch (parse.GetValue(format))
+            switch (parse.GetValue(format) ?? OutputFormat.Table)
             {
                 case OutputFormat.Json:
                     console.Out.Write(BenchOutputs.ToJson(measurements, machine));

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
 using CrossLMM.Zoo.Tools.Comparison;
 using Spectre.Console;
@@ -20,13 +21,12 @@ internal static class CompareCommand
         var defaults = new ComparisonOptions();
         var output = new Option<string>("--out", "-o") { Description = "Folder for compare.md, compare.json and the SVG charts", DefaultValueFactory = _ => "out", HelpName = "dir" };
         var costPreset = new Option<string>("--preset", "-p") { Description = "Preset of the analytic cost", DefaultValueFactory = _ => defaults.CostPreset, HelpName = "name" };
-        var frames = CommonOptions.FrameList(new[] { 32, 64, 128, 256 }, "Frame counts of the analytic cost, comma-separated");
+        var frames = CommonOptions.FrameList(defaults.CostFrames.ToArray(), "Frame counts of the analytic cost, comma-separated");
         var text = CommonOptions.Text(defaults.TextTokens);
         var benchPreset = new Option<string>("--bench-preset") { Description = "Preset of the measured prefill", DefaultValueFactory = _ => defaults.BenchPreset, HelpName = "name" };
         var benchFrames = new Option<int[]>("--bench-frames")
         {
-            Description = "Frame counts of the measured prefill, comma-separated",
-            DefaultValueFactory = _ => new[] { 8, 16 },
+            Description = $"Frame counts of the measured prefill, comma-separated [default: {string.Join(",", defaults.BenchFrames)}]",
             CustomParser = CommonOptions.ParseFrames,
             AllowMultipleArgumentsPerToken = true,
             HelpName = "T[,T...]",
@@ -47,10 +47,10 @@ internal static class CompareCommand
             {
                 Architectures = parse.GetValue(architectures),
                 CostPreset = parse.GetValue(costPreset)!,
-                CostFrames = parse.GetValue(frames)!,
+                CostFrames = parse.GetValue(frames) ?? defaults.CostFrames,
                 TextTokens = parse.GetValue(text),
                 BenchPreset = parse.GetValue(benchPreset)!,
-                BenchFrames = parse.GetValue(benchFrames)!,
+                BenchFrames = parse.GetValue(benchFrames) ?? defaults.BenchFrames,
                 Runs = parse.GetValue(runs),
                 Warmup = parse.GetValue(warmup),
                 Measure = !parse.GetValue(noBench),

@@ -21,7 +21,8 @@ internal static class CostCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var preset = CommonOptions.Preset("7b", "to cost");
-        var frames = CommonOptions.FrameList(new[] { 32, 64, 128, 256 }, "Frame counts T, comma-separated");
+        int[] defaultFrames = { 32, 64, 128, 256 };
+        var frames = CommonOptions.FrameList(defaultFrames, "Frame counts T, comma-separated");
         var text = CommonOptions.Text(64);
         var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
         var svg = CommonOptions.Svg("a line chart over frames (one series per architecture)");
@@ -39,8 +40,8 @@ internal static class CostCommand
                 ? ZooCatalog.Architectures.Select(a => a.Config(p)).ToArray()
                 : names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .Select(n => ZooCatalog.ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
-            var reports = CostSweep.Run(configs, parse.GetValue(frames)!, parse.GetValue(text));
-            switch (parse.GetValue(format))
+            var reports = CostSweep.Run(configs, parse.GetValue(frames) ?? defaultFrames, parse.GetValue(text));
+            switch (parse.GetValue(format) ?? OutputFormat.Table)
             {
                 case OutputFormat.Json:
                     console.Out.Write(CostOutputs.ToJson(reports));
@@ -58,7 +59,7 @@ internal static class CostCommand
 
             if (parse.GetValue(svg) is { } path)
             {
-                WriteFile(path, CostOutputs.Chart(reports, parse.GetValue(chart), parse.GetValue(scale)).ToSvg());
+                WriteFile(path, CostOutputs.Chart(reports, parse.GetValue(chart) ?? CostMetric.Flops, parse.GetValue(scale) ?? ScaleKind.Log).ToSvg());
                 console.Error.WriteLine($"wrote {path}");
             }
 

@@ -43,7 +43,7 @@ internal static class ListCommand
             }
 
             table.Notes.Add("tok/frame: visual tokens per frame in the LLM stream (- for compressors with a fixed count per video); T = frames, g = patch grid side.");
-            switch (parse.GetValue(format))
+            switch (parse.GetValue(format) ?? OutputFormat.Table)
             {
                 case OutputFormat.Json:
                     console.Out.Write(JsonSerializer.Serialize(entries, CostOutputs.Json) + "\n");

@@ -36,13 +36,12 @@ internal static class CommonOptions
         HelpName = "name",
     };
 
-    /// <summary><c>--frames/-f</c>: one or more frame counts, comma-separated or repeated.</summary>
+    /// <summary><c>--frames/-f</c>: one or more frame counts, comma-separated or repeated (absent: null; the command applies its defaults, shown in the help as typed).</summary>
     /// <param name="defaults">Default counts.</param>
     /// <param name="description">Help text.</param>
     public static Option<int[]> FrameList(int[] defaults, string description) => new("--frames", "-f")
     {
-        Description = description,
-        DefaultValueFactory = _ => defaults,
+        Description = $"{description} [default: {string.Join(",", defaults)}]",
         CustomParser = ParseFrames,
         AllowMultipleArgumentsPerToken = true,
         HelpName = "T[,T...]",
@@ -70,22 +69,21 @@ internal static class CommonOptions
 
     /// <summary><c>--format</c>.</summary>
     /// <param name="allowed">The formats the command supports.</param>
-    public static Option<OutputFormat> Format(params OutputFormat[] allowed)
+    public static Option<OutputFormat?> Format(params OutputFormat[] allowed)
     {
         var names = allowed.Select(f => f.ToString().ToLowerInvariant()).ToArray();
-        return new Option<OutputFormat>("--format")
+        return new Option<OutputFormat?>("--format")
         {
-            Description = $"Output format: {string.Join(" | ", names)}",
-            DefaultValueFactory = _ => OutputFormat.Table,
+            Description = $"Output format [default: {names[0]}]",
             HelpName = string.Join("|", names),
             CustomParser = r =>
             {
-                string value = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "table";
+                string value = r.Tokens.Count > 0 ? r.Tokens[^1].Value : names[0];
                 var match = allowed.FirstOrDefault(f => string.Equals(f.ToString(), value, StringComparison.OrdinalIgnoreCase), (OutputFormat)(-1));
                 if ((int)match < 0)
                 {
                     r.AddError($"--format '{value}' is not one of {string.Join(", ", names)}");
-                    return OutputFormat.Table;
+                    return null;
                 }
 
                 return match;
@@ -93,19 +91,18 @@ internal static class CommonOptions
         };
     }
 
-    /// <summary>An option whose value is one of an enum's members, spelled in lower case (<c>--chart flops</c>).</summary>
+    /// <summary>An option whose value is one of an enum's members, spelled in lower case (<c>--chart flops</c>); null when absent.</summary>
     /// <typeparam name="TEnum">The enum.</typeparam>
     /// <param name="name">Option name.</param>
     /// <param name="description">Help text (the choices are appended).</param>
     /// <param name="defaultValue">Default.</param>
-    public static Option<TEnum> Choice<TEnum>(string name, string description, TEnum defaultValue)
+    public static Option<TEnum?> Choice<TEnum>(string name, string description, TEnum defaultValue)
         where TEnum : struct, Enum
     {
         var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
-        return new Option<TEnum>(name)
+        return new Option<TEnum?>(name)
         {
-            Description = $"{description}: {string.Join(" | ", names)}",
-            DefaultValueFactory = _ => defaultValue,
+            Description = $"{description} [default: {defaultValue.ToString().ToLowerInvariant()}]",
             HelpName = string.Join("|", names),
             CustomParser = r =>
             {
@@ -116,7 +113,7 @@ internal static class CommonOptions
                 }
 
                 r.AddError($"{name} '{value}' is not one of {string.Join(", ", names)}");
-                return defaultValue;
+                return null;
             },
         };
     }
