@@ -57,7 +57,7 @@ public class VideoLmmTests
     [Fact]
     public void CachedDecoding_EqualsTheFullForward_ForEveryFusionKindAndLayout()
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
+        Prop.ForAll(VideoLmmCase.Arbitrary(crossAttentionOnly: true), c =>
         {
             using var scope = torch.NewDisposeScope();
             using var model = Build(c.Config(), c.Seed, gates: 0.6);
@@ -79,6 +79,65 @@ public class VideoLmmTests
 
             TensorAssert.AllClose(full.Logits, torch.cat(steps, 1), rtol: 1e-4, atol: 1e-4);
         }).Check(LmTestData.Quick(10));
+    }
+
+    [Fact]
+    public void LogitsToKeep_GivesTheLastKPositionsOfTheFullLogits()
+    {
+        Prop.ForAll(VideoLmmCase.Arbitrary(crossAttentionOnly: true), c =>
+        {
+            using var scope = torch.NewDisposeScope();
+            using var model = Build(c.Config(), c.Seed, gates: 0.4);
+            var rng = new Random(c.Seed);
+            var input = new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength));
+            using var all = model.call(input, null);
+            long s = all.Logits.shape[1];
+            foreach (int keep in new[] { 1, rng.Next(1, (int)s + 1), (int)s + 3 })
+            {
+                using var some = model.call(input with { LogitsToKeep = keep }, null);
+                long k = Math.Min(keep, s);
+                Assert.Equal(new long[] { c.Batch, k, VideoLmmCase.Vocab }, some.Logits.shape);
+                Assert.Equal(all.Counts.TotalSequence, some.Counts.TotalSequence);
+                TensorAssert.AllClose(all.Logits.narrow(1, s - k, k), some.Logits, rtol: 1e-5, atol: 1e-6);
+            }
+        }).Check(LmTestData.Quick(6));
+        var bad = new VideoLmmCase(1, 1, 1, 2, 16, 2, 1, FusionKind.DualCrossAttention, Layout.VideoFirst, TokenScope.Global, 1);
+        using var m = VideoLmmBuilder.Build(bad.Config());
+        var rng2 = new Random(1);
+        var e = Assert.Throws<ArgumentException>(() => m.call(new VideoLmmInput(bad.Features(rng2), bad.Ids(rng2, 2), LogitsToKeep: -1), null));
+        Assert.Contains("input.LogitsToKeep (-1) must be ≥ 0", e.Message);
+    }
+
+    /// <summary>Generate's prefill runs the LM head on the last position only: its FLOPs are the cost model's default prefill.</summary>
+    [Fact]
+    public void Generate_PrefillComputesTheLastPositionsLogitsOnly()
+    {
+        var config = ZooSpecs.Bind("crosslmm");
+        using var model = VideoLmmBuilder.Build(config);
+        var rng = new Random(4);
+        using var frames = LmTestData.Randn(rng, 1.0, 2, 3, 3, 32, 32);
+        using var ids = LmTestData.Ids(rng, 512, 2, 5);
+        var measured = CrossLMM.Zoo.Modules.Tests.Cost.CostMeasurement.Of(model, () => model.Generate(new VideoLmmInput(frames, ids), 1).Dispose());
+        measured.AssertEquals(CrossLMM.Zoo.Modules.Cost.CostModel.Prefill(config, 3, 5, new CrossLMM.Zoo.Modules.Cost.CostOptions(Batch: 2)), "Generate's prefill");
+    }
+
+    [Fact]
+    public void LlamaVid_LeftPaddedPrompt_GivesTheUnpaddedRowsTokensAndLogits()
+    {
+        // LLaMA-VID's context token reads the prompt: with the text padding passed to the compressor, padding
+        // tokens change neither the visual tokens nor any logit of the real positions.
+        using var scope = torch.NewDisposeScope();
+        using var model = Build(ZooSpecs.Bind("llama-vid"), 8);
+        var rng = new Random(8);
+        var frames = LmTestData.Randn(rng, 1.0, 1, 3, 3, 32, 32);
+        var prompt = LmTestData.Ids(rng, 512, 1, 4);
+        using var alone = model.call(new VideoLmmInput(frames, prompt), null);
+        var padded = torch.cat(new[] { LmTestData.Ids(rng, 512, 1, 3), prompt }, 1);
+        var mask = torch.cat(new[] { torch.zeros(1, 3, ScalarType.Bool), torch.ones(1, 4, ScalarType.Bool) }, 1);
+        using var withPads = model.call(new VideoLmmInput(frames, padded, mask), null);
+        long visual = alone.Counts.VisualTokensInStream;   // [video (2T); pads (3); prompt (4)]
+        TensorAssert.AllClose(alone.Logits.narrow(1, 0, visual), withPads.Logits.narrow(1, 0, visual), rtol: 1e-4, atol: 1e-5);
+        TensorAssert.AllClose(alone.Logits.narrow(1, visual, 4), withPads.Logits.narrow(1, visual + 3, 4), rtol: 1e-4, atol: 1e-5);
     }
 
     [Fact]

@@ -106,6 +106,51 @@ public class LlamaVidCompressorTests
         }).Check(VisualTestData.Quick(20));
     }
 
+    /// <summary>
+    /// The text Q-Former's keys ignore padded prompt tokens: a prompt padded with arbitrary junk tokens on either
+    /// side, with its padding mask, gives the tokens of the unpadded prompt. Without the mask the junk is read.
+    /// </summary>
+    [Fact]
+    public void LlamaVid_PaddedPrompt_WithItsMask_GivesTheUnpaddedTokens()
+    {
+        Prop.ForAll(LearnedQueryCase.Arbitrary(), c => {
+            var rng = new Random(c.Seed);
+            using var scope = NewDisposeScope();
+            var x = c.Features(rng);
+            using var block = Build(c);
+            int length = 1 + rng.Next(4), before = rng.Next(3), after = rng.Next(3);
+            if (before + after == 0) {
+                before = 1;
+            }
+            var prompt = VisualTestData.Randn(rng, 1.0, c.Batch, length, TextWidth);
+            var padded = torch.cat(new[] {
+                VisualTestData.Randn(rng, 5.0, c.Batch, before, TextWidth), prompt, VisualTestData.Randn(rng, 5.0, c.Batch, after, TextWidth) }, 1);
+            var mask = torch.cat(new[] {
+                torch.zeros(c.Batch, before, ScalarType.Bool), torch.ones(c.Batch, length, ScalarType.Bool), torch.zeros(c.Batch, after, ScalarType.Bool) }, 1);
+            using var alone = block.call(x, prompt, null);
+            using var masked = block.call(x, padded, mask);
+            TensorAssert.AllClose(alone.Tokens, masked.Tokens, rtol: 1e-4, atol: 1e-5, because: "padded prompt with its mask");
+            using var unmasked = block.call(x, padded, null);
+            if (c.Patches > 1) {   // one patch per frame: the context is that patch whatever the prompt
+                Assert.True(VisualTestData.MaxDiff(alone.Tokens, unmasked.Tokens) > 1e-6, "without the mask the padding must be read");
+            }
+            // An all-true mask is no mask.
+            using var allTrue = block.call(x, prompt, torch.ones(c.Batch, length, ScalarType.Bool));
+            TensorAssert.AllClose(alone.Tokens, allTrue.Tokens, rtol: 1e-6, atol: 1e-7, because: "all-real mask");
+        }).Check(VisualTestData.Quick(20));
+    }
+
+    [Fact]
+    public void LlamaVid_BadPadding_QuotesTheShape()
+    {
+        using var block = new LlamaVidCompressor(2, 16, TextWidth, 3, 32, 1, 4, 64, 1e-6);
+        using var x = torch.zeros(2, 1, 4, 16);
+        using var prompt = torch.zeros(2, 5, TextWidth);
+        using var padding = torch.ones(2, 4, ScalarType.Bool);
+        var e = Assert.Throws<ArgumentException>(() => block.call(x, prompt, padding));
+        Assert.Contains("prompt padding [2, 4] must be (B = 2, L = 5)", e.Message);
+    }
+
     [Fact]
     public void LlamaVid_BadPrompt_QuotesTheShape()
     {

@@ -25,6 +25,57 @@ public class CrossAttentionTests
     }
 
     [Fact]
+    public void GroupedKeyValueHeads_ShrinkKAndVToKvHeadsTimesHeadDim_KeysUnchanged()
+    {
+        using var gqa = new CrossAttention(32, 4, sourceWidth: 24, kvHeads: 2);
+        Assert.Equal(LmTestData.Keys(new CrossAttention(32, 4, sourceWidth: 24)), LmTestData.Keys(gqa));
+        Assert.Equal(new long[] { 16, 24 }, gqa.state_dict()["k_proj.weight"].shape);   // 2 heads × d 8
+        Assert.Equal(new long[] { 16 }, gqa.state_dict()["v_proj.bias"].shape);
+        Assert.Equal(new long[] { 32, 32 }, gqa.state_dict()["q_proj.weight"].shape);
+        using var scope = torch.NewDisposeScope();
+        var (k, v) = gqa.ProjectKeyValues(LmTestData.Randn(new Random(2), 1.0, 3, 5, 24));
+        Assert.Equal(new long[] { 3, 2, 5, 8 }, k.shape);   // cached at (B, g, M, d)
+        Assert.Equal(new long[] { 3, 2, 5, 8 }, v.shape);
+        var e = Assert.Throws<ArgumentException>(() => new CrossAttention(32, 4, kvHeads: 3));
+        Assert.Contains("heads (4) must be divisible by kvHeads (3)", e.Message);
+    }
+
+    /// <summary>
+    /// Grouped-query attention is multi-head attention whose key/value heads are shared: with g key/value heads,
+    /// it equals the h-head cross-attention whose k/v weights repeat each group's rows for its h/g query heads.
+    /// </summary>
+    [Fact]
+    public void GroupedKeyValueHeads_EqualMultiHeadAttentionWithRepeatedKvWeights()
+    {
+        Prop.ForAll(LmTestData.Cases(), Gen.Elements(1, 2, 4).ToArbitrary(), (c, g) =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var rng = new Random(c.Seed);
+            int m = rng.Next(1, 9);
+            using var gqa = new CrossAttention(c.Hidden, c.Heads, sourceWidth: 24, kvHeads: g);
+            using var mha = new CrossAttention(c.Hidden, c.Heads, sourceWidth: 24);
+            LmTestData.Randomize(gqa, c.Seed);
+            long d = c.Hidden / c.Heads, repeats = c.Heads / g;
+            var weights = gqa.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            foreach (var key in new[] { "k_proj.weight", "k_proj.bias", "v_proj.weight", "v_proj.bias" })
+            {
+                var w = weights[key];
+                var shape = w.shape.Skip(1).ToArray();                                  // [] or [in]
+                var grouped = w.reshape(new[] { (long)g, 1, d }.Concat(shape).ToArray());    // [g, 1, d, (in)]
+                var expanded = grouped.expand(new[] { (long)g, repeats, d }.Concat(shape).ToArray());
+                weights[key] = expanded.reshape(new[] { c.Heads * d }.Concat(shape).ToArray());   // [h·d, (in)]
+            }
+
+            mha.load_state_dict(weights);
+            var q = LmTestData.Randn(rng, 1.0, c.Batch, c.Length, c.Hidden);
+            var src = LmTestData.Randn(rng, 1.0, c.Batch, m, 24);
+            var valid = torch.ones(c.Batch, m, ScalarType.Bool);
+            valid[0, m - 1] = torch.tensor(m == 1);
+            TensorAssert.AllClose(mha.call(q, src, valid.unsqueeze(1), null), gqa.call(q, src, valid.unsqueeze(1), null), rtol: 1e-5, atol: 1e-6);
+        }).Check(LmTestData.Quick());
+    }
+
+    [Fact]
     public void JointlyPermutingKeysAndValues_ChangesNothing_WithOrWithoutQueryRope()
     {
         Prop.ForAll(LmTestData.Cases(), c =>

@@ -41,6 +41,73 @@ public class DualCrossAttentionLayerTests
     }
 
     [Fact]
+    public void ConfigConstructor_TakesKvHeadsAndFfnWidthFromTheEntry()
+    {
+        var llm = LmTestData.Llm(32);   // 4 heads, 2 kv heads, mlp 64
+        var entry = new DualCrossAttentionConfig(EquatableArray.Of(0), FusionSource.Original, 0.0, Heads: 4, KvHeads: 2, Mlp: 40,
+            EquatableArray.Of(CrossAttentionBranch.V2V, CrossAttentionBranch.T2V), TokenScope.Global);
+        using var dcal = new DualCrossAttentionLayer(entry, llm);
+        var sd = dcal.state_dict();
+        foreach (var branch in new[] { "v2v", "t2v" })
+        {
+            Assert.Equal(new long[] { 16, 32 }, sd[branch + ".k_proj.weight"].shape);   // kv_heads 2 × head_dim 8
+            Assert.Equal(new long[] { 16, 32 }, sd[branch + ".v_proj.weight"].shape);
+            Assert.Equal(new long[] { 32, 32 }, sd[branch + ".q_proj.weight"].shape);
+        }
+
+        Assert.Equal(new long[] { 40, 32 }, sd["mlp.gate_proj.weight"].shape);
+        using var full = new DualCrossAttentionLayer(entry with { KvHeads = 4, Mlp = 64 }, llm);
+        Assert.Equal(new long[] { 32, 32 }, full.state_dict()["t2v.k_proj.weight"].shape);
+        var e = Assert.Throws<ArgumentException>(() => new DualCrossAttentionLayer(entry with { KvHeads = 3 }, llm));
+        Assert.Contains("heads (4) must be divisible by kvHeads (3)", e.Message);
+    }
+
+    [Fact]
+    public void Prefill_CachesOnlyTheT2VKeysAndValues_AtTheKvWidth()
+    {
+        var c = new FusionCase(2, 3, 2, 4, 1, 2, 32, 5);
+        using var disposables = torch.NewDisposeScope();
+        using var dcal = new DualCrossAttentionLayer(32, 4, 64, Both, kvHeads: 2);
+        LmTestData.Randomize(dcal, 5, gates: 0.5);
+        using var cache = new KvCache();
+        var rng = new Random(5);
+        var context = c.Context(c.Inputs(c.SourceTokens(rng))) with { Cache = cache.Layer(0) };
+        dcal.call(c.Hidden_(rng), context);
+        Assert.False(cache.Layer(0)["cross_attn.v2v"].HasValues, "V2V keys/values outlived the prefill");
+        var (k, v, mask) = cache.Layer(0)["cross_attn.t2v"].Get();
+        Assert.Equal(new long[] { 2, 2, c.Source, 8 }, k.shape);   // (B, g, M, d)
+        Assert.Equal(k.shape, v.shape);
+        Assert.Null(mask);
+    }
+
+    /// <summary>
+    /// scope: frame runs B·T attentions of n queries over the N tokens of their frame, so its V2V scores cost 1/T
+    /// of the global T·n × T·N rectangle (which masking would still compute); everything else is the same.
+    /// </summary>
+    [Fact]
+    public void FrameScope_ComputesOneFrameOfScoresPerQuery_TTimesFewerThanGlobal()
+    {
+        var c = new FusionCase(2, 4, 3, 5, 1, 2, 32, 9);
+        using var disposables = torch.NewDisposeScope();
+        var rng = new Random(9);
+        var x = c.Hidden_(rng);
+        var ctx = c.Context(c.Inputs(c.SourceTokens(rng)));
+        long Scores(TokenScope scope)
+        {
+            using var dcal = new DualCrossAttentionLayer(32, 4, 64, new[] { CrossAttentionBranch.V2V }, scope, kvHeads: 2);
+            using var noGrad = torch.no_grad();
+            using var flops = CrossLMM.Zoo.Engine.FlopCounter.Start(dcal);
+            dcal.call(x, ctx);
+            flops.Stop();
+            return flops[CrossLMM.Zoo.Engine.FlopKind.Matmul];
+        }
+
+        long global = Scores(TokenScope.Global), frame = Scores(TokenScope.Frame);
+        Assert.Equal(2L * 4 * c.Visual * c.Source * 32, global);            // B · 4·L_v·M·H
+        Assert.Equal(global / c.Frames, frame);                              // B · 4·L_v·N·H
+    }
+
+    [Fact]
     public void Constructor_BadBranches_Throw()
     {
         Assert.Throws<ArgumentException>(() => new DualCrossAttentionLayer(32, 4, 64, Array.Empty<CrossAttentionBranch>()));
@@ -175,12 +242,15 @@ public class DualCrossAttentionLayerTests
         Assert.True(torch.equal(x, dcal.call(x, c.Context(null))));
     }
 
-    [Fact]
-    public void MatchesStraightforwardPyTorchDcal_FrameScope()
+    [Theory]
+    [InlineData(4)]   // plain multi-head cross-attention
+    [InlineData(2)]   // grouped key/value heads, the zoo's default layout (llm.kv_heads)
+    [InlineData(1)]   // one shared key/value head
+    public void MatchesStraightforwardPyTorchDcal_FrameScope(int kvHeads)
     {
         var c = new FusionCase(2, 3, 2, 4, 2, 3, 32, 77);
         using var disposables = torch.NewDisposeScope();
-        using var dcal = new DualCrossAttentionLayer(32, 4, 48, Both, TokenScope.Frame);
+        using var dcal = new DualCrossAttentionLayer(32, 4, 48, Both, TokenScope.Frame, kvHeads: kvHeads);
         LmTestData.Randomize(dcal, 77);
         using (torch.no_grad())
         {
@@ -193,16 +263,17 @@ public class DualCrossAttentionLayerTests
         var x = c.Hidden_(rng);
         var src = c.SourceTokens(rng);
         var y = dcal.call(x, c.Context(c.Inputs(src)));
-        var inputs = PyQwen2.Weights(dcal, "d.").Append(("x", x)).Append(("src", src)).ToArray();
+        var inputs = PyQwen2.Weights(dcal, "d.").Append(("x", x)).Append(("src", src)).Append(("g", torch.tensor((long)kvHeads))).ToArray();
         using var r = PyTorchReference.Run(
             PyQwen2.Prelude + """
-            x, src = inputs['x'], inputs['src']
+            x, src, g = inputs['x'], inputs['src'], int(inputs['g'])
             T, n, N, vs, Lv = 3, 2, 4, 2, 6
             xn = rms(x, W('d.', 'input_layernorm.weight'))
+            # scope frame as the paper-level definition: the full (T·n, T·N) rectangle, masked to the same frame
             same_frame = (torch.arange(Lv)[:, None] // n) == (torch.arange(T * N)[None, :] // N)
-            v2v = xattn(xn[:, vs:vs + Lv], src, 'd.v2v.', 4, same_frame) * torch.tanh(W('d.', 'v2v_gate.alpha'))
+            v2v = xattn(xn[:, vs:vs + Lv], src, 'd.v2v.', 4, same_frame, g) * torch.tanh(W('d.', 'v2v_gate.alpha'))
             text = torch.cat([xn[:, :vs], xn[:, vs + Lv:]], 1)
-            t2v = xattn(text, src, 'd.t2v.', 4) * torch.tanh(W('d.', 't2v_gate.alpha'))
+            t2v = xattn(text, src, 'd.t2v.', 4, None, g) * torch.tanh(W('d.', 't2v_gate.alpha'))
             h = x + torch.cat([t2v[:, :vs], v2v, t2v[:, vs:]], 1)
             h = h + torch.tanh(W('d.', 'mlp_gate.alpha')) * swiglu(rms(h, W('d.', 'post_attention_layernorm.weight')), 'd.mlp.')
             outputs['y'] = h

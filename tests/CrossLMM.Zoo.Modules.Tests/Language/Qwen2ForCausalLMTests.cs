@@ -46,6 +46,33 @@ public class Qwen2ForCausalLMTests
     }
 
     [Fact]
+    public void LogitsToKeep_ComputesTheHeadOnTheLastKPositionsOnly()
+    {
+        Prop.ForAll(LmCases(), t =>
+        {
+            var (c, layers, tied) = t;
+            using var scope = torch.NewDisposeScope();
+            using var lm = Lm(c.Hidden, layers, tied, c.Seed);
+            var rng = new Random(c.Seed);
+            var ids = LmTestData.Ids(rng, 61, c.Batch, c.Length);
+            var all = lm.call(ids, new DecoderInputs(LogitsToKeep: 0));
+            Assert.Equal(new long[] { c.Batch, c.Length, 61 }, all.shape);
+            int keep = rng.Next(1, c.Length + 2);
+            long k = Math.Min(keep, c.Length);
+            using var flops = CrossLMM.Zoo.Engine.FlopCounter.Start(lm);
+            var some = lm.call(ids, new DecoderInputs(LogitsToKeep: keep));
+            flops.Stop();
+            TensorAssert.AllClose(all.narrow(1, c.Length - k, k), some, rtol: 1e-5, atol: 1e-6);
+            // The head's FLOPs: 2·B·k·H·V, charged to lm_head (untied) or to the model itself (tied F.linear).
+            long head = tied ? flops.ByModule[""].Exclusive : flops.ByModule["lm_head"].Exclusive;
+            Assert.Equal(2L * c.Batch * k * c.Hidden * 61, head);
+        }).Check(LmTestData.Quick(10));
+        using var lm2 = Lm(16, 2, true, 1);
+        var e = Assert.Throws<ArgumentException>(() => lm2.call(torch.zeros(1, 3, ScalarType.Int64), new DecoderInputs(LogitsToKeep: -2)));
+        Assert.Contains("inputs.LogitsToKeep (-2) must be ≥ 0", e.Message);
+    }
+
+    [Fact]
     public void Logits_AnySizes_HaveVocabWidth_AndNeverDependOnLaterTokens()
     {
         Prop.ForAll(LmCases(), t =>

@@ -12,7 +12,7 @@ namespace CrossLMM.Zoo.Modules.Tests.Support;
 /// </summary>
 public static class PyQwen2
 {
-    /// <summary>Python definitions: rms, rope, rot, attention, qwen2_layer, swiglu, xattn.</summary>
+    /// <summary>Python definitions: rms, rope, rot, attention, qwen2_layer, swiglu, xattn (with optional grouped key/value heads).</summary>
     public const string Prelude = """
         def W(prefix, key):
             return inputs[prefix + key]
@@ -75,10 +75,12 @@ public static class PyQwen2
             x = x + linear(a, p, 'self_attn.o_proj', bias=False)
             return x + swiglu(rms(x, W(p, 'post_attention_layernorm.weight')), p + 'mlp.')
 
-        def xattn(x, src, p, h, allowed=None):
+        def xattn(x, src, p, h, allowed=None, g=None):
+            # g key/value heads (grouped-query attention), each shared by h // g consecutive query heads
+            g = h if g is None else g
             q = heads(linear(x, p, 'q_proj'), h)
-            k = heads(linear(src, p, 'k_proj'), h)
-            v = heads(linear(src, p, 'v_proj'), h)
+            k = heads(linear(src, p, 'k_proj'), g).repeat_interleave(h // g, dim=1)
+            v = heads(linear(src, p, 'v_proj'), g).repeat_interleave(h // g, dim=1)
             return linear(merge(softmax_attention(q, k, v, allowed)), p, 'o_proj', bias=False)
 
         """;
