@@ -32,6 +32,13 @@ public sealed record BenchOptions
     /// <summary>Where summary.md, summary.json and BenchmarkDotNet's artifacts go (default: out/bench under the repository).</summary>
     public string OutputDirectory { get; init; } = "";
 
+    /// <summary>
+    /// Threads on both sides: libtorch's intra-op threads and the BLAS library's own pool (OpenBLAS runs its
+    /// own pthreads for GEMM, which set_num_threads does not reach), set alike in C# and in Python. Default 1:
+    /// the two sides then run the same kernels on one core each, and a busy machine disturbs them alike.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>The Python interpreter with torch.</summary>
     public string Python { get; init; } = "/usr/bin/python3";
 
@@ -46,6 +53,7 @@ public sealed record BenchOptions
           --out DIR            output folder (default: <repo>/out/bench)
           --python PATH        interpreter with torch (default: /usr/bin/python3)
           --rounds N           alternating C#/PyTorch rounds per case (default 3, 1 with --quick)
+          --threads N          intra-op and BLAS threads, the same on both sides (default 1)
           --list               list the cases and exit
         Writes DIR/summary.md and DIR/summary.json (ratios C#/PyTorch) and BenchmarkDotNet's reports in DIR/bdn.
         """;
@@ -65,6 +73,7 @@ public sealed record BenchOptions
                 "--python" => o with { Python = Next() },
                 "--rounds" => o with { Rounds = int.TryParse(Next(), out var r) && r > 0 ? r : throw new ArgumentException("--rounds needs a positive integer") },
                 "--filter" => Add(o, filters, Next()),
+                "--threads" => o with { Threads = int.TryParse(Next(), out var n) && n > 0 ? n : throw new ArgumentException("--threads needs a positive integer") },
                 "-h" or "--help" => throw new HelpRequested(),
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };

@@ -17,6 +17,7 @@ try {
     return 1;
 }
 
+Report.LoadAverageAtStart = Report.LoadAverage();
 var cases = BenchRegistry.Discover().Where(c => c.Matches(options.Filters)).ToList();
 if (options.List) {
     foreach (var c in cases)
@@ -28,13 +29,18 @@ if (cases.Count == 0) {
     return 1;
 }
 
-Console.WriteLine($"BLAS in this process: {EngineInfo.BlasName()} ({string.Join(", ", EngineInfo.BlasLibraries())})");
+// Load the engine (and with it the BLAS) before asking which BLAS is mapped; then the same threads on both sides.
+TorchSharp.torch.set_num_threads(options.Threads);
+if (EngineInfo.BlasThreads > 0) EngineInfo.SetBlasThreads(options.Threads);
+Console.WriteLine($"BLAS in this process: {EngineInfo.BlasName()} ({string.Join(", ", EngineInfo.BlasLibraries())}); " +
+    $"threads: intra-op {EngineInfo.IntraOpThreads}, BLAS {EngineInfo.BlasThreads}");
 if (EngineInfo.BlasName() != "OpenBLAS")
     Console.WriteLine("warning: OpenBLAS is not loaded; matmul will be ~25x slower (apt-get install libopenblas0-pthread)");
 
 var cs = cases.ToDictionary(c => c, _ => new List<Measured>());
 var pt = cases.ToDictionary(c => c, _ => new List<ReferenceMeasured>());
 ReferenceReport? reference = null;
+var checks = new Dictionary<BenchCase, ReferenceCheck>();
 var failed = false;
 for (var round = 1; round <= options.Rounds; round++) {
     foreach (var c in cases) {
@@ -43,13 +49,14 @@ for (var round = 1; round <= options.Rounds; round++) {
         if (m.Count == 0) { failed = true; continue; }
         cs[c].Add(m[0]);
         if (options.NoReference || c.Reference is null) continue;
-        reference = ReferenceRun.Run(new[] { c.Reference.Id }, EngineInfo.IntraOpThreads, options, Console.Out);
+        reference = ReferenceRun.Run(new[] { c.Reference.Id }, EngineInfo.IntraOpThreads, EngineInfo.BlasThreads, options, Console.Out);
         pt[c].Add(reference.Cases[c.Reference.Id]);
+        if (reference.Checks.TryGetValue(c.Reference.Id, out var check)) checks[c] = check;
     }
 }
 
 var env = Report.Describe(options, reference);
-var rows = Report.Rows(cases.Select(c => new CaseRounds(c, cs[c], pt[c])).ToList());
+var rows = Report.Rows(cases.Select(c => new CaseRounds(c, cs[c], pt[c], checks.GetValueOrDefault(c))).ToList());
 Report.Write(options.OutputDirectory, env, rows, out var markdown);
 Console.WriteLine();
 Console.WriteLine(Report.Markdown(env, rows));

@@ -11,16 +11,19 @@ namespace CrossLMM.Bench;
 public sealed record ReferenceMeasured(string Id, double MedianNs, double MinNs, int Repeats);
 
 /// <summary>What the Python side reported about itself and its cases.</summary>
-public sealed record ReferenceReport(string TorchVersion, string PythonVersion, int Threads, IReadOnlyList<string> Blas,
-    IReadOnlyDictionary<string, ReferenceMeasured> Cases);
+public sealed record ReferenceReport(string TorchVersion, string PythonVersion, int Threads, int BlasThreads, IReadOnlyList<string> Blas,
+    IReadOnlyDictionary<string, ReferenceMeasured> Cases, IReadOnlyDictionary<string, ReferenceCheck> Checks);
+
+/// <summary>How far the PyTorch twin's output was from the C# output of the same weights and inputs.</summary>
+public sealed record ReferenceCheck(double MaxAbsDiff, double MaxAbsValue);
 
 /// <summary>
-/// Runs bench/reference/run.py under Debian's python3-torch with the same intra-op thread count as the C#
-/// engine, in the same bench run, right after the C# measurements.
+/// Runs bench/reference/run.py under Debian's python3-torch with the same intra-op and BLAS thread counts as
+/// the C# engine, in the same bench run, right after the C# measurements.
 /// </summary>
 public static class ReferenceRun
 {
-    public static ReferenceReport Run(IEnumerable<string> ids, int threads, BenchOptions options, TextWriter log)
+    public static ReferenceReport Run(IEnumerable<string> ids, int threads, int blasThreads, BenchOptions options, TextWriter log)
     {
         var script = Path.Combine(BenchOptions.RepoRoot(), "bench", "reference", "run.py");
         if (!File.Exists(script)) throw new FileNotFoundException($"the PyTorch reference runner is missing: {script}");
@@ -30,9 +33,13 @@ public static class ReferenceRun
         var psi = new ProcessStartInfo(options.Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { script, "--json", json, "--threads", threads.ToString(), "--cases", string.Join(",", ids) })
             psi.ArgumentList.Add(a);
+        if (blasThreads > 0)
+            foreach (var a in new[] { "--blas-threads", blasThreads.ToString() })
+                psi.ArgumentList.Add(a);
         if (options.Quick) psi.ArgumentList.Add("--quick");
         foreach (var v in new[] { "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP" }) psi.Environment.Remove(v);
         psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        psi.Environment[Exchange.FolderVariable] = Exchange.Folder;
         log.WriteLine($"PyTorch reference: {options.Python} {string.Join(" ", psi.ArgumentList)}");
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {options.Python}");
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -48,7 +55,12 @@ public static class ReferenceRun
         foreach (var c in root.GetProperty("cases").EnumerateObject())
             cases[c.Name] = new ReferenceMeasured(c.Name, c.Value.GetProperty("median_ns").GetDouble(), c.Value.GetProperty("min_ns").GetDouble(),
                 c.Value.GetProperty("repeats").GetInt32());
+        var checks = new Dictionary<string, ReferenceCheck>(StringComparer.Ordinal);
+        if (root.TryGetProperty("checks", out var checked_))
+            foreach (var c in checked_.EnumerateObject())
+                checks[c.Name] = new ReferenceCheck(c.Value.GetProperty("max_abs_diff").GetDouble(), c.Value.GetProperty("max_abs_value").GetDouble());
         return new ReferenceReport(root.GetProperty("torch_version").GetString() ?? "?", root.GetProperty("python").GetString() ?? "?",
-            root.GetProperty("threads").GetInt32(), root.GetProperty("blas").EnumerateArray().Select(e => e.GetString() ?? "").ToList(), cases);
+            root.GetProperty("threads").GetInt32(), root.TryGetProperty("blas_threads", out var bt) ? bt.GetInt32() : -1,
+            root.GetProperty("blas").EnumerateArray().Select(e => e.GetString() ?? "").ToList(), cases, checks);
     }
 }

@@ -11,7 +11,7 @@ using CrossLMM.Zoo.Engine;
 namespace CrossLMM.Bench;
 
 /// <summary>All measurements of one case: one C# and (when paired) one PyTorch measurement per round.</summary>
-public sealed record CaseRounds(BenchCase Case, IReadOnlyList<Measured> Cs, IReadOnlyList<ReferenceMeasured> Pt);
+public sealed record CaseRounds(BenchCase Case, IReadOnlyList<Measured> Cs, IReadOnlyList<ReferenceMeasured> Pt, ReferenceCheck? Check = null);
 
 /// <summary>
 /// One line of the report. C# and PyTorch times are the median over rounds of each round's median, and the
@@ -25,12 +25,12 @@ public sealed record Row(
     double CsMedianNs, double CsMinNs, double? PtMedianNs, double? PtMinNs,
     double? TimeRatio, double? TimeRatioLow, double? TimeRatioHigh, double? BestTimeRatio,
     double? CsGflops, double? PtGflops, double? ThroughputRatio, double? BestThroughputRatio,
-    string Goal, bool? GoalMet);
+    string Goal, bool? GoalMet, double? OutputMaxAbsDiff = null, double? OutputMaxAbsValue = null);
 
 /// <summary>The run's environment, printed as the report header.</summary>
 public sealed record BenchEnvironment(
-    string Date, string Mode, int Rounds, string Machine, string LoadAverage, string DotNet, string Libtorch, int CsThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
-    string? PyTorch, int? PtThreads, string? PtBlas, IReadOnlyList<string>? PtBlasLibraries);
+    string Date, string Mode, int Rounds, string Machine, string LoadAverage, string DotNet, string Libtorch, int CsThreads, int CsBlasThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
+    string? PyTorch, int? PtThreads, int? PtBlasThreads, string? PtBlas, IReadOnlyList<string>? PtBlasLibraries, string LoadAverageAtStart = "");
 
 /// <summary>Builds the rows and writes out/bench/summary.md and summary.json.</summary>
 public static class Report
@@ -53,7 +53,7 @@ public static class Report
             var (goal, met) = Goal(r, best, bestTput);
             return new Row(c.Case.Name, r?.Id, r?.Description ?? "", c.Case.OperationsPerInvoke, c.Cs.Count,
                 csMedian, csMin, ptMedian, ptMin, ratio, ratios?.Min(), ratios?.Max(), best,
-                csG, ptG, tput, bestTput, goal, met);
+                csG, ptG, tput, bestTput, goal, met, c.Check?.MaxAbsDiff, c.Check?.MaxAbsValue);
         }).ToList();
 
     private static double Median(IEnumerable<double> values)
@@ -79,11 +79,16 @@ public static class Report
         $"{System.Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}",
         LoadAverage(),
         RuntimeInformation.FrameworkDescription,
-        EngineInfo.LibtorchVersion, EngineInfo.IntraOpThreads, EngineInfo.BlasName(), EngineInfo.BlasLibraries(),
+        EngineInfo.LibtorchVersion, EngineInfo.IntraOpThreads, EngineInfo.BlasThreads, EngineInfo.BlasName(), EngineInfo.BlasLibraries(),
         reference is null ? null : $"{reference.TorchVersion} (Python {reference.PythonVersion})",
         reference?.Threads,
+        reference?.BlasThreads,
         reference is null ? null : BlasName(reference.Blas),
-        reference?.Blas);
+        reference?.Blas,
+        LoadAverageAtStart);
+
+    /// <summary>The load average when the program started (set by Program).</summary>
+    public static string LoadAverageAtStart { get; set; } = "";
 
     /// <summary>/proc/loadavg's 1/5/15-minute averages: above the CPU count, other work shared the machine.</summary>
     public static string LoadAverage()
@@ -106,19 +111,21 @@ public static class Report
         sb.AppendLine("# CrossLMM.Zoo benchmarks: C# engine vs PyTorch eager (same run)");
         sb.AppendLine();
         sb.AppendLine($"- date: {env.Date}; mode: {env.Mode}; rounds: {env.Rounds}");
-        sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}; load average at the end (1/5/15 min): {env.LoadAverage}" +
+        sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}; load average (1/5/15 min) at the start: {env.LoadAverageAtStart}, at the end: {env.LoadAverage}" +
             (double.TryParse(env.LoadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) && load > System.Environment.ProcessorCount
                 ? " — **busy machine: other work competed for the CPUs, expect noisy numbers**" : ""));
-        sb.AppendLine($"- C#: libtorch {env.Libtorch} through the CrossLMM shim, {env.CsThreads} intra-op thread(s), BLAS: **{env.CsBlas}** ({string.Join(", ", env.CsBlasLibraries)})");
+        sb.AppendLine($"- C#: libtorch {env.Libtorch} through the CrossLMM shim, {env.CsThreads} intra-op thread(s), BLAS: **{env.CsBlas}** with {Threads(env.CsBlasThreads)} ({string.Join(", ", env.CsBlasLibraries)})");
         if (env.PyTorch is not null)
-            sb.AppendLine($"- PyTorch: {env.PyTorch}, {env.PtThreads} intra-op thread(s), BLAS: **{env.PtBlas}** ({string.Join(", ", env.PtBlasLibraries ?? Array.Empty<string>())})");
+            sb.AppendLine($"- PyTorch: {env.PyTorch}, {env.PtThreads} intra-op thread(s), BLAS: **{env.PtBlas}** with {Threads(env.PtBlasThreads ?? -1)} ({string.Join(", ", env.PtBlasLibraries ?? Array.Empty<string>())})");
         else
             sb.AppendLine("- PyTorch: not run (--no-reference)");
         sb.AppendLine("- times are per operation: median over rounds of each round's median (fastest iteration in parentheses)");
         sb.AppendLine("- ratios C#/PyTorch: typical = median over rounds of the per-round ratio of medians (C# and PyTorch measured back to back; range over rounds in brackets); best = fastest C# over fastest PyTorch. Interference on a shared machine only adds time, so goals are judged on best");
         sb.AppendLine();
-        sb.AppendLine("| case | C# | PyTorch | time C#/PyTorch typical | best | C# GFLOP/s | PyTorch GFLOP/s | GFLOP/s C#/PyTorch typical | best | goal (on best) | met |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        if (rows.Any(r => r.OutputMaxAbsDiff is not null))
+            sb.AppendLine("- outputs: cases whose PyTorch twin runs on the C# side's weights and inputs check both outputs before timing (max |C# − PyTorch| / max |value| in the last column)");
+        sb.AppendLine("| case | C# | PyTorch | time C#/PyTorch typical | best | C# GFLOP/s | PyTorch GFLOP/s | GFLOP/s C#/PyTorch typical | best | goal (on best) | met | outputs agree |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
         foreach (var r in rows) {
             sb.Append($"| {r.Case}{(r.Description.Length > 0 ? $"<br>{r.Description}" : "")} ");
             sb.Append($"| {Time(r.CsMedianNs)} ({Time(r.CsMinNs)}) ");
@@ -127,7 +134,8 @@ public static class Report
             sb.Append($"| {(r.BestTimeRatio is { } bt ? F(bt, 3) : "–")} ");
             sb.Append($"| {(r.CsGflops is { } cg ? F(cg, 1) : "–")} | {(r.PtGflops is { } pg ? F(pg, 1) : "–")} ");
             sb.Append($"| {(r.ThroughputRatio is { } t ? F(t, 3) : "–")} | {(r.BestThroughputRatio is { } b ? F(b, 3) : "–")} ");
-            sb.Append($"| {r.Goal} | {(r.GoalMet is null ? "–" : r.GoalMet.Value ? "yes" : "**no**")} |");
+            sb.Append($"| {r.Goal} | {(r.GoalMet is null ? "–" : r.GoalMet.Value ? "yes" : "**no**")} ");
+            sb.Append($"| {(r.OutputMaxAbsDiff is { } d ? $"{d.ToString("G2", CultureInfo.InvariantCulture)} / {F(r.OutputMaxAbsValue ?? 0, 1)}" : "–")} |");
             sb.AppendLine();
         }
         return sb.ToString();
@@ -142,6 +150,8 @@ public static class Report
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         File.WriteAllText(Path.Combine(directory, "summary.json"), json);
     }
+
+    private static string Threads(int n) => n > 0 ? $"{n} thread(s)" : "its default threads";
 
     private static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
 

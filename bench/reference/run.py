@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Measures PyTorch reference cases for the C# benchmark run (called by bench/CrossLMM.Bench).
 
-usage: /usr/bin/python3 bench/reference/run.py --json OUT [--cases id,id] [--threads N] [--quick] [--list]
+usage: /usr/bin/python3 bench/reference/run.py --json OUT [--cases id,id] [--threads N] [--blas-threads N] [--quick] [--list]
 
 Each case: warm up, calibrate a call count so one timed batch lasts at least --min-time seconds, then time
 --repeats batches with time.perf_counter; report per-operation min and median in nanoseconds.
+--threads sets torch's intra-op threads; --blas-threads sets the BLAS library's own pool (OpenBLAS runs its
+own pthreads for GEMM, which torch.set_num_threads does not reach), as the C# side does for itself.
 """
 import argparse
+import ctypes
 import importlib
 import json
 import pathlib
@@ -19,7 +22,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import torch  # noqa: E402
-from registry import REGISTRY  # noqa: E402
+from registry import CHECKS, REGISTRY  # noqa: E402
 
 
 def load_cases():
@@ -35,6 +38,18 @@ def blas_libraries():
         return []
     keys = ("blas", "mkl", "blis", "lapack")
     return sorted(p for p in paths if any(k in p.rsplit("/", 1)[-1].lower() for k in keys))
+
+
+def openblas():
+    """The loaded OpenBLAS (ctypes), or None."""
+    for path in blas_libraries():
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_num_threads  # noqa: B018 (raises AttributeError when absent)
+            return lib
+        except (OSError, AttributeError):
+            continue
+    return None
 
 
 def timed(fn, calls):
@@ -63,6 +78,7 @@ def main():
     p.add_argument("--json", required=False)
     p.add_argument("--cases", default="")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--blas-threads", type=int, default=0)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--list", action="store_true")
     args = p.parse_args()
@@ -72,6 +88,11 @@ def main():
         return
     if args.threads > 0:
         torch.set_num_threads(args.threads)
+    blas = openblas()
+    if args.blas_threads > 0:
+        if blas is None:
+            sys.exit("--blas-threads: the BLAS loaded by torch is not OpenBLAS")
+        blas.openblas_set_num_threads(args.blas_threads)
     wanted = [c for c in args.cases.split(",") if c] or sorted(REGISTRY)
     unknown = [c for c in wanted if c not in REGISTRY]
     if unknown:
@@ -86,8 +107,10 @@ def main():
         "torch_version": torch.__version__,
         "python": platform.python_version(),
         "threads": torch.get_num_threads(),
+        "blas_threads": blas.openblas_get_num_threads() if blas is not None else -1,
         "blas": blas_libraries(),
         "cases": results,
+        "checks": CHECKS,
     }
     text = json.dumps(report, indent=2)
     if args.json:
