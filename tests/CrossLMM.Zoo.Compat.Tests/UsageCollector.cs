@@ -45,6 +45,7 @@ public sealed class UsageCollector
     private readonly IAssemblySymbol _engine;
     private readonly string _path;
     private readonly ISet<int> _skippedLines;
+    private readonly HashSet<string> _engineNames;
     private readonly HashSet<(string, UseKind, int)> _seen = new();
     private readonly List<ApiUse> _uses = new();
 
@@ -54,6 +55,32 @@ public sealed class UsageCollector
         _engine = engine;
         _path = path;
         _skippedLines = skippedLines;
+        _engineNames = EngineNames.GetValue(engine, Names);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, HashSet<string>> EngineNames = new();
+
+    /// <summary>Every name the engine declares (namespaces, types with and without "Attribute", members): a simple
+    /// name with another spelling cannot bind to the engine, so its (costly) semantic lookup is skipped.</summary>
+    private static HashSet<string> Names(IAssemblySymbol engine)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(engine.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            var container = pending.Pop();
+            names.Add(container.Name);
+            if (container is INamedTypeSymbol { Name: var typeName } && typeName.EndsWith("Attribute", StringComparison.Ordinal))
+                names.Add(typeName[..^"Attribute".Length]);
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceOrTypeSymbol nested) pending.Push(nested);
+                else names.Add(member.Name);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The uses in <paramref name="model"/>'s tree; lines in <paramref name="skippedLines"/> (1-based) are ignored.</summary>
@@ -75,7 +102,8 @@ public sealed class UsageCollector
             case IdentifierNameSyntax { IsVar: true }:
                 break; // the inferred type is implied by the expression it comes from
             case SimpleNameSyntax name:
-                AddInfo(node, _model.GetSymbolInfo(name), Accessors(name));
+                if (_engineNames.Contains(name.Identifier.ValueText))
+                    AddInfo(node, _model.GetSymbolInfo(name), Accessors(name));
                 break;
             case ElementAccessExpressionSyntax or ImplicitElementAccessSyntax:
                 AddInfo(node, _model.GetSymbolInfo(node), Accessors(node));
