@@ -47,7 +47,7 @@ internal static class BenchCommand
             }
 
             var measurements = ProgressDisplay.Run(console, $"bench {p}", progress =>
-                PrefillBenchmark.Run(configs, parse.GetValue(frames) ?? defaultFrames, parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where));
+                PrefillBenchmark.Run(configs, parse.FramesOrDefault(frames, defaultFrames).ToArray(), parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where));
             var machine = MachineInfo.Current();
             switch (parse.GetValue(format) ?? OutputFormat.Table)
             {

@@ -47,10 +47,10 @@ internal static class CompareCommand
             {
                 Architectures = parse.GetValue(architectures),
                 CostPreset = parse.GetValue(costPreset)!,
-                CostFrames = parse.GetValue(frames) ?? defaults.CostFrames,
+                CostFrames = parse.FramesOrDefault(frames, defaults.CostFrames),
                 TextTokens = parse.GetValue(text),
                 BenchPreset = parse.GetValue(benchPreset)!,
-                BenchFrames = parse.GetValue(benchFrames) ?? defaults.BenchFrames,
+                BenchFrames = parse.FramesOrDefault(benchFrames, defaults.BenchFrames),
                 Runs = parse.GetValue(runs),
                 Warmup = parse.GetValue(warmup),
                 Measure = !parse.GetValue(noBench),

@@ -40,7 +40,7 @@ internal static class CostCommand
                 ? ZooCatalog.Architectures.Select(a => a.Config(p)).ToArray()
                 : names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .Select(n => ZooCatalog.ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
-            var reports = CostSweep.Run(configs, parse.GetValue(frames) ?? defaultFrames, parse.GetValue(text));
+            var reports = CostSweep.Run(configs, parse.FramesOrDefault(frames, defaultFrames), parse.GetValue(text));
             switch (parse.GetValue(format) ?? OutputFormat.Table)
             {
                 case OutputFormat.Json:

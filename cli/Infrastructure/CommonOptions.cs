@@ -141,6 +141,13 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0L,
     };
 
+    /// <summary>The frame counts given, or <paramref name="defaults"/> when the option is absent (System.CommandLine then yields an empty array).</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <param name="option">A frame-list option.</param>
+    /// <param name="defaults">The command's defaults.</param>
+    public static IReadOnlyList<int> FramesOrDefault(this ParseResult parse, Option<int[]> option, IReadOnlyList<int> defaults) =>
+        parse.GetValue(option) is { Length: > 0 } given ? given : defaults;
+
     /// <summary>Parses "32,64" / "32 64" / repeated options into distinct positive counts, in the order given.</summary>
     /// <param name="result">The option's tokens.</param>
     public static int[] ParseFrames(ArgumentResult result)

@@ -40,6 +40,16 @@ public class CostCommandTests
     }
 
     [Fact]
+    public void Cost_Defaults_AreThePaperSettings()
+    {
+        var document = CostOutputs.FromJson(ZooCommand.Run("cost", "crosslmm", "--format", "json").Out);
+        Assert.Equal("7b", document.Preset);
+        Assert.Equal(64, document.TextTokens);
+        Assert.Equal(new[] { 32, 64, 128, 256 }, document.Frames);
+        Assert.Equal(Zoo.Architectures.Count * 4, CostOutputs.FromJson(ZooCommand.Run("cost", "--format", "json").Out).Reports.Count);   // no names = all
+    }
+
+    [Fact]
     public void Cost_Csv_HasExactIntegers()
     {
         var r = ZooCommand.Run("cost", "crosslmm,pool-only", "--frames", "64", "--format", "csv");
