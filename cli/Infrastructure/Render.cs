@@ -18,10 +18,11 @@ internal static class Render
             table.Title = new TableTitle(Markup.Escape(report.Title), new Style(decoration: Decoration.Bold));
         }
 
-        foreach (var column in report.Columns)
+        foreach (var (column, index) in report.Columns.Select((c, i) => (c, i)))
         {
             var c = new Spectre.Console.TableColumn(new Markup($"[bold]{Markup.Escape(column.Header)}[/]"));
-            table.AddColumn(column.Alignment == ColumnAlignment.Right ? c.RightAligned() : c.LeftAligned());
+            c = column.Alignment == ColumnAlignment.Right ? c.RightAligned() : c.LeftAligned();
+            table.AddColumn(index == 0 ? c.NoWrap() : c);   // names stay whole on a narrow terminal
         }
 
         foreach (var row in report.Rows)
@@ -29,7 +30,13 @@ internal static class Render
             table.AddRow(row.Select(cell => new Text(cell)).ToArray());
         }
 
+        int needed = 1 + report.Columns.Select((c, i) => 3 + System.Math.Max(c.Header.Length, report.Rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).Sum();
         console.Write(table);
+        if (needed > console.Profile.Width)
+        {
+            console.MarkupLine($"[yellow]The table needs {needed} columns and the terminal has {console.Profile.Width}: widen it (commands with --format can also print markdown or CSV).[/]");
+        }
+
         foreach (var note in report.Notes)
         {
             console.MarkupLine($"[dim]{Markup.Escape(note)}[/]");
