@@ -146,7 +146,7 @@ public class ModuleEmitterTests
     }
 
     [Fact]
-    public void HandWrittenHooks_BindToTheGeneratedPartialMethods()
+    public void HandWrittenHooks_BindToTheGeneratedPartialMethods_AndRunBeforeAndAfterTheBlocksAreBuilt()
     {
         const string hooks = """
             namespace CrossLMM.Zoo
@@ -155,14 +155,23 @@ public class ModuleEmitterTests
                 {
                     internal static int Configured;
                     internal int Created;
-                    static partial void OnConfiguring(CrossLmmConfig config) => Configured++;
-                    partial void OnCreated() => Created = layers.Count + fusion0.Count;
+                    static partial void OnConfiguring(CrossLmmConfig config) => Configured += config.Llm.Layers;
+                    partial void OnCreated() => Created = layers.Count + fusion0.Count + Configured;
                 }
             }
             """;
         var compilation = Zoo.Value.Output.AddSyntaxTrees(CSharpSyntaxTree.ParseText(hooks, Harness.ParseOptions));
         var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
         Assert.True(problems.Length == 0, string.Join("\n", problems.Select(d => d.ToString())));
+
+        // Run it: OnConfiguring once before the blocks (4 layers at tiny), OnCreated after every part is assigned.
+        var type = GeneratedSourceTests.Load(compilation).GetType("CrossLMM.Zoo.CrossLmm")!;
+        using (var model = (IDisposable)type.GetMethod("Create")!.Invoke(null, new object[] { "tiny" })!)
+        {
+            const System.Reflection.BindingFlags any = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+            Assert.Equal(4, type.GetField("Configured", any | System.Reflection.BindingFlags.Static)!.GetValue(null));
+            Assert.Equal(4 + 1 + 4, type.GetField("Created", any | System.Reflection.BindingFlags.Instance)!.GetValue(model));
+        }
 
         // A misspelt hook is a compile error, not a silently dropped customisation.
         var misspelt = Zoo.Value.Output.AddSyntaxTrees(CSharpSyntaxTree.ParseText(hooks.Replace("OnCreated()", "OnCreate()"), Harness.ParseOptions));
