@@ -1,0 +1,2 @@
+// The TorchSharp namespaces come from build/TorchBackend.props.
+global using CrossLMM.Zoo.Configs;

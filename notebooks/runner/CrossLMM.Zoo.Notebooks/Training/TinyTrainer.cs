@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using CrossLMM.Zoo.Modules;
+using CrossLMM.Zoo.Notebooks.Tasks;
+
+namespace CrossLMM.Zoo.Notebooks.Training;
+
+/// <summary>How <see cref="TinyTrainer"/> trains.</summary>
+/// <param name="Steps">Optimizer steps.</param>
+/// <param name="Batch">Training samples per step.</param>
+/// <param name="LearningRate">AdamW learning rate.</param>
+/// <param name="WeightDecay">AdamW weight decay (decoupled).</param>
+/// <param name="EvalEvery">Evaluate on the held-out set every this many steps (and after the last step).</param>
+/// <param name="EvalSamples">Held-out samples (the same for every model trained with the same seed).</param>
+/// <param name="Seed">Seed of the data stream (training batches and the held-out set).</param>
+public sealed record TrainingOptions(
+    int Steps = 300,
+    int Batch = 32,
+    double LearningRate = 3e-3,
+    double WeightDecay = 0.01,
+    int EvalEvery = 25,
+    int EvalSamples = 256,
+    int Seed = 7);
+
+/// <summary>One logged training step.</summary>
+/// <param name="Step">1-based step.</param>
+/// <param name="Loss">Cross-entropy of the step's batch.</param>
+/// <param name="Accuracy">Accuracy on the step's batch.</param>
+public readonly record struct TrainingStep(int Step, double Loss, double Accuracy);
+
+/// <summary>One evaluation on the held-out set.</summary>
+/// <param name="Step">Steps trained before it (0 = at initialisation).</param>
+/// <param name="Loss">Mean cross-entropy.</param>
+/// <param name="Accuracy">Fraction answered right.</param>
+public readonly record struct Evaluation(int Step, double Loss, double Accuracy);
+
+/// <summary>What a training run did.</summary>
+/// <param name="Name">The run's label (usually the architecture stem).</param>
+/// <param name="Steps">Every step's batch loss and accuracy.</param>
+/// <param name="Evaluations">Held-out evaluations, at step 0 and every <see cref="TrainingOptions.EvalEvery"/> steps.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+/// <param name="Gates">tanh(α) of every gate after training, by parameter name (empty without fusion).</param>
+public sealed record TrainingLog(string Name, IReadOnlyList<TrainingStep> Steps, IReadOnlyList<Evaluation> Evaluations, TimeSpan Elapsed, IReadOnlyDictionary<string, double> Gates)
+{
+    /// <summary>The last held-out evaluation.</summary>
+    public Evaluation Final => Evaluations[^1];
+
+    /// <summary>Mean batch loss over a window of steps ending at <paramref name="step"/> (smooths the curve).</summary>
+    /// <param name="step">1-based step.</param>
+    /// <param name="window">Window length.</param>
+    public double SmoothedLoss(int step, int window = 10) =>
+        Steps.Where(s => s.Step > step - window && s.Step <= step).Select(s => s.Loss).DefaultIfEmpty(double.NaN).Average();
+}
+
+/// <summary>
+/// A plain supervised loop for the tiny notebook experiments: draw a batch of <see cref="MarkerVideoTask"/>,
+/// run the model, cross-entropy over the answer tokens at the last position, backward, AdamW
+/// (<c>torch.optim.AdamW</c>) step. Everything is trained (vision tower, projector, LLM, fusion blocks) from
+/// the model's initialisation — the zoo's fusion gates start at tanh(0) = 0, so a CrossLMM begins as its
+/// pooling-only counterpart and has to open its gates to use the original tokens.
+/// </summary>
+public static class TinyTrainer
+{
+    /// <summary>Trains <paramref name="model"/> in place and logs loss, accuracy and held-out evaluations.</summary>
+    /// <param name="model">A freshly built (or pre-trained) model of the task's architecture.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="options">Steps, batch, optimiser and evaluation settings.</param>
+    /// <param name="name">Label of the run.</param>
+    /// <param name="progress">Called after each evaluation (e.g. to print a line); may be null.</param>
+    public static TrainingLog Run(VideoLmm model, MarkerVideoTask task, TrainingOptions options, string name, Action<Evaluation>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Steps < 0 || options.Batch < 1 || options.EvalEvery < 1 || options.EvalSamples < 1)
+        {
+            throw new ArgumentException($"invalid training options {options}", nameof(options));
+        }
+
+        var clock = Stopwatch.StartNew();
+        var data = new Random(options.Seed);
+        var heldOut = HeldOut(task, options);
+        var steps = new List<TrainingStep>(options.Steps);
+        var evaluations = new List<Evaluation>();
+        void Record(int step)
+        {
+            var evaluation = Evaluate(model, task, heldOut, step);
+            evaluations.Add(evaluation);
+            progress?.Invoke(evaluation);
+        }
+
+        try
+        {
+            Record(0);
+            model.train();
+            using var optimizer = torch.optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+            for (int step = 1; step <= options.Steps; step++)
+            {
+                using var scope = torch.NewDisposeScope();
+                using var batch = task.Sample(options.Batch, data);
+                optimizer.zero_grad();
+                using var output = model.call(batch.Input, null);
+                var logits = task.AnswerLogits(output.Logits);                   // [B, colours]
+                var loss = nn.functional.cross_entropy(logits, batch.Answers);
+                loss.backward();
+                optimizer.step();
+                steps.Add(new TrainingStep(step, loss.item<float>(), Accuracy(logits, batch.Answers)));
+                if (step % options.EvalEvery == 0 || step == options.Steps)
+                {
+                    Record(step);
+                    model.train();
+                }
+            }
+        }
+        finally
+        {
+            model.eval();
+            foreach (var b in heldOut)
+            {
+                b.Dispose();
+            }
+        }
+
+        return new TrainingLog(name, steps, evaluations, clock.Elapsed, Gates(model));
+    }
+
+    /// <summary>tanh(α) of every scalar gate (<c>…_gate.alpha</c>) of a model, by parameter name.</summary>
+    /// <param name="model">Any module.</param>
+    public static IReadOnlyDictionary<string, double> Gates(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var noGrad = torch.no_grad();
+        return model.named_parameters()
+            .Where(p => p.name.EndsWith("_gate.alpha", StringComparison.Ordinal))
+            .ToDictionary(p => p.name, p => Math.Tanh(p.parameter.item<float>()));
+    }
+
+    /// <summary>Held-out loss and accuracy of a model on batches of the task.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="batches">Held-out batches.</param>
+    /// <param name="step">Steps trained so far (recorded in the result).</param>
+    public static Evaluation Evaluate(VideoLmm model, MarkerVideoTask task, IReadOnlyList<MarkerBatch> batches, int step)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(batches);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        double loss = 0, correct = 0;
+        int count = 0;
+        foreach (var batch in batches)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var output = model.call(batch.Input, null);
+            var logits = task.AnswerLogits(output.Logits);
+            loss += nn.functional.cross_entropy(logits, batch.Answers).item<float>() * batch.Size;
+            correct += Accuracy(logits, batch.Answers) * batch.Size;
+            count += batch.Size;
+        }
+
+        return new Evaluation(step, loss / count, correct / count);
+    }
+
+    /// <summary>The held-out set of a run: a data stream seeded apart from the training stream.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="options">Its sample count and seed.</param>
+    /// <returns>Batches of at most 64 samples; the caller disposes them.</returns>
+    public static IReadOnlyList<MarkerBatch> HeldOut(MarkerVideoTask task, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(options);
+        var random = new Random(unchecked(options.Seed * 7919 + 1));
+        var batches = new List<MarkerBatch>();
+        for (int left = options.EvalSamples; left > 0; left -= 64)
+        {
+            batches.Add(task.Sample(Math.Min(64, left), random));
+        }
+
+        return batches;
+    }
+
+    private static double Accuracy(Tensor logits, Tensor answers)
+    {
+        using var scope = torch.NewDisposeScope();
+        return logits.argmax(1).eq(answers).to(ScalarType.Float32).mean().item<float>();
+    }
+}
