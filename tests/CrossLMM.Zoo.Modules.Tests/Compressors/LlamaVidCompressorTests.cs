@@ -129,10 +129,13 @@ public class LlamaVidCompressorTests
                 torch.zeros(c.Batch, before, ScalarType.Bool), torch.ones(c.Batch, length, ScalarType.Bool), torch.zeros(c.Batch, after, ScalarType.Bool) }, 1);
             using var alone = block.call(x, prompt, null);
             using var masked = block.call(x, padded, mask);
-            TensorAssert.AllClose(alone.Tokens, masked.Tokens, rtol: 1e-4, atol: 1e-5, because: "padded prompt with its mask");
+            // Float32 rounding only (summation order over more keys, through 1-3 post-LN layers).
+            TensorAssert.AllClose(alone.Tokens, masked.Tokens, rtol: 1e-3, atol: 1e-4, because: "padded prompt with its mask");
             using var unmasked = block.call(x, padded, null);
             if (c.Patches > 1) {   // one patch per frame: the context is that patch whatever the prompt
-                Assert.True(VisualTestData.MaxDiff(alone.Tokens, unmasked.Tokens) > 1e-6, "without the mask the padding must be read");
+                double rounding = VisualTestData.MaxDiff(alone.Tokens, masked.Tokens);
+                double read = VisualTestData.MaxDiff(alone.Tokens, unmasked.Tokens);
+                Assert.True(read > 100 * rounding + 1e-6, $"without the mask the padding must be read: {read} vs rounding {rounding}");
             }
             // An all-true mask is no mask.
             using var allTrue = block.call(x, prompt, torch.ones(c.Batch, length, ScalarType.Bool));
