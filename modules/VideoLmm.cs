@@ -34,8 +34,9 @@ namespace CrossLMM.Zoo.Modules;
 /// <c>source_projector.*</c> (when present), <c>language_model.model.*</c>, <c>language_model.lm_head.*</c>
 /// (untied heads).</para>
 /// <para>Cached decoding: <see cref="VideoLmmInput"/> with a <see cref="KvCache"/> is the prefill; every fusion
-/// block stores its source keys/values there, so <see cref="Decode"/> steps need neither the video nor the
-/// sources and equal the full forward over the longer text.</para>
+/// block whose queries include text (T2V, gated cross-attention, hybrid) stores its source keys/values there
+/// (V2V needs none: decoding adds text positions only), so <see cref="Decode"/> steps need neither the video
+/// nor the sources and equal the full forward over the longer text.</para>
 /// </summary>
 /// <remarks>Not sealed: each zoo architecture's generated class (<c>CrossLMM.Zoo.CrossLmm</c>, ...) derives from it
 /// and exposes the parts under their concrete block types.</remarks>
