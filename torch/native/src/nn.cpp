@@ -155,74 +155,7 @@ ZT_EXPORT TH zt_interpolate(TH x, int32_t nsp, const int64_t* size, int32_t has_
   ZT_END(nullptr)
 }
 
-// ---- attention ----
-// The FLOP-counted product lives in math.cpp; attention calls it so the cost model sees both products.
-extern "C" TH zt_matmul(TH a, TH b);
-extern "C" const char* zt_last_error();
-extern "C" void zt_free(TH t);
-
-static at::Tensor counted_matmul(const at::Tensor& a, const at::Tensor& b) {
-  at::Tensor x = a, y = b;
-  TH r = zt_matmul(&x, &y);
-  if (!r) throw std::runtime_error(zt_last_error());
-  at::Tensor out = *r;
-  zt_free(r);
-  return out;
-}
-
-// softmax(Q·Kᵀ·scale + mask)·V composed from public ops (libtorch 1.13 has only a private, differently
-// shaped SDPA), following PyTorch >= 2.5's math backend:
-//  * scale defaults to 1/√E (E = Q's last size); Q is scaled before the product;
-//  * a bool mask marks the positions that take part (true = attend), a float mask is added to the scores;
-//  * is_causal masks key j > query i (top-left aligned, tril of an L×S matrix) and excludes a mask;
-//  * a query row whose scores are all -inf (fully masked) gives an all-zero attention row and a zero
-//    output (PyTorch's _safe_softmax), not NaN — and zero gradients, because the dead rows are replaced
-//    before the softmax rather than patched after it;
-//  * dropout with probability p is applied to the attention weights (always, as F.sdpa does).
-// `weights`, when not null, receives the attention weights (after dropout) for MultiheadAttention.
-ZT_EXPORT TH zt_scaled_dot_product_attention(TH q, TH k, TH v, TH mask, double p, int32_t is_causal, int32_t has_scale,
-                                             double scale, TH* weights) {
-  ZT_BEGIN
-  const at::Tensor &Q = *q, &K = *k, &V = *v;
-  TORCH_CHECK_VALUE(Q.dim() >= 2 && K.dim() >= 2 && V.dim() >= 2,
-                    "scaled_dot_product_attention: query, key and value need at least 2 dims (..., L, E), got ",
-                    Q.sizes(), ", ", K.sizes(), ", ", V.sizes());
-  TORCH_CHECK_VALUE(Q.size(-1) == K.size(-1), "scaled_dot_product_attention: query's last size (", Q.size(-1),
-                    ") must equal key's (", K.size(-1), ")");
-  TORCH_CHECK_VALUE(K.size(-2) == V.size(-2), "scaled_dot_product_attention: key and value must have the same length S, got ",
-                    K.size(-2), " and ", V.size(-2));
-  TORCH_CHECK_VALUE(!(is_causal && mask), "scaled_dot_product_attention: an explicit attn_mask must not be given when is_causal is true");
-  TORCH_CHECK_VALUE(p >= 0 && p <= 1, "scaled_dot_product_attention: dropout probability has to be between 0 and 1, but got ", p);
-  const int64_t L = Q.size(-2), S = K.size(-2), E = Q.size(-1);
-  const double s = has_scale ? scale : 1.0 / std::sqrt(static_cast<double>(E));
-  at::Tensor scores = counted_matmul(Q * s, K.transpose(-2, -1));  // [..., L, S]
-  bool maybe_dead = false;
-  if (is_causal) {
-    auto keep = at::ones({L, S}, at::TensorOptions().dtype(at::kBool).device(Q.device())).tril();
-    scores = scores.masked_fill(keep.logical_not(), -std::numeric_limits<double>::infinity());
-    // causal alone never empties a row: key 0 is visible to every query
-  }
-  if (mask) {
-    if (mask->scalar_type() == at::kBool) {
-      scores = scores.masked_fill(mask->logical_not(), -std::numeric_limits<double>::infinity());
-    } else {
-      scores = scores + *mask;
-    }
-    maybe_dead = true;
-  }
-  at::Tensor attn;
-  if (maybe_dead) {
-    auto dead = scores.isneginf().all(-1, /*keepdim=*/true);  // [..., L, 1]
-    attn = at::softmax(scores.masked_fill(dead, 0), -1).masked_fill(dead, 0);
-  } else {
-    attn = at::softmax(scores, -1);
-  }
-  if (p > 0) attn = at::dropout(attn, p, /*train=*/true);
-  auto out = counted_matmul(attn, V);
-  if (weights) *weights = wrap(attn);
-  return wrap(std::move(out));
-  ZT_END(nullptr)
-}
+// ---- attention: zt_scaled_dot_product_attention lives in attention.cpp ----
 
 // x / max(‖x‖_p, eps) along dim (F.normalize).
 ZT_EXPORT TH zt_normalize(TH x, double p, int64_t dim, double eps) {

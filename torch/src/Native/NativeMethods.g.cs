@@ -8,6 +8,14 @@ internal static unsafe partial class NativeMethods
 {
     internal const string Library = "crosslmm_torch";
 
+    // ---- alloc.cpp ----
+    [LibraryImport(Library)]
+    internal static partial long zt_malloc_trim_threshold();
+
+    // ---- attention.cpp ----
+    [LibraryImport(Library)]
+    internal static partial IntPtr zt_scaled_dot_product_attention(IntPtr q, IntPtr k, IntPtr v, IntPtr mask, double p, int is_causal, int has_scale, double scale, IntPtr[] weights);
+
     // ---- blas.cpp ----
     [LibraryImport(Library)]
     internal static partial int zt_blas_get_num_threads();
@@ -407,8 +415,6 @@ internal static unsafe partial class NativeMethods
     internal static partial IntPtr zt_adaptive_avg_pool(IntPtr x, int nsp, long[] size);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_interpolate(IntPtr x, int nsp, long[] size, int has_size, double s0, double s1, double s2, int mode, int align_corners);
-    [LibraryImport(Library)]
-    internal static partial IntPtr zt_scaled_dot_product_attention(IntPtr q, IntPtr k, IntPtr v, IntPtr mask, double p, int is_causal, int has_scale, double scale, IntPtr[] weights);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_normalize(IntPtr x, double p, long dim, double eps);
     [LibraryImport(Library)]

@@ -29,6 +29,13 @@ public static class EngineInfo
     public static int BlasThreads => NativeMethods.zt_blas_get_num_threads();
 
     /// <summary>
+    /// How the engine tuned glibc's malloc at load (torch/native/src/alloc.cpp): the top-of-heap trim threshold in
+    /// bytes (freed memory up to this much stays mapped and is reused without page faults; blocks up to 32 MB come
+    /// from the heap), or -1 when glibc's defaults are in force (<c>CROSSLMM_MALLOC=default</c>, or not glibc).
+    /// </summary>
+    public static long MallocTrimThreshold => NativeMethods.zt_malloc_trim_threshold();
+
+    /// <summary>
     /// Sets the BLAS library's thread count (OpenBLAS' <c>openblas_set_num_threads</c>), e.g. to run GEMMs on
     /// exactly the threads a benchmark states.
     /// </summary>
