@@ -118,10 +118,7 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     public Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor? mask)
     {
         using var scope = torch.NewDisposeScope();
-        long repeats = Heads / KvHeads;
-        var k = ScaledDotProductAttention.RepeatKeyValueHeads(key, repeats);     // [B, h, K, d]
-        var v = ScaledDotProductAttention.RepeatKeyValueHeads(value, repeats);   // [B, h, K, d]
-        var attended = ScaledDotProductAttention.Compute(query, k, v, mask);     // [B, h, S, d]
+        var attended = ScaledDotProductAttention.ComputeGrouped(query, key, value, mask);   // [B, h, S, d], K/V heads shared by broadcasting
         long b = query.shape[0], s = query.shape[2];
         return attended.transpose(1, 2).reshape(b, s, Heads * HeadDim).MoveToOuterDisposeScope();   // [B, S, h·d]
     }

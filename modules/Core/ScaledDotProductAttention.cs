@@ -3,11 +3,13 @@ using System;
 namespace CrossLMM.Zoo.Modules.Core;
 
 /// <summary>
-/// Scaled dot-product attention (Vaswani et al. 2017, Eq. 1), <c>softmax(QKᵀ/√d + mask) V</c>, composed from
-/// matmul, masked_fill and softmax so that it runs on any TorchSharp release and on libtorch 1.13 (whose
-/// fused kernel is private). It differs from <c>F.scaled_dot_product_attention</c> in one deliberate way: a
-/// query whose keys are all masked out gets a zero output instead of NaN — padded query rows and text
-/// queries of a sample without video stay finite, so a zero gate (0·x) really is zero.
+/// Scaled dot-product attention (Vaswani et al. 2017, Eq. 1), <c>softmax(QKᵀ/√d + mask) V</c>, defined by its
+/// composition from matmul, masked_fill and softmax so that it means the same on any TorchSharp release and on
+/// libtorch 1.13 (whose fused kernel is private). It differs from older releases' <c>F.scaled_dot_product_attention</c>
+/// in one deliberate way: a query whose keys are all masked out gets a zero output instead of NaN — padded query
+/// rows and text queries of a sample without video stay finite, so a zero gate (0·x) really is zero. On this
+/// repository's engine, whose <c>F.scaled_dot_product_attention</c> computes exactly that (PyTorch ≥ 2.5's rule),
+/// the work is handed to it: at inference it runs in query blocks without materialising the S×K scores.
 /// <para>Shapes: B batch, h heads, S query length, K key length, d head width.</para>
 /// </summary>
 public static class ScaledDotProductAttention
@@ -20,6 +22,71 @@ public static class ScaledDotProductAttention
     /// Null: every query sees every key.</param>
     /// <returns>(B, h, S, d_v); the caller owns it.</returns>
     public static Tensor Compute(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
+    {
+#if !TORCHSHARP
+        if (mask is null || mask.dtype == ScalarType.Bool)
+        {
+            // The engine's scaled_dot_product_attention is this very computation — q/√d, the bool mask,
+            // softmax, a zero row for a query with no visible key, the same two products for the FLOP
+            // counter — and at inference it runs it in query blocks without materialising the S×K scores.
+            return nn.functional.scaled_dot_product_attention(query, key, value, mask);
+        }
+#endif
+        return Composed(query, key, value, mask);
+    }
+
+    /// <summary>
+    /// Attention with fewer key/value heads than query heads (grouped-query attention, Ainslie et al. 2023):
+    /// query head i·r + j (r = h/g) reads key/value head i, as after <see cref="RepeatKeyValueHeads"/> — but by
+    /// broadcasting (queries viewed as (B, g, r, S, d) against keys (B, g, 1, K, d)) instead of copying the keys
+    /// and values to every query head. Same values and the same FLOP count as repeating them.
+    /// </summary>
+    /// <param name="query">Queries (B, h, S, d).</param>
+    /// <param name="key">Keys (B, g, K, d), g dividing h.</param>
+    /// <param name="value">Values (B, g, K, d_v).</param>
+    /// <param name="mask">Boolean, broadcastable to (B, h, S, K); true where the query may attend to the key.</param>
+    /// <returns>(B, h, S, d_v); the caller owns it.</returns>
+    /// <exception cref="ArgumentException">g does not divide h.</exception>
+    public static Tensor ComputeGrouped(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
+    {
+        long[] qs = query.shape;
+        long heads = qs[1], groups = key.shape[1];
+        if (groups == heads)
+        {
+            return Compute(query, key, value, mask);
+        }
+
+        if (groups < 1 || heads % groups != 0)
+        {
+            throw new ArgumentException($"key/value heads ({groups}) must divide query heads ({heads})", nameof(key));
+        }
+
+        long repeats = heads / groups;
+        using var scope = torch.NewDisposeScope();
+        var q = query.view(qs[0], groups, repeats, qs[2], qs[3]);   // [B, g, r, S, d]
+        var m = mask is null ? null : GroupMask(mask, groups, repeats);   // [B|1, g|1, r|1, S|1, K]
+        var attended = Compute(q, key.unsqueeze(2), value.unsqueeze(2), m);   // [B, g, r, S, d_v]
+        return attended.reshape(qs[0], heads, qs[2], value.shape[^1]).MoveToOuterDisposeScope();
+    }
+
+    // A mask broadcastable to (B, h, S, K) as one broadcastable to (B, g, r, S, K).
+    private static Tensor GroupMask(Tensor mask, long groups, long repeats)
+    {
+        var m = mask;
+        while (m.shape.Length < 4)
+        {
+            m = m.unsqueeze(0);
+        }
+
+        var s = m.shape;
+        return s[1] == 1
+            ? m.unsqueeze(2)                                       // [B|1, 1, 1, S, K]
+            : m.reshape(s[0], groups, repeats, s[2], s[3]);         // per-head mask, split like the queries
+    }
+
+    // softmax(QKᵀ/√d + mask) V from matmul, masked_fill and softmax: the definition, and the path for a
+    // non-boolean mask or another TorchSharp backend.
+    private static Tensor Composed(Tensor query, Tensor key, Tensor value, Tensor? mask)
     {
         using var scope = torch.NewDisposeScope();
         // 1/√d applied to the queries (S·d values) rather than to the scores (S·K values).
