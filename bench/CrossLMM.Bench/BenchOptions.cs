@@ -39,6 +39,12 @@ public sealed record BenchOptions
     /// </summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>&gt; 0: run the C# cases in a plain loop of this many iterations (no BenchmarkDotNet, no PyTorch) and print per-op numbers.</summary>
+    public int Loop { get; init; }
+
+    /// <summary>With --loop: after the loop, one more run timed per module down to this depth (-1: off).</summary>
+    public int SectionsDepth { get; init; } = -1;
+
     /// <summary>The Python interpreter with torch.</summary>
     public string Python { get; init; } = "/usr/bin/python3";
 
@@ -54,6 +60,9 @@ public sealed record BenchOptions
           --python PATH        interpreter with torch (default: /usr/bin/python3)
           --rounds N           alternating C#/PyTorch rounds per case (default 3, 1 with --quick)
           --threads N          intra-op and BLAS threads, the same on both sides (default 1)
+          --loop N             run the C# cases N times in a plain loop (no BenchmarkDotNet, no PyTorch): wall and
+                               CPU time, page faults, allocations, GCs per op; a steady target for perf/callgrind
+          --sections D         with --loop: one more run, wall time per module down to D dots of the module path
           --list               list the cases and exit
         Writes DIR/summary.md and DIR/summary.json (ratios C#/PyTorch) and BenchmarkDotNet's reports in DIR/bdn.
         """;
@@ -73,6 +82,8 @@ public sealed record BenchOptions
                 "--python" => o with { Python = Next() },
                 "--rounds" => o with { Rounds = int.TryParse(Next(), out var r) && r > 0 ? r : throw new ArgumentException("--rounds needs a positive integer") },
                 "--filter" => Add(o, filters, Next()),
+                "--loop" => o with { Loop = int.TryParse(Next(), out var l) && l > 0 ? l : throw new ArgumentException("--loop needs a positive integer") },
+                "--sections" => o with { SectionsDepth = int.TryParse(Next(), out var d) && d >= 0 ? d : throw new ArgumentException("--sections needs a depth >= 0") },
                 "--threads" => o with { Threads = int.TryParse(Next(), out var n) && n > 0 ? n : throw new ArgumentException("--threads needs a positive integer") },
                 "-h" or "--help" => throw new HelpRequested(),
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),

@@ -37,6 +37,11 @@ Console.WriteLine($"BLAS in this process: {EngineInfo.BlasName()} ({string.Join(
 if (EngineInfo.BlasName() != "OpenBLAS")
     Console.WriteLine("warning: OpenBLAS is not loaded; matmul will be ~25x slower (apt-get install libopenblas0-pthread)");
 
+if (options.Loop > 0) {
+    LoopRun.Run(cases, options.Loop, Console.Out, options.SectionsDepth);
+    return 0;
+}
+
 var cs = cases.ToDictionary(c => c, _ => new List<Measured>());
 var pt = cases.ToDictionary(c => c, _ => new List<ReferenceMeasured>());
 ReferenceReport? reference = null;

@@ -81,6 +81,7 @@ def main():
     p.add_argument("--blas-threads", type=int, default=0)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--list", action="store_true")
+    p.add_argument("--loop", type=int, default=0, help="run each case N times in a plain loop and print per-op wall/CPU time")
     args = p.parse_args()
     load_cases()
     if args.list:
@@ -98,6 +99,24 @@ def main():
     if unknown:
         sys.exit(f"unknown reference case(s): {', '.join(unknown)} (known: {', '.join(sorted(REGISTRY))})")
     min_time, repeats, warmup = (0.05, 5, 2) if args.quick else (0.25, 15, 5)
+    if args.loop > 0:
+        import resource
+        for case_id in wanted:
+            setup, ops = REGISTRY[case_id]
+            fn = setup()
+            fn()
+            walls = []
+            r0 = resource.getrusage(resource.RUSAGE_SELF)
+            for _ in range(args.loop):
+                t = time.perf_counter()
+                fn()
+                walls.append((time.perf_counter() - t) / ops * 1e3)
+            r1 = resource.getrusage(resource.RUSAGE_SELF)
+            walls.sort()
+            cpu = (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) / (args.loop * ops) * 1e3
+            print(f"{case_id}: wall min {walls[0]:.3f} ms, median {walls[len(walls) // 2]:.3f} ms; CPU {cpu:.3f} ms/op; "
+                  f"minor faults {(r1.ru_minflt - r0.ru_minflt) / (args.loop * ops):.0f}/op")
+        return
     results = {}
     for case_id in wanted:
         setup, ops = REGISTRY[case_id]

@@ -31,8 +31,11 @@ namespace CrossLMM.Bench.Cases;
 /// </list>
 /// </summary>
 [BenchmarkCategory("model")]
-public class ModelBenchmarks
+public class ModelBenchmarks : IModuleCase
 {
+    /// <inheritdoc/>
+    public nn.Module? Module => _module;
+
     public const int Stream = 2048, Frames = 32, PooledPerFrame = 9, TextTokens = 64;
 
     private nn.Module? _module;
