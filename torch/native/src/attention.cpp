@@ -184,9 +184,12 @@ at::Tensor fused(const at::Tensor& Q, const at::Tensor& K, const at::Tensor& V, 
   const int64_t n = product(lead);
   at::Tensor out3 = out.view({n, L, Ev});
 
-  // Query rows per block: a score block of ~2^18 elements (1 MB in float32) stays in cache.
-  const int64_t rows_per_block = std::max<int64_t>(8, std::min<int64_t>(L, (int64_t{1} << 18) / S));
-  at::Tensor buffer = at::empty({rows_per_block * S}, Q.options());
+  // Query rows per block. Each block repacks its keys and values inside the BLAS, so larger blocks amortise
+  // that (measured best: 256 rows for 1,760 queries over 6,272 keys); but a block computes every key up to
+  // its last row's bound, so where the bounds grow row by row (causal) smaller blocks skip more (best: 64-128
+  // rows at 2,048 causal). At most ~2^20 scores (4 MB in float32) per block.
+  const int64_t max_rows = std::min<int64_t>(L, std::max<int64_t>(64, std::min<int64_t>(256, (int64_t{1} << 20) / S)));
+  at::Tensor buffer = at::empty({max_rows * S}, Q.options());
 
   std::vector<int64_t> index(lead.size(), 0), first, last;
   const void* bounds_of = nullptr;  // the mask slice whose bounds are in first/last
@@ -211,6 +214,8 @@ at::Tensor fused(const at::Tensor& Q, const at::Tensor& K, const at::Tensor& V, 
         }
       }
     }
+    const bool staircase = is_causal || (bool_mask && last.front() != last.back());
+    const int64_t rows_per_block = staircase ? std::min<int64_t>(max_rows, 128) : max_rows;
     for (int64_t r0 = 0; r0 < L; r0 += rows_per_block) {
       const int64_t rows = std::min(rows_per_block, L - r0);
       int64_t k0 = 0, k1 = S;
