@@ -33,12 +33,18 @@ internal static class CompareCommand
         };
         var runs = new Option<int>("--runs") { Description = "Timed runs per measured case", DefaultValueFactory = _ => defaults.Runs };
         var warmup = new Option<int>("--warmup") { Description = "Warm-up runs per measured case", DefaultValueFactory = _ => defaults.Warmup };
+        var budget = new Option<double>("--case-budget")
+        {
+            Description = "Seconds a measured case may take before it stops adding timed runs (at least one is kept; 0 = always --runs)",
+            DefaultValueFactory = _ => defaults.CaseBudgetSeconds ?? 0,
+            HelpName = "s",
+        };
         var noBench = new Option<bool>("--no-bench") { Description = "Skip the measurements (analytic cost only; seconds)" };
         var baseline = new Option<string>("--baseline") { Description = "Architecture the ratios are relative to", DefaultValueFactory = _ => defaults.Baseline, HelpName = "stem" };
         var architectures = new Argument<string[]>("architectures") { Description = "Stems or names to compare (default: the whole zoo)", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("compare", "Every architecture side by side: analytic cost at 7b for 32-256 frames and measured prefill latency at the small preset; writes out/compare.md, out/compare.json and SVG charts")
         {
-            architectures, output, costPreset, frames, text, benchPreset, benchFrames, runs, warmup, noBench, baseline,
+            architectures, output, costPreset, frames, text, benchPreset, benchFrames, runs, warmup, budget, noBench, baseline,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -54,6 +60,7 @@ internal static class CompareCommand
                 Runs = parse.GetValue(runs),
                 Warmup = parse.GetValue(warmup),
                 Measure = !parse.GetValue(noBench),
+                CaseBudgetSeconds = parse.GetValue(budget) is > 0 and var seconds ? seconds : null,
                 Baseline = parse.GetValue(baseline)!,
             };
             Tools.Catalog.ZooCatalog.Find(options.Baseline);

@@ -5,7 +5,8 @@ namespace CrossLMM.Zoo.Tools.Comparison;
 /// <summary>
 /// What <c>zoo compare</c> runs. Defaults: every architecture; the analytic cost at the 7b preset for 32, 64,
 /// 128 and 256 frames with a 64-token question; measured prefill at the small preset for 8 and 16 frames,
-/// 3 timed runs after 1 warm-up (the whole command stays under two minutes on a 2-core machine).
+/// up to 3 timed runs after 1 warm-up, fewer once a case has taken 3 s (the whole command stays under two minutes on
+/// an otherwise idle 2-core machine).
 /// </summary>
 public sealed record ComparisonOptions
 {
@@ -32,6 +33,13 @@ public sealed record ComparisonOptions
 
     /// <summary>Untimed warm-up runs per measured case.</summary>
     public int Warmup { get; init; } = 1;
+
+    /// <summary>
+    /// Time a measured case may take before it stops adding timed runs (at least one is kept): the full-token
+    /// baseline at 16 frames takes seconds per pass on two cores while most architectures take a fraction of one.
+    /// Null = always <see cref="Runs"/>.
+    /// </summary>
+    public double? CaseBudgetSeconds { get; init; } = 3;
 
     /// <summary>Whether to measure latency at all (false: cost only, seconds).</summary>
     public bool Measure { get; init; } = true;

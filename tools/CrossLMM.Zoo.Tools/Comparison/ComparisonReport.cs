@@ -146,10 +146,16 @@ public static class ComparisonReport
         if (result.Measurements.Count > 0)
         {
             var m = result.Measurements[0];
-            table.Notes.Add($"Latency: measured prefill (full forward, logits on every position, no_grad, batch 1) at the {o.BenchPreset} preset with random weights; median of {m.TimesMs.Count} runs after {m.WarmupRuns} warm-up; {result.Machine}. Peak MiB: {m.MemoryMethod}.");
+            table.Notes.Add($"Latency: measured prefill (full forward, logits on every position, no_grad, batch 1) at the {o.BenchPreset} preset with random weights; median of {RunsText(result)} timed runs after {m.WarmupRuns} warm-up{(o.CaseBudgetSeconds is double b ? string.Create(CultureInfo.InvariantCulture, $" (fewer once a case had taken {b:0.#} s)") : string.Empty)}; {result.Machine}. Peak MiB: {m.MemoryMethod}.");
         }
 
         return table;
+    }
+
+    private static string RunsText(ComparisonResult result)
+    {
+        var counts = result.Measurements.Select(m => m.TimesMs.Count).Distinct().OrderBy(c => c).ToArray();
+        return counts.Length == 1 ? counts[0].ToString(CultureInfo.InvariantCulture) : $"{counts[0]}-{counts[^1]}";
     }
 
     /// <summary>out/compare.md: the summary table, the per-component cost at the largest frame count, the measurements, the charts.</summary>

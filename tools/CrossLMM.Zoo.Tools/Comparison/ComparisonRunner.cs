@@ -36,7 +36,8 @@ public static class ComparisonRunner
         watch.Restart();
         var measured = options.Measure && options.BenchFrames.Count > 0
             ? PrefillBenchmark.Run(architectures.Select(a => a.Config(benchPreset)).ToArray(), options.BenchFrames.Distinct().OrderBy(f => f).ToArray(),
-                options.TextTokens, options.Runs, options.Warmup, options.Seed, progress)
+                options.TextTokens, options.Runs, options.Warmup, options.Seed, progress,
+                caseBudget: options.CaseBudgetSeconds is double seconds ? TimeSpan.FromSeconds(seconds) : null)
             : Array.Empty<PrefillMeasurement>();
         return new ComparisonResult(options with { CostPreset = costPreset, BenchPreset = benchPreset }, cost, measured, MachineInfo.Current(), costSeconds, watch.Elapsed.TotalSeconds);
     }

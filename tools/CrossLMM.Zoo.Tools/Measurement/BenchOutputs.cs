@@ -13,7 +13,7 @@ namespace CrossLMM.Zoo.Tools.Measurement;
 /// <param name="Preset">Size preset measured.</param>
 /// <param name="TextTokens">L_t.</param>
 /// <param name="Frames">Frame counts.</param>
-/// <param name="Runs">Timed runs per case.</param>
+/// <param name="Runs">Timed runs per case (the most any case took; see each measurement's TimesMs).</param>
 /// <param name="Warmup">Untimed runs per case.</param>
 /// <param name="Machine">Where it ran.</param>
 /// <param name="MemoryMethod">How peak memory was measured.</param>
@@ -38,7 +38,7 @@ public static class BenchOutputs
 
         var first = measurements[0];
         return new BenchDocument(first.Preset, first.TextTokens, measurements.Select(m => m.Frames).Distinct().ToArray(),
-            first.TimesMs.Count, first.WarmupRuns, machine, first.MemoryMethod, measurements);
+            measurements.Max(m => m.TimesMs.Count), first.WarmupRuns, machine, first.MemoryMethod, measurements);
     }
 
     /// <summary>Indented JSON.</summary>
@@ -72,7 +72,9 @@ public static class BenchOutputs
 
         if (measurements.Count > 0)
         {
-            table.Notes.Add($"Latency: median of {measurements[0].TimesMs.Count} timed runs after {measurements[0].WarmupRuns} warm-up run(s), Stopwatch around the forward call. Memory: {measurements[0].MemoryMethod}.");
+            var runs = measurements.Select(m => m.TimesMs.Count).Distinct().OrderBy(c => c).ToArray();
+            string count = runs.Length == 1 ? runs[0].ToString(CultureInfo.InvariantCulture) : $"{runs[0]}-{runs[^1]}";
+            table.Notes.Add($"Latency: median of {count} timed runs after {measurements[0].WarmupRuns} warm-up run(s), Stopwatch around the forward call. Memory: {measurements[0].MemoryMethod}.");
             table.Notes.Add("GFLOPs: the analytic cost model for the same pass (LM head on every position, as the forward computes all logits).");
         }
 

@@ -38,9 +38,11 @@ public static class PrefillBenchmark
     /// <param name="seed">Seed of weights and inputs.</param>
     /// <param name="progress">Called when a case starts and when it ends.</param>
     /// <param name="device">Where to run (default CPU).</param>
+    /// <param name="caseBudget">Stop taking timed runs once a case has spent this long (warm-up included), keeping at
+    /// least one; null = always <paramref name="runs"/>. Keeps a sweep over very different architectures bounded.</param>
     public static IReadOnlyList<PrefillMeasurement> Run(
         IReadOnlyList<ArchitectureConfig> configs, IReadOnlyList<int> frames, int textTokens, int runs, int warmup = 1, long seed = 0,
-        Action<BenchProgress>? progress = null, torch.Device? device = null)
+        Action<BenchProgress>? progress = null, torch.Device? device = null, TimeSpan? caseBudget = null)
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(frames);
@@ -62,7 +64,7 @@ public static class PrefillBenchmark
             foreach (int t in frames)
             {
                 progress?.Invoke(new BenchProgress(index, total, config.Stem, t, null));
-                var result = Measure(model, config, t, textTokens, runs, warmup, seed, device);
+                var result = Measure(model, config, t, textTokens, runs, warmup, seed, device, caseBudget);
                 results.Add(result);
                 progress?.Invoke(new BenchProgress(index, total, config.Stem, t, result));
                 index++;
@@ -82,7 +84,9 @@ public static class PrefillBenchmark
     /// <param name="seed">Seed of the input.</param>
     /// <param name="device">The model's device (default CPU). On CUDA the timed region ends with a read of one
     /// logit to the host, which waits for the GPU's queue; peak memory is not measured there (RSS is host memory).</param>
-    public static PrefillMeasurement Measure(VideoLmm model, ArchitectureConfig config, int frames, int textTokens, int runs, int warmup, long seed = 0, torch.Device? device = null)
+    /// <param name="budget">Stop taking timed runs once the case has spent this long (warm-up included), keeping at least one; null = no limit.</param>
+    public static PrefillMeasurement Measure(
+        VideoLmm model, ArchitectureConfig config, int frames, int textTokens, int runs, int warmup, long seed = 0, torch.Device? device = null, TimeSpan? budget = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
@@ -102,6 +106,7 @@ public static class PrefillBenchmark
         var input = VideoInputs.Random(config, frames, textTokens, device);
         bool cpu = device is null || device.type == DeviceType.CPU;
         long stream = 0;
+        var spent = Stopwatch.StartNew();
         for (int i = 0; i < warmup; i++)
         {
             using var output = model.call(input, null);
@@ -127,6 +132,10 @@ public static class PrefillBenchmark
             stream = output.Counts.TotalSequence;
             output.Dispose();
             times.Add(watch.Elapsed.TotalMilliseconds);
+            if (budget is TimeSpan limit && spent.Elapsed >= limit)
+            {
+                break;
+            }
         }
 
         long? peak = MemoryProbe.PeakRss();
