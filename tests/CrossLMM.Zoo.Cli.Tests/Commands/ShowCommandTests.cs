@@ -20,7 +20,7 @@ public class ShowCommandTests
         long expected = CostModel.Parameters(config).Total;
         string count = expected.ToString("N0", CultureInfo.InvariantCulture);
         Assert.Contains($"parameters: {count} (cost model: {count})", r.Out);
-        Assert.Contains($"model VideoLmm  {count}", r.Out);
+        Assert.Contains($"model {config.Name}  {count}", r.Out);   // the generated typed module
         Assert.DoesNotContain("MISMATCH", r.Out);
         Assert.Contains("│ logits", r.Out);
         Assert.Contains($"(1, {config.StreamTokens(8) + 16}, {config.Llm.Vocab})", r.Out);
@@ -60,6 +60,7 @@ public class ShowCommandTests
         var r = ZooCommand.Run("show", path);
         Assert.Equal(0, r.Code);
         Assert.Contains("Pool4V2V (pool4-v2v)", r.Out);
+        Assert.Contains("model VideoLmm  ", r.Out);   // a spec the build never saw: the runtime builder
         Assert.Contains("dual_cross_attention [v2v], scope global", r.Out);
     }
 }

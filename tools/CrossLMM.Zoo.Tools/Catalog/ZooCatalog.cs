@@ -17,10 +17,8 @@ public static class ZooCatalog
     /// <summary>The word that selects every architecture (<c>zoo cost all</c>).</summary>
     public const string All = "all";
 
-    private static readonly Lazy<ZooFile> LazyRegistry = new(() => ZooFile.Parse(Zoo.RegistryYaml, Zoo.RegistryFile));
-
     /// <summary>zoo.yaml as compiled into the catalogue (the presets a user spec is bound against).</summary>
-    public static ZooFile Registry => LazyRegistry.Value;
+    public static ZooFile Registry => Zoo.Registry;
 
     /// <summary>Every architecture, in zoo.yaml order.</summary>
     public static IReadOnlyList<ArchitectureInfo> Architectures => Zoo.Architectures;
@@ -96,18 +94,22 @@ public static class ZooCatalog
     /// <exception cref="ZooUserException">The file cannot be read.</exception>
     public static SpecSetResult Check(string path) => SpecCompiler.BindAll(ReadSpec(path), path, Registry);
 
-    /// <summary>Binds a user's spec file at one preset (the runtime path: no rebuild needed).</summary>
+    /// <summary>Binds a user's spec file at one preset with the runtime builder's binder (<c>Zoo.TryBind</c>: no rebuild needed).</summary>
     /// <param name="path">The architecture YAML.</param>
     /// <param name="preset">Preset name.</param>
     /// <exception cref="ZooSpecException">The spec has errors (all of them are attached).</exception>
     /// <exception cref="ZooUserException">The file cannot be read, or an unknown preset.</exception>
     public static ArchitectureConfig Bind(string path, string preset)
     {
-        var result = SpecCompiler.Bind(ReadSpec(path), path, Registry, Preset(preset));
+        var result = Zoo.TryBind(ReadSpec(path), Preset(preset), path);
         return result.Success ? result.Config! : throw new ZooSpecException(path, result.Diagnostics.Where(d => d.IsError).ToArray());
     }
 
-    /// <summary>A freshly initialised model of a bound config (random weights; seeded when <paramref name="seed"/> is given), in eval mode.</summary>
+    /// <summary>
+    /// A freshly initialised model of a bound config (random weights; seeded when <paramref name="seed"/> is given), in
+    /// eval mode: the generated typed class (<c>CrossLmm</c>, …) when the config is a catalogue architecture's, the
+    /// runtime builder otherwise. The two give the same parameters under the same seed (the architectures tests).
+    /// </summary>
     /// <param name="config">A bound architecture (small presets: the 2b/7b ones need tens of GB).</param>
     /// <param name="seed">torch.manual_seed before building, for a reproducible initialisation (weights are drawn on the CPU, then moved).</param>
     /// <param name="device">Where the model lives (default CPU).</param>
@@ -119,7 +121,10 @@ public static class ZooCatalog
             torch.manual_seed(s);
         }
 
-        var model = VideoLmmBuilder.Build(config);
+        var info = Zoo.Find(config.Name);
+        var model = info is not null && info.Stem == config.Stem && info.Config(config.Preset) == config
+            ? info.Create(config.Preset)
+            : VideoLmmBuilder.Build(config);
         model.eval();
         if (device is not null && device.type != DeviceType.CPU)
         {
