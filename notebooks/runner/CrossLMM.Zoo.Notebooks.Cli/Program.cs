@@ -27,6 +27,9 @@ public static class Program
               run it with `dotnet run notebooks/01-tour.cs`). --check compares instead of writing.
           zoo-notebook check <notebook.ipynb>...
               Checks the JSON, the C# kernel metadata and the magic lines of each notebook.
+          zoo-notebook format <notebook.ipynb>...
+              Rewrites each notebook in the canonical form the runner saves (sorted keys, one-space indent), keeping
+              its outputs: use it after editing markdown by hand, so the notebook tests see the canonical form.
 
         Exit codes: 0 success, 1 a notebook failed, 2 usage error.
         """;
@@ -51,6 +54,7 @@ public static class Program
             "execute" => new[] { "--save", "--quick" },
             "export" => new[] { "--check" },
             "check" => Array.Empty<string>(),
+            "format" => Array.Empty<string>(),
             _ => null!,
         };
         if (allowed is null)
@@ -79,6 +83,7 @@ public static class Program
             {
                 "execute" => await Execute(paths, flags.Contains("--save"), flags.Contains("--quick")),
                 "export" => Export(paths, flags.Contains("--check")),
+                "format" => Format(paths),
                 _ => Check(paths),
             };
         }
@@ -151,6 +156,24 @@ public static class Program
         }
 
         return stale == 0 ? 0 : 1;
+    }
+
+    private static int Format(IReadOnlyList<string> paths)
+    {
+        foreach (string path in paths)
+        {
+            var notebook = NotebookDocument.Load(path);
+            string before = File.ReadAllText(path);
+            string after = notebook.ToJson();
+            if (before != after)
+            {
+                File.WriteAllText(path, after);
+            }
+
+            Console.WriteLine($"{notebook.Name}: {(before == after ? "already canonical" : "rewritten")}");
+        }
+
+        return 0;
     }
 
     private static int Check(IReadOnlyList<string> paths)

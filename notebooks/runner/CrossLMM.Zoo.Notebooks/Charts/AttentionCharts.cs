@@ -23,7 +23,9 @@ public static class AttentionCharts
     /// <param name="subtitle">A smaller line under the title.</param>
     /// <param name="highlight">A (frame, patch) to outline in red (e.g. where the marker is), or null.</param>
     /// <param name="perRow">Frames per row.</param>
-    public static string Frames(float[,] map, string title, string subtitle = "", (int Frame, int Patch)? highlight = null, int perRow = 8)
+    /// <param name="scaleMax">The weight drawn darkest (larger ones are clipped); null = the largest weight of the map.
+    /// Give two maps the same value to compare them: with the default, a near-uniform map looks as dark as a sharp one.</param>
+    public static string Frames(float[,] map, string title, string subtitle = "", (int Frame, int Patch)? highlight = null, int perRow = 8, double? scaleMax = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         int frames = map.GetLength(0), n = map.GetLength(1), g = (int)Math.Round(Math.Sqrt(n));
@@ -35,9 +37,9 @@ public static class AttentionCharts
         perRow = Math.Max(1, Math.Min(perRow, frames));
         int rows = (frames + perRow - 1) / perRow;
         double tile = g * Cell, gap = 22, left = 20, top = subtitle.Length > 0 ? 70 : 52;
-        double width = Math.Max(420, left * 2 + perRow * tile + (perRow - 1) * gap);
-        double height = top + rows * (tile + 40) + 10;
-        double max = Math.Max(1e-12, Enumerable.Range(0, frames).SelectMany(t => Enumerable.Range(0, n).Select(i => (double)map[t, i])).Max());
+        double width = Math.Max(TextWidth(title, subtitle), left * 2 + perRow * tile + (perRow - 1) * gap);
+        double height = top + rows * (tile + 40) + 30;
+        double max = Math.Max(1e-12, scaleMax ?? Enumerable.Range(0, frames).SelectMany(t => Enumerable.Range(0, n).Select(i => (double)map[t, i])).Max());
         var svg = new SvgBuilder(width, height);
         Titles(svg, title, subtitle, left);
         for (int t = 0; t < frames; t++)
@@ -71,6 +73,7 @@ public static class AttentionCharts
             svg.Close("g");
         }
 
+        Scale(svg, left, height - 10, max);
         return svg.Finish();
     }
 
@@ -83,14 +86,15 @@ public static class AttentionCharts
     /// <param name="subtitle">A smaller line under the title.</param>
     /// <param name="rowLabel">Label of row i.</param>
     /// <param name="keysPerGroup">Keys per frame N.</param>
-    public static string Matrix(float[,] matrix, string title, string subtitle, Func<int, string> rowLabel, int keysPerGroup)
+    /// <param name="scaleMax">The weight drawn darkest; null = the largest weight of the matrix.</param>
+    public static string Matrix(float[,] matrix, string title, string subtitle, Func<int, string> rowLabel, int keysPerGroup, double? scaleMax = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(rowLabel);
         int rows = matrix.GetLength(0), columns = matrix.GetLength(1);
         double cw = Math.Clamp(720.0 / columns, 2, 14), ch = 16, left = 90, top = subtitle.Length > 0 ? 70 : 52;
-        double width = Math.Max(460, left + columns * cw + 30), height = top + rows * ch + 40;
-        double max = Math.Max(1e-12, Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, columns).Select(c => (double)matrix[r, c])).Max());
+        double width = Math.Max(TextWidth(title, subtitle), left + columns * cw + 30), height = top + rows * ch + 58;
+        double max = Math.Max(1e-12, scaleMax ?? Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, columns).Select(c => (double)matrix[r, c])).Max());
         var svg = new SvgBuilder(width, height);
         Titles(svg, title, subtitle, 20);
         for (int r = 0; r < rows; r++)
@@ -116,7 +120,8 @@ public static class AttentionCharts
             }
         }
 
-        svg.Text("text", "keys: original tokens, grouped by frame", ("x", SvgBuilder.Num(left)), ("y", SvgBuilder.Num(height - 8)), ("font-size", "11"), ("fill", "#333333"));
+        svg.Text("text", "keys: original tokens, grouped by frame", ("x", SvgBuilder.Num(left)), ("y", SvgBuilder.Num(top + rows * ch + 30)), ("font-size", "11"), ("fill", "#333333"));
+        Scale(svg, left, height - 10, max);
         return svg.Finish();
     }
 
@@ -170,6 +175,24 @@ public static class AttentionCharts
         }
 
         return svg.Finish();
+    }
+
+    // A width that fits the title (bold 16 px) and subtitle (12 px) in DejaVu Sans, approximately.
+    private static double TextWidth(string title, string subtitle) => Math.Max(420, 40 + Math.Max(9.6 * title.Length, 6.9 * subtitle.Length));
+
+    // A small colour bar: white at 0 to dark blue at max.
+    private static void Scale(SvgBuilder svg, double left, double baseline, double max)
+    {
+        const int steps = 10;
+        svg.Open("g", ("class", "colour-scale"));
+        svg.Text("text", "0", ("x", SvgBuilder.Num(left)), ("y", SvgBuilder.Num(baseline)), ("font-size", "10"), ("fill", "#555555"));
+        for (int i = 0; i < steps; i++)
+        {
+            svg.Element("rect", ("x", SvgBuilder.Num(left + 12 + i * 12)), ("y", SvgBuilder.Num(baseline - 9)), ("width", "12"), ("height", "10"), ("fill", Blue(i / (steps - 1.0))));
+        }
+
+        svg.Text("text", $"{max.ToString("0.###", CultureInfo.InvariantCulture)} and above", ("x", SvgBuilder.Num(left + 16 + steps * 12)), ("y", SvgBuilder.Num(baseline)), ("font-size", "10"), ("fill", "#555555"));
+        svg.Close("g");
     }
 
     private static void Titles(SvgBuilder svg, string title, string subtitle, double left)
