@@ -121,9 +121,9 @@ public static class Report
             sb.AppendLine("- PyTorch: not run (--no-reference)");
         sb.AppendLine("- times are per operation: median over rounds of each round's median (fastest iteration in parentheses)");
         sb.AppendLine("- ratios C#/PyTorch: typical = median over rounds of the per-round ratio of medians (C# and PyTorch measured back to back; range over rounds in brackets); best = fastest C# over fastest PyTorch. Interference on a shared machine only adds time, so goals are judged on best");
-        sb.AppendLine();
         if (rows.Any(r => r.OutputMaxAbsDiff is not null))
             sb.AppendLine("- outputs: cases whose PyTorch twin runs on the C# side's weights and inputs check both outputs before timing (max |C# − PyTorch| / max |value| in the last column)");
+        sb.AppendLine();
         sb.AppendLine("| case | C# | PyTorch | time C#/PyTorch typical | best | C# GFLOP/s | PyTorch GFLOP/s | GFLOP/s C#/PyTorch typical | best | goal (on best) | met | outputs agree |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
         foreach (var r in rows) {
