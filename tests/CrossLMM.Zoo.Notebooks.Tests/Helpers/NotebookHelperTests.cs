@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules;
 using CrossLMM.Zoo.Notebooks.Attention;
 using CrossLMM.Zoo.Notebooks.Charts;

@@ -53,7 +53,7 @@ public sealed class FileBasedAppTests
     }
 
     [Fact]
-    public void CostNotebookApp_RunsWithDotnetRun()
+    public async System.Threading.Tasks.Task CostNotebookApp_RunsWithDotnetRun()
     {
         // 03 needs no training: the run is the file-based app's build (restore + compile, the zoo's projects up
         // to date after the test build) plus about a second of cost arithmetic.
@@ -67,14 +67,16 @@ public sealed class FileBasedAppTests
         start.Environment["DOTNET_NOLOGO"] = "1";
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "dotnet run did not finish in 5 minutes");
+        var stdoutTask = process.StandardOutput.ReadToEndAsync();
+        var stderrTask = process.StandardError.ReadToEndAsync();
+        using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        string stdout = await stdoutTask, stderr = await stderrTask;
         _log.WriteLine($"dotnet run notebooks/03-what-tokens-cost.cs: exit {process.ExitCode} in {clock.Elapsed.TotalSeconds:F1} s");
 
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout.Result}\n{stderr.Result}");
-        Assert.Contains("90 estimates: 15 architectures × 6 frame counts", stdout.Result);
-        Assert.Contains("[image/svg+xml, ", stdout.Result);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
+        Assert.Contains("90 estimates: 15 architectures × 6 frame counts", stdout);
+        Assert.Contains("[image/svg+xml, ", stdout);
         Assert.True(File.Exists(Path.Combine(Repository.Root, "out", "notebooks", "03-what-tokens-cost", "display-1.svg")));
     }
 
