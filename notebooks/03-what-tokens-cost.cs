@@ -185,9 +185,9 @@ var bars = new BarChart
     Categories = at256.Where(r => r.Stem != "full-tokens")
         .Select(r => new BarCategory(r.Stem, stages.Select(s => (double?)(r.Prefill.ByStage(s) / 1e12)).ToArray()))
         .ToArray(),
-    Groups = new[] { "visual (ViT, compressor, projectors)", "language model", "fusion blocks" },
+    Groups = new[] { "visual", "language model", "fusion" },
     Title = "Prefill TFLOPs by stage at 256 frames (7b)",
-    Subtitle = "full tokens left out (16,603 TFLOPs, almost all in the language model) so the others stay readable",
+    Subtitle = "visual = ViT, compressor and projectors; full tokens left out (16,603 TFLOPs, almost all in the LLM) to keep the scale readable",
     ValueLabel = "TFLOPs",
 };
 display(bars.ToSvg(), "image/svg+xml");
