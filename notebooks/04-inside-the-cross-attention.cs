@@ -221,9 +221,9 @@ using (var probe = AttentionProbe.Attach(model, config))
 }
 
 // **What the maps say.** T2V's gate opened (tanh α ≈ 0.33), and the last question token — the position whose
-// logits give the answer — now puts almost all of its attention on the marker's frame, and within it on the
-// marker's own patch: the lookup that pooling each frame to one token cannot do. Before training the same map
-// was flat.
+// logits give the answer — now looks up the marker: for three of the four held-out videos it puts essentially all
+// of its attention (mean over heads) on the marker's own patch, for the fourth half of it. That is the lookup that
+// pooling each frame to one token cannot do. Before training the same map was flat.
 //
 // V2V's gate is still exactly 0, and that is not a coincidence of this seed. At `tiny` the only DCAL sits after
 // the *last* decoder layer, and V2V writes only the visual positions; no later layer reads them, and the answer is
