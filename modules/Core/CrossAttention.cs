@@ -128,17 +128,14 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
 
     /// <summary>The attention itself, heads merged but before <c>o_proj</c>.</summary>
     /// <param name="query">(B, h, S, d).</param>
-    /// <param name="key">(B, g, M, d), repeated to the h query heads here.</param>
+    /// <param name="key">(B, g, M, d), shared by the h/g query heads of its group.</param>
     /// <param name="value">(B, g, M, d).</param>
     /// <param name="mask">Boolean, broadcastable to (B, h, S, M), true = may attend; or null.</param>
     /// <returns>(B, S, h·d); the caller owns it.</returns>
     public Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor? mask)
     {
         using var scope = torch.NewDisposeScope();
-        long repeats = Heads / KvHeads;
-        var k = ScaledDotProductAttention.RepeatKeyValueHeads(key, repeats);     // [B, h, M, d]
-        var v = ScaledDotProductAttention.RepeatKeyValueHeads(value, repeats);   // [B, h, M, d]
-        var attended = ScaledDotProductAttention.Compute(query, k, v, mask);     // [B, h, S, d]
+        var attended = ScaledDotProductAttention.ComputeGrouped(query, key, value, mask);   // [B, h, S, d]
         long b = query.shape[0], s = query.shape[2];
         return attended.transpose(1, 2).reshape(b, s, Heads * HeadDim).MoveToOuterDisposeScope();   // [B, S, h·d]
     }

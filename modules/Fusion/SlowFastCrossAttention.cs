@@ -143,10 +143,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
             return attended.alias().MoveToOuterDisposeScope();
         }
 
-        long repeats = Heads / KvHeads;
-        var k = ScaledDotProductAttention.RepeatKeyValueHeads(key, repeats);     // [B, h, M, d]
-        var v = ScaledDotProductAttention.RepeatKeyValueHeads(value, repeats);   // [B, h, M, d]
-        var context_ = ScaledDotProductAttention.Compute(textQueries, k, v, mask);   // [B, h, L_t, d]
+        var context_ = ScaledDotProductAttention.ComputeGrouped(textQueries, key, value, mask);   // [B, h, L_t, d]
         long b = textQueries.shape[0], lt = textQueries.shape[2];
         var merged = context_.transpose(1, 2).reshape(b, lt, Heads * HeadDim);   // [B, L_t, h·d]
         var textAttended = StreamSegments.Text(attended, visual)!;              // [B, L_t, h·d]
