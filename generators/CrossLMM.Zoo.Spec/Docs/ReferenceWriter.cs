@@ -46,7 +46,11 @@ namespace CrossLMM.Zoo.Spec.Docs
             Line("LayerPlan plan = CrossLmmConfig.Size7B.LayerPlan;                  // fusion on layers 3, 7, …, 27");
             Line("ArchitectureConfig config = Zoo.Config(\"llava-ov\", \"2b\");        // by stem or name, and preset");
             Line();
-            Line("// At run time, the same core binds a YAML the build never saw, with the same rules and diagnostics:");
+            Line("CrossLmm model = CrossLmm.Create(\"tiny\");                         // the typed module: parts typed per spec");
+            Line();
+            Line("// At run time, Zoo.Build(yamlText, \"tiny\") / Zoo.BuildFile(path) build a model from a YAML the build");
+            Line("// never saw, and Zoo.Bind / Zoo.TryBind return its ArchitectureConfig (or the CLMZ diagnostics with line");
+            Line("// and column) without allocating a model. Underneath is the same spec core the generator runs:");
             Line("var zoo = CrossLMM.Zoo.Spec.ZooFile.Parse(Zoo.RegistryYaml, Zoo.RegistryFile);");
             Line("var result = CrossLMM.Zoo.Spec.SpecCompiler.Bind(yamlText, \"my-variant.yaml\", zoo, \"tiny\");");
             Line("ArchitectureConfig mine = result.GetConfigOrThrow();              // or inspect result.Diagnostics");
