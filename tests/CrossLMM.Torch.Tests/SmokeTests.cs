@@ -73,4 +73,13 @@ public class SmokeTests
         using var f = tensor(new float[] { -1.5f, 0.25f }).clamp(min: 0);
         Assert.Equal(new float[] { 0, 0.25f }, f.ToArray<float>());
     }
+
+    [Fact]
+    public void Item_HalfPrecisionScalars_ReadBackTheirValue()
+    {
+        using var b = tensor(1.5f).to(ScalarType.BFloat16);
+        Assert.Equal(1.5f, (float)b.item<BFloat16>());
+        using var h = tensor(-2.25f).to(ScalarType.Float16);
+        Assert.Equal((Half)(-2.25f), h.item<Half>());
+    }
 }

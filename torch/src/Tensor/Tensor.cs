@@ -227,6 +227,7 @@ public static partial class torch
                 var t when t == typeof(float) => (float)d,
                 var t when t == typeof(double) => d,
                 var t when t == typeof(Half) => (Half)d,
+                var t when t == typeof(BFloat16) => new BFloat16((float)d),
                 var t when t == typeof(long) => l,
                 var t when t == typeof(int) => (int)l,
                 var t when t == typeof(short) => (short)l,
