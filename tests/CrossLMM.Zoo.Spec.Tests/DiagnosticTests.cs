@@ -316,6 +316,13 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void CLMZ0022_DuplicateLayer()
+    {
+        var d = Single(Demo + "\nfusion:\n  - { kind: hybrid, layers: [1, 1] }\n");
+        AssertDiagnostic(d, "CLMZ0022", "fusion[0].layers: 1 is listed twice", 7, 33);
+    }
+
+    [Fact]
     public void CLMZ0022_EmptyLayers()
     {
         var d = Single(Demo + "\nfusion:\n  - { kind: hybrid, layers: [] }\n");

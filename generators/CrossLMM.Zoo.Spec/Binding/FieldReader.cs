@@ -361,59 +361,38 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return null;
             }
 
+            return spec.Type == FieldType.IntegerList
+                ? ReadItems<int>(seq, spec, FieldSpec.Int(spec.Name, spec.Description, spec.Min ?? long.MinValue, spec.Max ?? long.MaxValue), path, bag, ReadInt)
+                : (object?)ReadItems<string>(seq, spec, FieldSpec.OneOf(spec.Name, spec.Description, spec.Values.ToArray()), path, bag, ReadEnum);
+        }
+
+        // Every item read by itemSpec; null when any item is invalid or (UniqueItems) listed twice.
+        private static List<(T, YNode)>? ReadItems<T>(
+            YSequence seq, FieldSpec spec, FieldSpec itemSpec, string path, DiagnosticBag bag, Func<FieldSpec, YNode, string, DiagnosticBag, object?> read)
+        {
             bool ok = true;
-            if (spec.Type == FieldType.IntegerList)
+            var items = new List<(T, YNode)>();
+            for (int i = 0; i < seq.Items.Count; i++)
             {
-                var items = new List<(int, YNode)>();
-                var itemSpec = FieldSpec.Int(spec.Name, spec.Description, spec.Min ?? long.MinValue, spec.Max ?? long.MaxValue);
-                for (int i = 0; i < seq.Items.Count; i++)
+                var item = seq.Items[i];
+                if (read(itemSpec, item, $"{path}[{i}]", bag) is T value)
                 {
-                    var item = seq.Items[i];
-                    if (ReadInt(itemSpec, item, $"{path}[{i}]", bag) is int value)
+                    if (spec.UniqueItems && items.Any(x => EqualityComparer<T>.Default.Equals(x.Item1, value)))
                     {
-                        if (spec.UniqueItems && items.Any(x => x.Item1 == value))
-                        {
-                            bag.Report(SpecDiagnostics.InvalidList, $"{path}: {value} is listed twice", item);
-                            ok = false;
-                            continue;
-                        }
-
-                        items.Add((value, item));
-                    }
-                    else
-                    {
+                        bag.Report(SpecDiagnostics.InvalidList, $"{path}: {value} is listed twice", item);
                         ok = false;
+                        continue;
                     }
-                }
 
-                return ok ? items : null;
-            }
-            else
-            {
-                var items = new List<(string, YNode)>();
-                var itemSpec = FieldSpec.OneOf(spec.Name, spec.Description, spec.Values.ToArray());
-                for (int i = 0; i < seq.Items.Count; i++)
+                    items.Add((value, item));
+                }
+                else
                 {
-                    var item = seq.Items[i];
-                    if (ReadEnum(itemSpec, item, $"{path}[{i}]", bag) is string value)
-                    {
-                        if (spec.UniqueItems && items.Any(x => x.Item1 == value))
-                        {
-                            bag.Report(SpecDiagnostics.InvalidList, $"{path}: {value} is listed twice", item);
-                            ok = false;
-                            continue;
-                        }
-
-                        items.Add((value, item));
-                    }
-                    else
-                    {
-                        ok = false;
-                    }
+                    ok = false;
                 }
-
-                return ok ? items : null;
             }
+
+            return ok ? items : null;
         }
     }
 }
