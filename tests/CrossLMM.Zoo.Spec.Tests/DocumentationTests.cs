@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
 using CrossLMM.Zoo.Spec.Docs;
 using CrossLMM.Zoo.Spec.Vocabulary;
 using Xunit;
@@ -21,11 +24,32 @@ public class DocumentationTests
         Approvals.Verify(Repo.PathOf("architectures/README.md"), ReferenceWriter.Markdown());
 
     [Fact]
-    public void Schemas_AreValidJson()
+    public void Schemas_AreJsonWithTheVocabularysKeys_AndEveryRefResolves()
     {
-        System.Text.Json.JsonDocument.Parse(SchemaWriter.ArchitectureSchema()).Dispose();
-        System.Text.Json.JsonDocument.Parse(SchemaWriter.ZooSchema()).Dispose();
+        using var architecture = JsonDocument.Parse(SchemaWriter.ArchitectureSchema());
+        var root = architecture.RootElement;
+        Assert.Equal("architecture.schema.json", root.GetProperty("$id").GetString());
+        Assert.Equal(SpecVocabulary.ArchitectureKeys.Select(k => k.Name).OrderBy(n => n, StringComparer.Ordinal), root.GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(SpecVocabulary.ArchitectureKeys.Where(k => k.Required).Select(k => k.Name), root.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        var definitions = root.GetProperty("definitions").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(SpecVocabulary.Slots.Select(s => s.Name).ToHashSet(), definitions);
+        var refs = Refs(root).ToArray();
+        Assert.NotEmpty(refs);
+        Assert.All(refs, r => Assert.Contains(r, definitions.Select(d => "#/definitions/" + d)));
+
+        using var zoo = JsonDocument.Parse(SchemaWriter.ZooSchema());
+        Assert.Equal("zoo.schema.json", zoo.RootElement.GetProperty("$id").GetString());
+        Assert.Equal(SpecVocabulary.ZooKeys.Select(k => k.Name).OrderBy(n => n, StringComparer.Ordinal), zoo.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(SpecVocabulary.ZooKeys.Where(k => k.Required).Select(k => k.Name), zoo.RootElement.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(Refs(zoo.RootElement));
     }
+
+    private static IEnumerable<string> Refs(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => p.Name == "$ref" ? new[] { p.Value.GetString()! } : Refs(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Refs),
+        _ => Enumerable.Empty<string>(),
+    };
 
     [Fact]
     public void VocabularyContract_NamesEveryKindAndField()
