@@ -1,6 +1,6 @@
 using System;
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -12,8 +12,8 @@ internal static class CompressorArguments
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(vision);
-        BlockArguments.Valid(vision.Validate(), nameof(vision));
-        BlockArguments.Valid(config.Validate(vision), nameof(config));
+        ConfigRules.ThrowIfAny(vision.Validate(), nameof(vision));
+        ConfigRules.ThrowIfAny(config.Validate(vision), nameof(config));
         return vision;
     }
 
@@ -25,7 +25,7 @@ internal static class CompressorArguments
     {
         Checked(config, vision);
         ArgumentNullException.ThrowIfNull(resampler);
-        BlockArguments.Valid(resampler.Validate(), nameof(resampler));
+        ConfigRules.ThrowIfAny(resampler.Validate(), nameof(resampler));
         return vision;
     }
 }

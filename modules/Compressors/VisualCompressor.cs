@@ -1,5 +1,5 @@
 using System;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -42,9 +42,9 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
     /// <exception cref="ArgumentException">A size is not positive.</exception>
     protected VisualCompressor(string name, int patchGrid, int inputWidth, int outputWidth) : base(name)
     {
-        BlockArguments.Positive(patchGrid, "patchGrid");
-        BlockArguments.Positive(inputWidth, "inputWidth");
-        BlockArguments.Positive(outputWidth, "outputWidth");
+        BlockChecks.Positive(patchGrid, "patchGrid");
+        BlockChecks.Positive(inputWidth, "inputWidth");
+        BlockChecks.Positive(outputWidth, "outputWidth");
         PatchGrid = patchGrid;
         InputWidth = inputWidth;
         OutputWidth = outputWidth;
@@ -74,7 +74,7 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
         var shape = features.shape;
         if (shape.Length != 4 || shape[0] < 1 || shape[1] < 1 || shape[2] != InputTokensPerFrame || shape[3] != InputWidth) {
             throw new ArgumentException(
-                $"{GetName()}: features {BlockArguments.Shape(shape)} must be (B ≥ 1, T ≥ 1, {InputTokensPerFrame}, {InputWidth}): " +
+                $"{GetName()}: features {BlockChecks.Format(shape)} must be (B ≥ 1, T ≥ 1, {InputTokensPerFrame}, {InputWidth}): " +
                 $"N = {PatchGrid}² tokens per frame of width {InputWidth}", nameof(features));
         }
     }

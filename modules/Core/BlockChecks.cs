@@ -21,18 +21,45 @@ public static class BlockChecks
         }
     }
 
-    /// <summary>Throws unless <paramref name="dividend"/> is a multiple of <paramref name="divisor"/>.</summary>
-    /// <param name="dividend">The value that must be a multiple.</param>
+    /// <summary>Throws unless <paramref name="dividend"/> is a positive multiple of <paramref name="divisor"/>.</summary>
+    /// <param name="dividend">The value that must be a multiple (≥ 1; checked first).</param>
     /// <param name="dividendName">Its argument name.</param>
-    /// <param name="divisor">The divisor (≥ 1; checked first).</param>
+    /// <param name="divisor">The divisor (≥ 1; checked second).</param>
     /// <param name="divisorName">Its argument name.</param>
-    /// <exception cref="ArgumentException">Not divisible.</exception>
+    /// <exception cref="ArgumentException">A value below 1, or not divisible.</exception>
     public static void Divisible(long dividend, string dividendName, long divisor, string divisorName)
     {
+        Positive(dividend, dividendName);
         Positive(divisor, divisorName);
         if (dividend % divisor != 0)
         {
             throw new ArgumentException(ConfigRules.NotDivisible(dividendName, dividend, divisorName, divisor), dividendName);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> ≤ <paramref name="maximum"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="name">The argument's name.</param>
+    /// <param name="maximum">The largest allowed value.</param>
+    /// <param name="maximumName">What the maximum is, in words (e.g. "the patch grid side").</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> &gt; <paramref name="maximum"/>.</exception>
+    public static void AtMost(long value, string name, long maximum, string maximumName)
+    {
+        if (value > maximum)
+        {
+            throw new ArgumentException($"{name} ({value}) must be ≤ {maximumName} ({maximum})", name);
+        }
+    }
+
+    /// <summary>Throws unless a LayerNorm epsilon lies in (0, 1).</summary>
+    /// <param name="value">The epsilon.</param>
+    /// <param name="name">The argument's name.</param>
+    /// <exception cref="ArgumentException">Outside (0, 1), or NaN.</exception>
+    public static void Epsilon(double value, string name)
+    {
+        if (!(value > 0 && value < 1))
+        {
+            throw new ArgumentException(ConfigRules.OutOfRange(name, value, "in (0, 1)"), name);
         }
     }
 

@@ -34,7 +34,6 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <exception cref="ArgumentException">Sizes that do not divide or are below 1.</exception>
     public CrossAttention(long queryWidth, long heads, long? sourceWidth = null, bool bias = true, long? kvHeads = null) : base(nameof(CrossAttention))
     {
-        BlockChecks.Positive(queryWidth, nameof(queryWidth));
         BlockChecks.Divisible(queryWidth, nameof(queryWidth), heads, nameof(heads));
         long source = sourceWidth ?? queryWidth;
         BlockChecks.Positive(source, nameof(sourceWidth));

@@ -29,7 +29,6 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     /// <exception cref="ArgumentException">Sizes that do not divide.</exception>
     public GroupedQueryAttention(long hidden, long heads, long kvHeads, bool qkvBias = true) : base(nameof(GroupedQueryAttention))
     {
-        BlockChecks.Positive(hidden, nameof(hidden));
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         BlockChecks.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
         Hidden = hidden;

@@ -72,7 +72,6 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         long? kvHeads = null) : base(nameof(DualCrossAttentionLayer), source)
     {
         ArgumentNullException.ThrowIfNull(branches);
-        BlockChecks.Positive(hidden, nameof(hidden));
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         if (branches.Count == 0)
         {

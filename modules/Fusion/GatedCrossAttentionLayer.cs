@@ -48,7 +48,6 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         double normEps = 1e-5,
         long? kvHeads = null) : base(nameof(GatedCrossAttentionLayer), source)
     {
-        BlockChecks.Positive(hidden, nameof(hidden));
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         HiddenWidth = hidden;
         attn_norm = nn.LayerNorm(hidden, normEps);

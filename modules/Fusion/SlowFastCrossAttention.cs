@@ -37,7 +37,6 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     public SlowFastCrossAttention(long hidden, long heads, long kvHeads, FusionSource source = FusionSource.Original, double betaInit = 0.0)
         : base(nameof(SlowFastCrossAttention))
     {
-        BlockChecks.Positive(hidden, nameof(hidden));
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         BlockChecks.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
         Hidden = hidden;

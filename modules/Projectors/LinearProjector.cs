@@ -1,5 +1,5 @@
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Projectors;
@@ -19,8 +19,8 @@ public sealed class LinearProjector : VisualProjector
     /// <exception cref="System.ArgumentException">A width is not positive.</exception>
     public LinearProjector(int inputWidth, int outputWidth) : base(nameof(LinearProjector), inputWidth, outputWidth)
     {
-        BlockArguments.Positive(inputWidth, "inputWidth");
-        BlockArguments.Positive(outputWidth, "outputWidth");
+        BlockChecks.Positive(inputWidth, "inputWidth");
+        BlockChecks.Positive(outputWidth, "outputWidth");
         linear_1 = nn.Linear(inputWidth, outputWidth);
         RegisterComponents();
     }

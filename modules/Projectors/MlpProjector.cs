@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
-using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Projectors;
@@ -33,10 +32,10 @@ public sealed class MlpProjector : VisualProjector
         ProjectorNorm layerNorm = ProjectorNorm.None, double normEps = 1e-5)
         : base(nameof(MlpProjector), inputWidth, outputWidth)
     {
-        BlockArguments.Positive(inputWidth, "inputWidth");
-        BlockArguments.Positive(outputWidth, "outputWidth");
-        BlockArguments.Positive(depth, "depth");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Positive(inputWidth, "inputWidth");
+        BlockChecks.Positive(outputWidth, "outputWidth");
+        BlockChecks.Positive(depth, "depth");
+        BlockChecks.Epsilon(normEps, "normEps");
         _activation = activation;
         if (layerNorm == ProjectorNorm.LayerNorm) {
             norm = nn.LayerNorm(inputWidth, normEps);
@@ -87,7 +86,7 @@ public sealed class MlpProjector : VisualProjector
     private static MlpProjectorConfig Checked(MlpProjectorConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        BlockArguments.Valid(config.Validate(), nameof(config));
+        ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
     }
 }

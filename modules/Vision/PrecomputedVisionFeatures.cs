@@ -1,4 +1,5 @@
 using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Vision;
 
@@ -32,7 +33,7 @@ public sealed class PrecomputedVisionFeatures : VisionEncoder
     {
         if (features.ndim != 4 || features.shape[2] != TokensPerFrame || features.shape[3] != Hidden) {
             throw new System.ArgumentException(
-                $"precomputed features {BlockArguments.Shape(features.shape)} must be (B, T, {TokensPerFrame}, {Hidden}): " +
+                $"precomputed features {BlockChecks.Format(features.shape)} must be (B, T, {TokensPerFrame}, {Hidden}): " +
                 $"N = {PatchGrid}² tokens per frame of width {Hidden}", nameof(features));
         }
         return features.alias();
@@ -40,14 +41,14 @@ public sealed class PrecomputedVisionFeatures : VisionEncoder
 
     private static int CheckedPositive(int value, string name)
     {
-        BlockArguments.Positive(value, name);
+        BlockChecks.Positive(value, name);
         return value;
     }
 
     private static VisionConfig Checked(VisionConfig config)
     {
         System.ArgumentNullException.ThrowIfNull(config);
-        BlockArguments.Valid(config.Validate(), nameof(config));
+        ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
     }
 }

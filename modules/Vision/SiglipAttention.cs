@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Vision;
@@ -22,7 +23,7 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
     /// <exception cref="System.ArgumentException">hidden is not a positive multiple of heads.</exception>
     public SiglipAttention(int hidden, int heads) : base(nameof(SiglipAttention))
     {
-        BlockArguments.Divisible(hidden, "hidden", heads, "heads");
+        BlockChecks.Divisible(hidden, "hidden", heads, "heads");
         _heads = heads;
         q_proj = nn.Linear(hidden, hidden);
         k_proj = nn.Linear(hidden, hidden);

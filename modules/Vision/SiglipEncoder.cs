@@ -1,4 +1,5 @@
 using System.Linq;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Vision;
@@ -20,7 +21,7 @@ public sealed class SiglipEncoder : nn.Module<Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public SiglipEncoder(int layers, int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoder))
     {
-        BlockArguments.Positive(layers, "layers");
+        BlockChecks.Positive(layers, "layers");
         this.layers = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new SiglipEncoderLayer(hidden, heads, mlp, normEps)).ToArray());
         RegisterComponents();
     }

@@ -24,7 +24,7 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public SiglipEncoderLayer(int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoderLayer))
     {
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Epsilon(normEps, "normEps");
         layer_norm1 = nn.LayerNorm(hidden, normEps);
         self_attn = new SiglipAttention(hidden, heads);
         layer_norm2 = nn.LayerNorm(hidden, normEps);

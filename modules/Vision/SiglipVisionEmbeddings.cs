@@ -1,4 +1,5 @@
 using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Vision;
@@ -27,9 +28,9 @@ public sealed class SiglipVisionEmbeddings : nn.Module<Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is not positive or the image is not a whole number of patches.</exception>
     public SiglipVisionEmbeddings(int image, int patch, int channels, int hidden) : base(nameof(SiglipVisionEmbeddings))
     {
-        BlockArguments.Divisible(image, "image", patch, "patch");
-        BlockArguments.Positive(channels, "channels");
-        BlockArguments.Positive(hidden, "hidden");
+        BlockChecks.Divisible(image, "image", patch, "patch");
+        BlockChecks.Positive(channels, "channels");
+        BlockChecks.Positive(hidden, "hidden");
         _image = image;
         _channels = channels;
         int grid = image / patch;
@@ -48,7 +49,7 @@ public sealed class SiglipVisionEmbeddings : nn.Module<Tensor, Tensor>
     {
         if (pixels.ndim != 4 || pixels.shape[1] != _channels || pixels.shape[2] != _image || pixels.shape[3] != _image) {
             throw new System.ArgumentException(
-                $"pixels {BlockArguments.Shape(pixels.shape)} must be (B, {_channels}, {_image}, {_image})", nameof(pixels));
+                $"pixels {BlockChecks.Format(pixels.shape)} must be (B, {_channels}, {_image}, {_image})", nameof(pixels));
         }
         using var scope = NewDisposeScope();
         var patches = patch_embedding.call(pixels);                 // [b, d, g, g]

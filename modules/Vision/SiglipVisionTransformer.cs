@@ -1,4 +1,5 @@
 using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Vision;
@@ -59,7 +60,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder
     {
         if (frames.ndim != 5 || frames.shape[2] != Channels || frames.shape[3] != Image || frames.shape[4] != Image) {
             throw new System.ArgumentException(
-                $"frames {BlockArguments.Shape(frames.shape)} must be (B, T, {Channels}, {Image}, {Image})", nameof(frames));
+                $"frames {BlockChecks.Format(frames.shape)} must be (B, T, {Channels}, {Image}, {Image})", nameof(frames));
         }
         using var scope = NewDisposeScope();
         long batch = frames.shape[0], time = frames.shape[1];
@@ -70,14 +71,14 @@ public sealed class SiglipVisionTransformer : VisionEncoder
 
     private static int PatchGridOf(int image, int patch)
     {
-        BlockArguments.Divisible(image, "image", patch, "patch");
+        BlockChecks.Divisible(image, "image", patch, "patch");
         return image / patch;
     }
 
     private static VisionConfig Checked(VisionConfig config)
     {
         System.ArgumentNullException.ThrowIfNull(config);
-        BlockArguments.Valid(config.Validate(), nameof(config));
+        ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -36,9 +36,9 @@ public sealed class CcamCompressor : VisualCompressor
     public CcamCompressor(int patchGrid, int visionWidth, int queries, int hidden, int layers, int heads, int mlp, double normEps)
         : base(nameof(CcamCompressor), patchGrid, visionWidth, hidden)
     {
-        BlockArguments.Positive(queries, "queries");
-        BlockArguments.Positive(layers, "layers");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Positive(queries, "queries");
+        BlockChecks.Positive(layers, "layers");
+        BlockChecks.Epsilon(normEps, "normEps");
         _config = new CcamCompressorConfig(queries);
         this.queries = nn.Parameter(torch.empty(queries, hidden));
         nn.init.normal_(this.queries, 0.0, 0.02);

@@ -1,5 +1,4 @@
 using CrossLMM.Zoo.Modules.Core;
-using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -30,7 +29,7 @@ public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public CcamLayer(int hidden, int heads, int mlp, double normEps, int mediaWidth) : base(nameof(CcamLayer))
     {
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Epsilon(normEps, "normEps");
         norm_queries = nn.LayerNorm(hidden, normEps);
         norm_media = nn.LayerNorm(mediaWidth, normEps);
         cross_attn = new CrossAttention(hidden, heads, mediaWidth, bias: true);

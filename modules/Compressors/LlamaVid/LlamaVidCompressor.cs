@@ -1,6 +1,6 @@
 using System;
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -60,10 +60,10 @@ public sealed class LlamaVidCompressor : VisualCompressor
     public LlamaVidCompressor(int patchGrid, int visionWidth, int textWidth, int queries, int hidden, int layers, int heads, int mlp, double normEps)
         : base(nameof(LlamaVidCompressor), patchGrid, visionWidth, visionWidth)
     {
-        BlockArguments.Positive(textWidth, "textWidth");
-        BlockArguments.Positive(queries, "queries");
-        BlockArguments.Positive(hidden, "hidden");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Positive(textWidth, "textWidth");
+        BlockChecks.Positive(queries, "queries");
+        BlockChecks.Positive(hidden, "hidden");
+        BlockChecks.Epsilon(normEps, "normEps");
         _config = new LlamaVidCompressorConfig(queries);
         _textWidth = textWidth;
         _qformerWidth = hidden;
@@ -164,11 +164,11 @@ public sealed class LlamaVidCompressor : VisualCompressor
         var shape = text.shape;
         if (shape.Length != 3 || shape[0] != features.shape[0] || shape[2] != _textWidth) {
             throw new ArgumentException(
-                $"{GetName()}: prompt {BlockArguments.Shape(shape)} must be (B = {features.shape[0]}, L, {_textWidth})", nameof(text));
+                $"{GetName()}: prompt {BlockChecks.Format(shape)} must be (B = {features.shape[0]}, L, {_textWidth})", nameof(text));
         }
         if (textPadding is not null && (textPadding.shape.Length != 2 || textPadding.shape[0] != shape[0] || textPadding.shape[1] != shape[1])) {
             throw new ArgumentException(
-                $"{GetName()}: prompt padding {BlockArguments.Shape(textPadding.shape)} must be (B = {shape[0]}, L = {shape[1]})", nameof(textPadding));
+                $"{GetName()}: prompt padding {BlockChecks.Format(textPadding.shape)} must be (B = {shape[0]}, L = {shape[1]})", nameof(textPadding));
         }
     }
 }

@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
@@ -27,8 +28,8 @@ public sealed class PerceiverAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public PerceiverAttention(int hidden, int heads, double normEps) : base(nameof(PerceiverAttention))
     {
-        BlockArguments.Divisible(hidden, "hidden", heads, "heads");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Divisible(hidden, "hidden", heads, "heads");
+        BlockChecks.Epsilon(normEps, "normEps");
         _heads = heads;
         norm_media = nn.LayerNorm(hidden, normEps);
         norm_latents = nn.LayerNorm(hidden, normEps);

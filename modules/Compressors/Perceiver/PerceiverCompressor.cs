@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -44,10 +44,10 @@ public sealed class PerceiverCompressor : VisualCompressor
         int hidden, int layers, int heads, int mlp, double normEps)
         : base(nameof(PerceiverCompressor), patchGrid, visionWidth, hidden)
     {
-        BlockArguments.Positive(latents, "latents");
-        BlockArguments.Positive(maxFrames, "maxFrames");
-        BlockArguments.Positive(layers, "layers");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Positive(latents, "latents");
+        BlockChecks.Positive(maxFrames, "maxFrames");
+        BlockChecks.Positive(layers, "layers");
+        BlockChecks.Epsilon(normEps, "normEps");
         _config = new PerceiverCompressorConfig(latents, per, maxFrames);
         media_proj = nn.Linear(visionWidth, hidden);
         frame_embs = nn.Parameter(torch.randn(maxFrames, hidden));   // OpenFlamingo: torch.randn

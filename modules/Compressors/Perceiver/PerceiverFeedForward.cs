@@ -1,4 +1,4 @@
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 
@@ -25,9 +25,9 @@ public sealed class PerceiverFeedForward : nn.Module<Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public PerceiverFeedForward(int hidden, int mlp, double normEps) : base(nameof(PerceiverFeedForward))
     {
-        BlockArguments.Positive(hidden, "hidden");
-        BlockArguments.Positive(mlp, "mlp");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Positive(hidden, "hidden");
+        BlockChecks.Positive(mlp, "mlp");
+        BlockChecks.Epsilon(normEps, "normEps");
         norm = nn.LayerNorm(hidden, normEps);
         fc1 = nn.Linear(hidden, mlp, hasBias: false);
         fc2 = nn.Linear(mlp, hidden, hasBias: false);

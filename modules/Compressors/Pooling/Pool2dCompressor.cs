@@ -1,5 +1,5 @@
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -21,8 +21,8 @@ public sealed class Pool2dCompressor : VisualCompressor
     /// <exception cref="System.ArgumentException">A size is not positive or grid exceeds g.</exception>
     public Pool2dCompressor(int patchGrid, int grid, int width) : base(nameof(Pool2dCompressor), patchGrid, width, width)
     {
-        BlockArguments.Positive(grid, "grid");
-        BlockArguments.AtMost(grid, "grid", patchGrid, "the patch grid side");
+        BlockChecks.Positive(grid, "grid");
+        BlockChecks.AtMost(grid, "grid", patchGrid, "the patch grid side");
         _config = new Pool2dCompressorConfig(grid);
         RegisterComponents();
     }

@@ -1,5 +1,5 @@
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -20,8 +20,8 @@ public sealed class StridedPool2dCompressor : VisualCompressor
     /// <exception cref="System.ArgumentException">A size is not positive or the stride exceeds g.</exception>
     public StridedPool2dCompressor(int patchGrid, int stride, int width) : base(nameof(StridedPool2dCompressor), patchGrid, width, width)
     {
-        BlockArguments.Positive(stride, "stride");
-        BlockArguments.AtMost(stride, "stride", patchGrid, "the patch grid side");
+        BlockChecks.Positive(stride, "stride");
+        BlockChecks.AtMost(stride, "stride", patchGrid, "the patch grid side");
         _config = new StridedPool2dCompressorConfig(stride);
         RegisterComponents();
     }

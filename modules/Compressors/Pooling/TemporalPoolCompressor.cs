@@ -1,5 +1,5 @@
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -24,9 +24,9 @@ public sealed class TemporalPoolCompressor : VisualCompressor
     public TemporalPoolCompressor(int patchGrid, int frames, int stride, int width)
         : base(nameof(TemporalPoolCompressor), patchGrid, width, width)
     {
-        BlockArguments.Positive(frames, "frames");
-        BlockArguments.Positive(stride, "stride");
-        BlockArguments.AtMost(stride, "stride", patchGrid, "the patch grid side");
+        BlockChecks.Positive(frames, "frames");
+        BlockChecks.Positive(stride, "stride");
+        BlockChecks.AtMost(stride, "stride", patchGrid, "the patch grid side");
         _config = new TemporalPoolCompressorConfig(frames, stride);
         RegisterComponents();
     }

@@ -1,5 +1,5 @@
 using CrossLMM.Zoo.Configs;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -38,7 +38,7 @@ public sealed class QFormerCompressor : VisualCompressor
         int hidden, int layers, int heads, int mlp, double normEps)
         : base(nameof(QFormerCompressor), patchGrid, visionWidth, hidden)
     {
-        BlockArguments.Positive(queries, "queries");
+        BlockChecks.Positive(queries, "queries");
         _config = new QFormerCompressorConfig(queries, per, crossEvery);
         query_tokens = nn.Parameter(torch.empty(1, queries, hidden));
         nn.init.normal_(query_tokens, 0.0, 0.02); // BLIP-2's initializer_range

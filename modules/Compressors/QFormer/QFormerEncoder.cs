@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -29,8 +29,8 @@ public sealed class QFormerEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public QFormerEncoder(int layers, int hidden, int heads, int mlp, double normEps, int encoderWidth, int queries, int crossEvery, bool hasTextInput)
         : base(nameof(QFormerEncoder))
     {
-        BlockArguments.Positive(layers, "layers");
-        BlockArguments.Positive(crossEvery, "crossEvery");
+        BlockChecks.Positive(layers, "layers");
+        BlockChecks.Positive(crossEvery, "crossEvery");
         layer = nn.ModuleList(Enumerable.Range(0, layers)
             .Select(i => new QFormerLayer(hidden, heads, mlp, normEps, encoderWidth, queries, i % crossEvery == 0, hasTextInput))
             .ToArray());

@@ -1,4 +1,4 @@
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -17,8 +17,8 @@ public sealed class QFormerIntermediate : nn.Module<Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A width is not positive.</exception>
     public QFormerIntermediate(int hidden, int mlp) : base(nameof(QFormerIntermediate))
     {
-        BlockArguments.Positive(hidden, "hidden");
-        BlockArguments.Positive(mlp, "mlp");
+        BlockChecks.Positive(hidden, "hidden");
+        BlockChecks.Positive(mlp, "mlp");
         dense = nn.Linear(hidden, mlp);
         RegisterComponents();
     }

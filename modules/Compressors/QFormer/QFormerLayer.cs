@@ -1,5 +1,5 @@
 using System;
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -40,7 +40,7 @@ public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public QFormerLayer(int hidden, int heads, int mlp, double normEps, int encoderWidth, int queries, bool hasCrossAttention, bool hasTextInput)
         : base(nameof(QFormerLayer))
     {
-        BlockArguments.Positive(queries, "queries");
+        BlockChecks.Positive(queries, "queries");
         _queries = queries;
         attention = new QFormerAttention(hidden, heads, hidden, normEps);
         crossattention = hasCrossAttention ? new QFormerAttention(hidden, heads, encoderWidth, normEps) : null;

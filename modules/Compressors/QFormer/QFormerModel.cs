@@ -1,4 +1,4 @@
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -31,7 +31,7 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public QFormerModel(int layers, int hidden, int heads, int mlp, double normEps, int encoderWidth, int queries, int crossEvery, bool hasTextInput)
         : base(nameof(QFormerModel))
     {
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Epsilon(normEps, "normEps");
         _queries = queries;
         layernorm = nn.LayerNorm(hidden, normEps);
         encoder = new QFormerEncoder(layers, hidden, heads, mlp, normEps, encoderWidth, queries, crossEvery, hasTextInput);
@@ -63,7 +63,7 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         }
         if (textPadding.shape.Length != 2 || textPadding.shape[0] != batch || textPadding.shape[1] != text) {
             throw new System.ArgumentException(
-                $"{GetName()}: text padding {BlockArguments.Shape(textPadding.shape)} must be (B = {batch}, L = {text})", nameof(textPadding));
+                $"{GetName()}: text padding {BlockChecks.Format(textPadding.shape)} must be (B = {batch}, L = {text})", nameof(textPadding));
         }
         var queries = torch.ones(new[] { batch, (long)_queries }, ScalarType.Bool, textPadding.device); // [b, q]
         return torch.cat(new[] { queries, textPadding.to(ScalarType.Bool) }, 1)                         // [b, q+l]

@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
@@ -26,8 +27,8 @@ public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public QFormerMultiHeadAttention(int hidden, int heads, int contextWidth) : base(nameof(QFormerMultiHeadAttention))
     {
-        BlockArguments.Divisible(hidden, "hidden", heads, "heads");
-        BlockArguments.Positive(contextWidth, "contextWidth");
+        BlockChecks.Divisible(hidden, "hidden", heads, "heads");
+        BlockChecks.Positive(contextWidth, "contextWidth");
         _heads = heads;
         query = nn.Linear(hidden, hidden);
         key = nn.Linear(contextWidth, hidden);

@@ -1,4 +1,4 @@
-using CrossLMM.Zoo.Modules.Vision;
+using CrossLMM.Zoo.Modules.Core;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -21,9 +21,9 @@ public sealed class QFormerOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
     public QFormerOutput(int inputWidth, int hidden, double normEps) : base(nameof(QFormerOutput))
     {
-        BlockArguments.Positive(inputWidth, "inputWidth");
-        BlockArguments.Positive(hidden, "hidden");
-        BlockArguments.Epsilon(normEps, "normEps");
+        BlockChecks.Positive(inputWidth, "inputWidth");
+        BlockChecks.Positive(hidden, "hidden");
+        BlockChecks.Epsilon(normEps, "normEps");
         dense = nn.Linear(inputWidth, hidden);
         LayerNorm = nn.LayerNorm(hidden, normEps);
         RegisterComponents();
