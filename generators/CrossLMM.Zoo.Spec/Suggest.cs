@@ -3,11 +3,15 @@ using System.Collections.Generic;
 
 namespace CrossLMM.Zoo.Spec
 {
-    /// <summary>"Did you mean …?" by optimal-string-alignment edit distance (a transposition counts as one edit).</summary>
-    internal static class Suggest
+    /// <summary>
+    /// "Did you mean …?" by optimal-string-alignment edit distance (a transposition counts as one edit). The
+    /// spec diagnostics use <c>Closest</c>/<c>Hint</c>; <see cref="Distance"/> is public for the tools' name
+    /// suggestions, which apply their own threshold.
+    /// </summary>
+    public static class Suggest
     {
         /// <summary>The closest candidate within a length-dependent distance, or null.</summary>
-        public static string? Closest(string value, IEnumerable<string> candidates)
+        internal static string? Closest(string value, IEnumerable<string> candidates)
         {
             string lowered = value.ToLowerInvariant();
             int limit = value.Length <= 3 ? 1 : value.Length <= 6 ? 2 : 3;
@@ -27,7 +31,7 @@ namespace CrossLMM.Zoo.Spec
         }
 
         /// <summary>"; did you mean 'x'?" or "; expected one of: a, b, c".</summary>
-        public static string Hint(string value, IReadOnlyCollection<string> candidates)
+        internal static string Hint(string value, IReadOnlyCollection<string> candidates)
         {
             string? closest = Closest(value, candidates);
             return closest is not null
@@ -35,8 +39,21 @@ namespace CrossLMM.Zoo.Spec
                 : candidates.Count == 0 ? string.Empty : "; expected one of: " + Text.Join(candidates);
         }
 
+        /// <summary>Optimal-string-alignment distance (case-sensitive); strings longer than 64 characters are never close (64 + the length difference).</summary>
+        /// <param name="a">First string.</param>
+        /// <param name="b">Second string.</param>
         public static int Distance(string a, string b)
         {
+            if (a is null)
+            {
+                throw new ArgumentNullException(nameof(a));
+            }
+
+            if (b is null)
+            {
+                throw new ArgumentNullException(nameof(b));
+            }
+
             if (a.Length > 64 || b.Length > 64)
             {
                 return Math.Abs(a.Length - b.Length) + 64;
