@@ -5,5 +5,4 @@ using namespace zt;
 
 ZT_EXPORT int32_t zt_uniform_(TH t, double low, double high) { ZT_STATUS(t->uniform_(low, high)) }
 ZT_EXPORT int32_t zt_normal_(TH t, double mean, double std) { ZT_STATUS(t->normal_(mean, std)) }
-ZT_EXPORT int32_t zt_bernoulli_(TH t, double p) { ZT_STATUS(t->bernoulli_(p)) }
 ZT_EXPORT int32_t zt_erfinv_(TH t) { ZT_STATUS(t->erfinv_()) }

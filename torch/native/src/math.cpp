@@ -20,13 +20,10 @@ ZT_EXPORT TH zt_rsub_scalar(TH a, SCALAR_ARGS) { ZT_TENSOR(at::rsub(*a, S)) }
 ZT_EXPORT int32_t zt_add_(TH a, TH b, SCALAR_ARGS) { ZT_STATUS(a->add_(*b, S)) }
 ZT_EXPORT int32_t zt_sub_(TH a, TH b, SCALAR_ARGS) { ZT_STATUS(a->sub_(*b, S)) }
 ZT_EXPORT int32_t zt_add_scalar_(TH a, SCALAR_ARGS) { ZT_STATUS(a->add_(S)) }
-BINARY(mul, at::mul(*a, *b))
-BINARY(div, at::div(*a, *b))
 BINARY(pow, at::pow(*a, *b))
 BINARY(remainder, at::remainder(*a, *b))
 BINARY(maximum, at::maximum(*a, *b))
 BINARY(minimum, at::minimum(*a, *b))
-BINARY(atan2, at::atan2(*a, *b))
 BINARY_SCALAR(mul, at::mul(*a, S))
 BINARY_SCALAR(div, at::div(*a, S))
 BINARY_SCALAR(pow, at::pow(*a, S))

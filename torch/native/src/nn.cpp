@@ -45,8 +45,6 @@ ZT_EXPORT TH zt_gelu(TH x, int32_t tanh_approx) { ZT_TENSOR(at::gelu(*x, tanh_ap
 ZT_EXPORT TH zt_silu(TH x) { ZT_TENSOR(at::silu(*x)) }
 ZT_EXPORT TH zt_leaky_relu(TH x, double slope) { ZT_TENSOR(at::leaky_relu(*x, slope)) }
 ZT_EXPORT TH zt_softplus(TH x, double beta, double threshold) { ZT_TENSOR(at::softplus(*x, beta, threshold)) }
-ZT_EXPORT TH zt_elu(TH x, double alpha) { ZT_TENSOR(at::elu(*x, alpha)) }
-ZT_EXPORT TH zt_hardtanh(TH x, double lo, double hi) { ZT_TENSOR(at::hardtanh(*x, lo, hi)) }
 
 // ---- normalisation and regularisation ----
 ZT_EXPORT TH zt_layer_norm(TH x, const int64_t* shape, int32_t n, TH w, TH b, double eps) {

@@ -148,15 +148,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int zt_normal_(IntPtr t, double mean, double std);
     [LibraryImport(Library)]
-    internal static partial int zt_bernoulli_(IntPtr t, double p);
-    [LibraryImport(Library)]
     internal static partial int zt_erfinv_(IntPtr t);
 
     // ---- math.cpp ----
-    [LibraryImport(Library)]
-    internal static partial IntPtr zt_mul(IntPtr a, IntPtr b);
-    [LibraryImport(Library)]
-    internal static partial IntPtr zt_div(IntPtr a, IntPtr b);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_pow(IntPtr a, IntPtr b);
     [LibraryImport(Library)]
@@ -165,8 +159,6 @@ internal static unsafe partial class NativeMethods
     internal static partial IntPtr zt_maximum(IntPtr a, IntPtr b);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_minimum(IntPtr a, IntPtr b);
-    [LibraryImport(Library)]
-    internal static partial IntPtr zt_atan2(IntPtr a, IntPtr b);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_mul_scalar(IntPtr a, int sk, double sd, long si);
     [LibraryImport(Library)]
@@ -391,10 +383,6 @@ internal static unsafe partial class NativeMethods
     internal static partial IntPtr zt_leaky_relu(IntPtr x, double slope);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_softplus(IntPtr x, double beta, double threshold);
-    [LibraryImport(Library)]
-    internal static partial IntPtr zt_elu(IntPtr x, double alpha);
-    [LibraryImport(Library)]
-    internal static partial IntPtr zt_hardtanh(IntPtr x, double lo, double hi);
     [LibraryImport(Library)]
     internal static partial IntPtr zt_layer_norm(IntPtr x, long[] shape, int n, IntPtr w, IntPtr b, double eps);
     [LibraryImport(Library)]
