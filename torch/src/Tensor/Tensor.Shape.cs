@@ -49,19 +49,10 @@ public static partial class torch
             return result;
         }
 
-        private long DimSize(long dim)
-        {
-            var s = shape;
-            var d = dim < 0 ? dim + s.Length : dim;
-            if (d < 0 || d >= s.Length)
-                throw new IndexOutOfRangeException($"Dimension out of range (expected to be in range of [{-s.Length}, {s.Length - 1}], but got {dim})");
-            return s[d];
-        }
-
         public Tensor[] split(long size, long dim = 0)
         {
             if (size <= 0) throw new ArgumentException($"split: split_size ({size}) must be positive", nameof(size));
-            return Parts(buf => zt_split_size(Handle, size, dim, buf, buf.Length), (DimSize(dim) + size - 1) / size);
+            return Parts(buf => zt_split_size(Handle, size, dim, buf, buf.Length), (this.size(dim) + size - 1) / size);
         }
 
         public Tensor[] split(long[] sizes, long dim = 0) => Parts(buf => zt_split_sizes(Handle, sizes, sizes.Length, dim, buf, buf.Length), sizes.Length);
@@ -70,7 +61,7 @@ public static partial class torch
             if (chunks <= 0) throw new ArgumentException($"chunk: chunks ({chunks}) must be positive", nameof(chunks));
             return Parts(buf => zt_chunk(Handle, chunks, dim, buf, buf.Length), chunks);
         }
-        public Tensor[] unbind(long dim = 0) => Parts(buf => zt_unbind(Handle, dim, buf, buf.Length), DimSize(dim));
+        public Tensor[] unbind(long dim = 0) => Parts(buf => zt_unbind(Handle, dim, buf, buf.Length), size(dim));
 
         // ---- gathering ----
         public Tensor gather(long dim, Tensor index) => From(zt_gather(Handle, dim, index.Handle));

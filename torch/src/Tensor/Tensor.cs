@@ -109,7 +109,7 @@ public static partial class torch
         public long[] size() => shape;
 
         /// <summary>The size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
-        public long size(int dim)
+        public long size(long dim)
         {
             var s = shape;
             var d = dim < 0 ? dim + s.Length : dim;
@@ -118,7 +118,7 @@ public static partial class torch
             return s[d];
         }
 
-        public long size(long dim) => size((int)dim);
+        public long size(int dim) => size((long)dim);
 
         public long[] stride()
         {
