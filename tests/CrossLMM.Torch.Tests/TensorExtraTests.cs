@@ -83,4 +83,46 @@ public class NNLeakTests
         for (var i = 0; i < 100; i++) Step();
         Assert.Equal(before, NativeCountersCollection.SettledLiveCount());
     }
+
+    [Fact]
+    public void DataAccessor_OnTransposedView_ReadsWritesAndCopiesInLogicalOrder()
+    {
+        var x = arange(6, ScalarType.Float64).view(2, 3);
+        var t = x.t();                                    // [[0, 3], [1, 4], [2, 5]], strides (1, 3)
+        var a = t.data<double>();
+        Assert.Equal(6, a.Count);
+        Assert.Equal(new double[] { 0, 3, 1, 4, 2, 5 }, a.ToArray());
+        Assert.Equal(new double[] { 0, 3, 1, 4, 2, 5 }, a.ToList());
+        Assert.Equal(4.0, a[3]);
+        Assert.Equal(2.0, a[2, 0]);
+        a[1, 0] = 10;                                     // writes through to the base tensor
+        Assert.Equal(new double[] { 0, 10, 2, 3, 4, 5 }, x.ToArray<double>());
+        Assert.Equal(new double[] { 0, 3, 10, 4, 2, 5 }, a.ToArray());
+        Assert.Throws<IndexOutOfRangeException>(() => a[6]);
+        t.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => a[0]);
+        x.Dispose();
+    }
+
+    [Fact]
+    public void Tensor_FromRectangularArrays_KeepsShapeDtypeAndRowMajorOrder()
+    {
+        using var scope = NewDisposeScope();
+        var f = tensor(new float[,,] { { { 1, 2 }, { 3, 4 }, { 5, 6 } }, { { 7, 8 }, { 9, 10 }, { 11, 12 } } });
+        Assert.Equal(new long[] { 2, 3, 2 }, f.shape);
+        Assert.Equal(ScalarType.Float32, f.dtype);
+        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 }, f.ToArray<float>());
+        var l = tensor(new long[,] { { 1, -2, 3 }, { long.MaxValue, 5, long.MinValue } });
+        Assert.Equal(new long[] { 2, 3 }, l.shape);
+        Assert.Equal(new long[] { 1, -2, 3, long.MaxValue, 5, long.MinValue }, l.ToArray<long>());
+        var i = tensor(new int[,,,] { { { { 1, 2 } }, { { 3, 4 } } } });
+        Assert.Equal(new long[] { 1, 2, 1, 2 }, i.shape);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, i.ToArray<int>());
+        var b = tensor(new bool[,] { { true, false }, { false, true } });
+        Assert.Equal(ScalarType.Bool, b.dtype);
+        Assert.Equal(new[] { true, false, false, true }, b.ToArray<bool>());
+        var d = tensor(new double[,] { { 0.5, 1.5 } }, dtype: ScalarType.Float32);
+        Assert.Equal(ScalarType.Float32, d.dtype);
+        Assert.Equal(new float[] { 0.5f, 1.5f }, d.ToArray<float>());
+    }
 }

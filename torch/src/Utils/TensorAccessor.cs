@@ -7,7 +7,8 @@ namespace TorchSharp.Utils;
 /// <summary>
 /// Element access to a CPU tensor (TorchSharp's <c>TensorAccessor&lt;T&gt;</c>). Indices are flat, row-major
 /// positions over the tensor's logical shape; strides are honoured, so views read correctly. Writes go
-/// straight into the tensor's memory.
+/// straight into the tensor's memory. Like the shape and strides, the data pointer is read once, when the
+/// accessor is made: take a new accessor after anything that replaces the tensor's storage (<c>Module.to</c>).
 /// </summary>
 public sealed unsafe class TensorAccessor<T> : IEnumerable<T>, IDisposable where T : unmanaged
 {
@@ -15,6 +16,7 @@ public sealed unsafe class TensorAccessor<T> : IEnumerable<T>, IDisposable where
     private readonly long[] _shape;
     private readonly long[] _strides;
     private readonly bool _contiguous;
+    private readonly T* _data;
 
     internal TensorAccessor(torch.Tensor tensor)
     {
@@ -22,13 +24,20 @@ public sealed unsafe class TensorAccessor<T> : IEnumerable<T>, IDisposable where
         _shape = tensor.shape;
         _strides = tensor.stride();
         _contiguous = tensor.is_contiguous();
+        _data = (T*)Native.NativeMethods.zt_data_ptr(tensor.Handle);
         Count = tensor.numel();
     }
 
     /// <summary>Number of elements.</summary>
     public long Count { get; }
 
-    private T* Base => (T*)Native.NativeMethods.zt_data_ptr(_tensor.Handle);
+    /// <summary>The data pointer; throws <see cref="ObjectDisposedException"/> once the tensor is disposed.</summary>
+    private T* Base {
+        get {
+            _ = _tensor.Handle;
+            return _data;
+        }
+    }
 
     private long Offset(long flat)
     {
@@ -65,13 +74,7 @@ public sealed unsafe class TensorAccessor<T> : IEnumerable<T>, IDisposable where
     }
 
     /// <summary>Copies every element into a new array.</summary>
-    public T[] ToArray()
-    {
-        if (_contiguous) return new ReadOnlySpan<T>(Base, checked((int)Count)).ToArray();
-        var result = new T[Count];
-        for (long i = 0; i < Count; i++) result[i] = this[i];
-        return result;
-    }
+    public T[] ToArray() => _tensor.ToArray<T>();
 
     public IEnumerator<T> GetEnumerator()
     {
