@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp.Native;
 using static TorchSharp.Native.NativeMethods;
 
@@ -189,13 +191,9 @@ public static partial class torch
         };
     }
 
-    private static T[] Flatten<T>(Array a) where T : unmanaged
-    {
-        var result = new T[a.Length];
-        var i = 0;
-        foreach (T v in a) result[i++] = v;
-        return result;
-    }
+    /// <summary>The elements of a rectangular array of T, row-major, read in place (no copy, no boxing).</summary>
+    private static ReadOnlySpan<T> Flatten<T>(Array a) where T : unmanaged =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(a)), a.Length);
 
     // ---- random state, threads ----
 
