@@ -76,8 +76,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
         BlockChecks.Rank(queries, 3, nameof(queries), "(B, S, H_q)");
         BlockChecks.LastDim(queries, QueryWidth, nameof(queries));
         using var scope = torch.NewDisposeScope();
-        long b = queries.shape[0], s = queries.shape[1];
-        var q = q_proj.call(queries).view(b, s, Heads, HeadDim).transpose(1, 2);   // [B, h, S, d]
+        var q = MultiHead.Split(q_proj.call(queries), Heads);   // [B, h, S, d]
         if (rotary is not null)
         {
             q = RotaryEmbedding.Apply(q, rotary);
@@ -94,9 +93,8 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
         BlockChecks.Rank(source, 3, nameof(source), "(B, M, H_s)");
         BlockChecks.LastDim(source, SourceWidth, nameof(source));
         using var scope = torch.NewDisposeScope();
-        long b = source.shape[0], m = source.shape[1];
-        var k = k_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]
-        var v = v_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]
+        var k = MultiHead.Split(k_proj.call(source), KvHeads);   // [B, g, M, d]
+        var v = MultiHead.Split(v_proj.call(source), KvHeads);   // [B, g, M, d]
         return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
     }
 
@@ -135,8 +133,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     {
         using var scope = torch.NewDisposeScope();
         var attended = ScaledDotProductAttention.ComputeGrouped(query, key, value, mask);   // [B, h, S, d]
-        long b = query.shape[0], s = query.shape[2];
-        return attended.transpose(1, 2).reshape(b, s, Heads * HeadDim).MoveToOuterDisposeScope();   // [B, S, h·d]
+        return MultiHead.Merge(attended).MoveToOuterDisposeScope();   // [B, S, h·d]
     }
 
     /// <summary>The output projection <c>o_proj</c>: (B, S, h·d) → (B, S, H_q).</summary>

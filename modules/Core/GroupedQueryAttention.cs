@@ -69,8 +69,7 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
         BlockChecks.Rank(x, 3, nameof(x), "(B, S, H)");
         BlockChecks.LastDim(x, Hidden, nameof(x));
         using var scope = torch.NewDisposeScope();
-        long b = x.shape[0], s = x.shape[1];
-        var q = q_proj.call(x).view(b, s, Heads, HeadDim).transpose(1, 2);   // [B, h, S, d]
+        var q = MultiHead.Split(q_proj.call(x), Heads);   // [B, h, S, d]
         if (rotary is not null)
         {
             q = RotaryEmbedding.Apply(q, rotary);
@@ -92,9 +91,8 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
         BlockChecks.Rank(x, 3, nameof(x), "(B, S, H)");
         BlockChecks.LastDim(x, Hidden, nameof(x));
         using var scope = torch.NewDisposeScope();
-        long b = x.shape[0], s = x.shape[1];
-        var k = k_proj.call(x).view(b, s, KvHeads, HeadDim).transpose(1, 2);   // [B, g, S, d]
-        var v = v_proj.call(x).view(b, s, KvHeads, HeadDim).transpose(1, 2);   // [B, g, S, d]
+        var k = MultiHead.Split(k_proj.call(x), KvHeads);   // [B, g, S, d]
+        var v = MultiHead.Split(v_proj.call(x), KvHeads);   // [B, g, S, d]
         if (rotary is not null)
         {
             k = RotaryEmbedding.Apply(k, rotary);
@@ -118,8 +116,7 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     {
         using var scope = torch.NewDisposeScope();
         var attended = ScaledDotProductAttention.ComputeGrouped(query, key, value, mask);   // [B, h, S, d], K/V heads shared by broadcasting
-        long b = query.shape[0], s = query.shape[2];
-        return attended.transpose(1, 2).reshape(b, s, Heads * HeadDim).MoveToOuterDisposeScope();   // [B, S, h·d]
+        return MultiHead.Merge(attended).MoveToOuterDisposeScope();   // [B, S, h·d]
     }
 
     /// <summary>The output projection <c>o_proj</c>: (B, S, h·d) → (B, S, H).</summary>

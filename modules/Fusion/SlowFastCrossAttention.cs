@@ -99,9 +99,8 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
         BlockChecks.Rank(source, 3, nameof(source), "(B, M, H)");
         BlockChecks.LastDim(source, Hidden, nameof(source));
         using var scope = torch.NewDisposeScope();
-        long b = source.shape[0], m = source.shape[1];
-        var k = k_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]
-        var v = v_proj.call(source).view(b, m, KvHeads, HeadDim).transpose(1, 2);   // [B, g, M, d]
+        var k = MultiHead.Split(k_proj.call(source), KvHeads);   // [B, g, M, d]
+        var v = MultiHead.Split(v_proj.call(source), KvHeads);   // [B, g, M, d]
         return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
     }
 
@@ -142,9 +141,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
             return attended.alias().MoveToOuterDisposeScope();
         }
 
-        var context_ = ScaledDotProductAttention.ComputeGrouped(textQueries, key, value, mask);   // [B, h, L_t, d]
-        long b = textQueries.shape[0], lt = textQueries.shape[2];
-        var merged = context_.transpose(1, 2).reshape(b, lt, Heads * HeadDim);   // [B, L_t, h·d]
+        var merged = MultiHead.Merge(ScaledDotProductAttention.ComputeGrouped(textQueries, key, value, mask));   // [B, L_t, h·d]
         var textAttended = StreamSegments.Text(attended, visual)!;              // [B, L_t, h·d]
         var update = gate.call(textAttended).mul(merged);                       // [B, L_t, h·d]
         return StreamSegments.AddInPlaces(attended, visual, null, update).MoveToOuterDisposeScope();

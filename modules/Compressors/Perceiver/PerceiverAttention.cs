@@ -1,5 +1,4 @@
 using CrossLMM.Zoo.Modules.Core;
-using CrossLMM.Zoo.Modules.Vision;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
