@@ -167,5 +167,21 @@ public class Qwen2ForCausalLMTests
         long eos = first.item<long>();
         var generated = lm.Generate(ids, 5, eosTokenId: eos);
         Assert.Equal(new long[] { 1, 1 }, generated.shape);
+        Assert.Equal(eos, generated.item<long>());
+
+        // Two rows: row 0 emits eos first and is held at eos; row 1 decodes as without eos until it emits eos too.
+        var rows = LmTestData.Ids(new Random(10), 61, 2, 3);
+        var plain = lm.Generate(rows, 5);
+        long rowEos = plain[0, 0].item<long>();
+        var stopped = lm.Generate(rows, 5, eosTokenId: rowEos);
+        var row1 = plain[1].data<long>().ToArray();
+        int firstEos = Array.IndexOf(row1, rowEos);
+        long expectedLength = firstEos < 0 ? 5 : firstEos + 1;
+        Assert.Equal(new long[] { 2, expectedLength }, stopped.shape);
+        Assert.True(torch.equal(torch.full(expectedLength, rowEos, ScalarType.Int64), stopped[0]));
+        Assert.True(torch.equal(plain[1].narrow(0, 0, expectedLength), stopped[1]));
+
+        // An eos that is never emitted changes nothing.
+        Assert.True(torch.equal(plain, lm.Generate(rows, 5, eosTokenId: -1)));
     }
 }
