@@ -69,15 +69,9 @@ public sealed class FlopCounter : IDisposable
     private readonly bool _wasEnabled;
     private bool _running = true;
 
-    // per-module attribution
-    private readonly Dictionary<nn.Module, string>? _paths;
-    private readonly Action<nn.Module, bool>? _previousObserver;
-    private readonly Action<nn.Module, bool>? _observer;
-    private readonly List<(nn.Module Module, string Path, long AtEnter)> _stack = new();
-    private readonly Dictionary<string, (long Calls, long Inclusive, long Exclusive)> _byModule = new(StringComparer.Ordinal);
+    // per-module attribution (only with a root)
+    private readonly ModuleCallLedger? _ledger;
     private readonly long[] _scratch = new long[Kinds];
-    private long _lastEvent;
-    private long _unattributed;
 
     private FlopCounter(nn.Module? root)
     {
@@ -85,14 +79,7 @@ public sealed class FlopCounter : IDisposable
         _wasEnabled = NativeMethods.zt_flops_enabled() != 0;
         NativeMethods.zt_flops_enable(1);
         NativeMethods.zt_flops_read(_start);
-        if (root is not null) {
-            _paths = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance) { [root] = "" };
-            foreach (var (name, m) in root.named_modules()) _paths.TryAdd(m, name);
-            _lastEvent = _start.Sum();
-            _previousObserver = nn.Module.CallObserver;
-            _observer = OnCall;
-            nn.Module.CallObserver = _previousObserver is null ? _observer : _previousObserver + _observer;
-        }
+        if (root is not null) _ledger = new ModuleCallLedger(root, ReadTotal, _start.Sum());
     }
 
     /// <summary>Starts counting on this thread; with <paramref name="root"/>, also per module of its tree.</summary>
@@ -126,10 +113,11 @@ public sealed class FlopCounter : IDisposable
     /// stack its current call is not yet included.
     /// </summary>
     public IReadOnlyDictionary<string, ModuleFlops> ByModule =>
-        _byModule.ToDictionary(kv => kv.Key, kv => new ModuleFlops(kv.Key, kv.Value.Calls, kv.Value.Inclusive, kv.Value.Exclusive), StringComparer.Ordinal);
+        (_ledger?.ByModule ?? new()).ToDictionary(kv => kv.Key, kv => new ModuleFlops(kv.Key, kv.Value.Calls, kv.Value.Inclusive, kv.Value.Exclusive),
+            StringComparer.Ordinal);
 
     /// <summary>FLOPs counted while no module was on the call stack (only with a root).</summary>
-    public long Unattributed => _unattributed;
+    public long Unattributed => _ledger?.Outside ?? 0;
 
     /// <summary>Stops counting; the totals stay readable. Idempotent.</summary>
     public FlopCounter Stop()
@@ -143,10 +131,7 @@ public sealed class FlopCounter : IDisposable
         var now = new long[Kinds];
         NativeMethods.zt_flops_read(now);
         for (var i = 0; i < Kinds; i++) _totals[i] = now[i] - _start[i];
-        if (_observer is not null) {
-            Attribute(now.Sum());
-            nn.Module.CallObserver = _previousObserver;
-        }
+        _ledger?.Stop(now.Sum());
         active.RemoveAt(active.Count - 1);
         if (!_wasEnabled) {
             NativeMethods.zt_flops_enable(0);
@@ -170,43 +155,11 @@ public sealed class FlopCounter : IDisposable
         return now;
     }
 
-    // Charges the FLOPs since the last event to the innermost module on the stack.
-    private void Attribute(long now)
-    {
-        var delta = now - _lastEvent;
-        _lastEvent = now;
-        if (delta == 0) return;
-        if (_stack.Count == 0) {
-            _unattributed += delta;
-            return;
-        }
-        var path = _stack[^1].Path;
-        var e = _byModule[path];
-        _byModule[path] = (e.Calls, e.Inclusive, e.Exclusive + delta);
-    }
-
-    private void OnCall(nn.Module module, bool enter)
+    // The sum over kinds of the native counters now (the ledger's clock).
+    private long ReadTotal()
     {
         NativeMethods.zt_flops_read(_scratch);
-        var now = _scratch[0] + _scratch[1] + _scratch[2] + _scratch[3];
-        Attribute(now);
-        if (enter) {
-            var path = _paths!.TryGetValue(module, out var p) ? p : "?" + module.GetName();
-            _stack.Add((module, path, now));
-            if (!_byModule.ContainsKey(path)) _byModule[path] = (0, 0, 0);
-            return;
-        }
-        // Leave: pop the matching frame (tolerating a frame left open by an exception in an observer).
-        for (var i = _stack.Count - 1; i >= 0; i--) {
-            if (!ReferenceEquals(_stack[i].Module, module)) continue;
-            var (_, path, atEnter) = _stack[i];
-            _stack.RemoveRange(i, _stack.Count - i);
-            // A module re-entered recursively is charged inclusively once, by its outermost frame.
-            var nested = _stack.Any(f => ReferenceEquals(f.Module, module));
-            var e = _byModule[path];
-            _byModule[path] = (e.Calls + 1, nested ? e.Inclusive : e.Inclusive + (now - atEnter), e.Exclusive);
-            return;
-        }
+        return _scratch[0] + _scratch[1] + _scratch[2] + _scratch[3];
     }
 
     /// <summary>A plain-text table: totals by kind, then per module (inclusive, exclusive, calls).</summary>
@@ -216,11 +169,11 @@ public sealed class FlopCounter : IDisposable
         var kinds = ByKind;
         sb.AppendLine(CultureInfo.InvariantCulture, $"FLOPs total {Total:N0}");
         foreach (var (k, v) in kinds) sb.AppendLine(CultureInfo.InvariantCulture, $"  {k,-8} {v,20:N0}");
-        if (_byModule.Count > 0) {
+        if (_ledger is { ByModule.Count: > 0 }) {
             sb.AppendLine(CultureInfo.InvariantCulture, $"{"module",-40} {"inclusive",20} {"exclusive",20} {"calls",8}");
             foreach (var m in ByModule.Values)
                 sb.AppendLine(CultureInfo.InvariantCulture, $"{(m.Path.Length == 0 ? "(root)" : m.Path),-40} {m.Inclusive,20:N0} {m.Exclusive,20:N0} {m.Calls,8}");
-            if (_unattributed != 0) sb.AppendLine(CultureInfo.InvariantCulture, $"{"(outside modules)",-40} {_unattributed,20:N0}");
+            if (Unattributed != 0) sb.AppendLine(CultureInfo.InvariantCulture, $"{"(outside modules)",-40} {Unattributed,20:N0}");
         }
         return sb.ToString();
     }
