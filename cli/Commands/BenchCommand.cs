@@ -35,11 +35,7 @@ internal static class BenchCommand
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
             string p = ZooCatalog.Preset(parse.GetValue(preset)!);
-            var names = parse.GetValue(architectures) ?? Array.Empty<string>();
-            var configs = names.Length == 0 || names.Any(n => string.Equals(n, ZooCatalog.All, StringComparison.OrdinalIgnoreCase))
-                ? ZooCatalog.Architectures.Select(a => a.Config(p)).ToArray()
-                : names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    .Select(n => ZooCatalog.ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
+            var configs = ZooCatalog.Configs(parse.GetValue(architectures), p);
             var where = ZooCatalog.Device(parse.GetValue(device)!);
             foreach (var config in configs.Where(_ => where.type == DeviceType.CPU))
             {

@@ -44,6 +44,18 @@ public class TableAndNameTests
         Assert.Equal(new[] { "crosslmm", "pool-only" }, System.Linq.Enumerable.Select(ZooCatalog.Resolve(new[] { "CrossLmm,pool-only", "crosslmm" }), a => a.Stem));
     }
 
+    [Fact]
+    public void Configs_AllCommaListsAndThePresetCheckedFirst()
+    {
+        var all = ZooCatalog.Configs(null, "Tiny");
+        Assert.Equal(System.Linq.Enumerable.Select(Zoo.Architectures, a => a.Config("tiny")), all);
+        Assert.Equal(all, ZooCatalog.Configs(new[] { "crosslmm", "ALL" }, "tiny"));
+        var some = ZooCatalog.Configs(new[] { "CrossLmm,pool-only", "crosslmm" }, "small");
+        Assert.Equal(new[] { ("crosslmm", "small"), ("pool-only", "small") }, System.Linq.Enumerable.Select(some, c => (c.Stem, c.Preset)));
+        var e = Assert.Throws<CrossLMM.Zoo.Tools.ZooUserException>(() => ZooCatalog.Configs(new[] { "nope" }, "tinny"));
+        Assert.StartsWith("unknown preset 'tinny'; did you mean 'tiny'?", e.Message);
+    }
+
     [Theory]
     [InlineData(1234567L, "1.23M")]
     [InlineData(10_190_000_000L, "10.19B")]

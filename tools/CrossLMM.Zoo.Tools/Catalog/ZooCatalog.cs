@@ -44,15 +44,35 @@ public static class ZooCatalog
     /// <exception cref="ZooUserException">An unknown name.</exception>
     public static IReadOnlyList<ArchitectureInfo> Resolve(IEnumerable<string>? namesOrStems)
     {
-        var names = (namesOrStems ?? Array.Empty<string>())
+        var names = SplitNames(namesOrStems);
+        return names is null ? Architectures : names.Select(Find).Distinct().ToArray();
+    }
+
+    /// <summary>
+    /// The configurations at one preset of what a command line names: catalogue stems or names and spec files
+    /// (<see cref="ConfigOrFile"/>), comma-separated or not, in the order given, without duplicates; <c>all</c> (or
+    /// nothing) = every catalogue architecture.
+    /// </summary>
+    /// <param name="namesStemsOrPaths">Stems, names or <c>.yaml</c> paths.</param>
+    /// <param name="preset">Preset name (checked first).</param>
+    /// <exception cref="ZooUserException">An unknown name or preset, or an unreadable file.</exception>
+    /// <exception cref="ZooSpecException">A spec file that does not bind.</exception>
+    public static IReadOnlyList<ArchitectureConfig> Configs(IEnumerable<string>? namesStemsOrPaths, string preset)
+    {
+        string p = Preset(preset);
+        var names = SplitNames(namesStemsOrPaths);
+        return names is null
+            ? Architectures.Select(a => a.Config(p)).ToArray()
+            : names.Select(n => ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
+    }
+
+    // The names of a command line, comma lists split; null = the whole zoo (nothing, or 'all' among them).
+    private static string[]? SplitNames(IEnumerable<string>? names)
+    {
+        var split = (names ?? Array.Empty<string>())
             .SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToArray();
-        if (names.Length == 0 || names.Any(n => string.Equals(n, All, StringComparison.OrdinalIgnoreCase)))
-        {
-            return Architectures;
-        }
-
-        return names.Select(Find).Distinct().ToArray();
+        return split.Length == 0 || split.Any(n => string.Equals(n, All, StringComparison.OrdinalIgnoreCase)) ? null : split;
     }
 
     /// <summary>Checks a preset name.</summary>
