@@ -63,7 +63,6 @@ internal static class CompareCommand
                 CaseBudgetSeconds = parse.GetValue(budget) is > 0 and var seconds ? seconds : null,
                 Baseline = parse.GetValue(baseline)!,
             };
-            Tools.Catalog.ZooCatalog.Find(options.Baseline);
             var result = ProgressDisplay.Run(console, $"prefill {options.BenchPreset}", progress => ComparisonRunner.Run(options, progress));
             Render.Table(console.Ui, ComparisonReport.Table(result));
             string directory = parse.GetValue(output)!;

@@ -51,6 +51,29 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void Baseline_ByNameOrAnyCase_IsTheStemTheRatiosUse_AndAnUnknownOneFailsBeforeRunning()
+    {
+        var options = new ComparisonOptions { Architectures = new[] { "crosslmm", "llava-ov" }, CostFrames = new[] { 32 }, Measure = false };
+        var byStem = ComparisonReport.Summary(ComparisonRunner.Run(options));
+        foreach (string baseline in new[] { "LlavaOneVision", "LLAVA-OV" })
+        {
+            var result = ComparisonRunner.Run(options with { Baseline = baseline });
+            Assert.Equal("llava-ov", result.Options.Baseline);
+            var summary = ComparisonReport.Summary(result);
+            Assert.Equal(1.0, summary.Single(s => s.Stem == "llava-ov").FlopsVsBaseline);
+            Assert.Equal(byStem.Select(s => (s.FlopsVsBaseline, s.KvVsBaseline)), summary.Select(s => (s.FlopsVsBaseline, s.KvVsBaseline)));
+        }
+
+        Assert.NotNull(byStem.Single(s => s.Stem == "crosslmm").FlopsVsBaseline);
+        var e = Assert.Throws<CrossLMM.Zoo.Tools.ZooUserException>(() => ComparisonRunner.Run(options with { Baseline = "llava-vo" }));
+        Assert.StartsWith("unknown architecture 'llava-vo'; did you mean 'llava-ov'?", e.Message);
+
+        using var dir = new TempDir();
+        ZooCommand.Run("compare", "--no-bench", "--baseline", "llava-vo", "--out", dir.Path).AssertOneLineError(1, "zoo compare: error: unknown architecture 'llava-vo'");
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
     public void Compare_WithMeasurement_AddsLatencyColumnsAndChart()
     {
         using var dir = new TempDir();

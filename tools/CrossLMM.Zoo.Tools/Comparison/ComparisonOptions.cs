@@ -47,6 +47,6 @@ public sealed record ComparisonOptions
     /// <summary>Seed of weights and inputs of the measured runs.</summary>
     public long Seed { get; init; }
 
-    /// <summary>The architecture the ratios are relative to (CrossLMM's efficiency baseline is LLaVA-OneVision).</summary>
+    /// <summary>The architecture the ratios are relative to, by stem or name (CrossLMM's efficiency baseline is LLaVA-OneVision); the result's options hold its stem.</summary>
     public string Baseline { get; init; } = "llava-ov";
 }

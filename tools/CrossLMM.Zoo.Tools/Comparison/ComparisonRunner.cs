@@ -14,12 +14,13 @@ public static class ComparisonRunner
     /// <summary>Runs it.</summary>
     /// <param name="options">What to compare.</param>
     /// <param name="progress">Progress of the measured cases.</param>
-    /// <exception cref="ZooUserException">Unknown architectures or presets, bad frame counts.</exception>
+    /// <exception cref="ZooUserException">Unknown architectures, baseline or presets, bad frame counts.</exception>
     public static ComparisonResult Run(ComparisonOptions options, Action<BenchProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var architectures = ZooCatalog.Resolve(options.Architectures);
         string costPreset = ZooCatalog.Preset(options.CostPreset), benchPreset = ZooCatalog.Preset(options.BenchPreset);
+        string baseline = ZooCatalog.Find(options.Baseline).Stem;   // the report matches cost rows by stem
         if (options.CostFrames.Count == 0 || options.CostFrames.Any(f => f < 1) || options.BenchFrames.Any(f => f < 1))
         {
             throw new ZooUserException("frame counts must be ≥ 1");
@@ -39,6 +40,6 @@ public static class ComparisonRunner
                 options.TextTokens, options.Runs, options.Warmup, options.Seed, progress,
                 caseBudget: options.CaseBudgetSeconds is double seconds ? TimeSpan.FromSeconds(seconds) : null)
             : Array.Empty<PrefillMeasurement>();
-        return new ComparisonResult(options with { CostPreset = costPreset, BenchPreset = benchPreset }, cost, measured, MachineInfo.Current(), costSeconds, watch.Elapsed.TotalSeconds);
+        return new ComparisonResult(options with { CostPreset = costPreset, BenchPreset = benchPreset, Baseline = baseline }, cost, measured, MachineInfo.Current(), costSeconds, watch.Elapsed.TotalSeconds);
     }
 }
