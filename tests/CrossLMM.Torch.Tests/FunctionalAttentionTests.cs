@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Runtime.InteropServices;
+using CrossLMM.Testing;
 using CrossLMM.Zoo.Engine;
 using TorchSharp;
 using Xunit;
@@ -27,12 +28,12 @@ public class FunctionalAttentionTests
     private static Tensor NegInfWhereFalse(Tensor keep) =>
         zeros(keep.shape, ScalarType.Float64).masked_fill(keep.logical_not(), double.NegativeInfinity);
 
+    /// <summary>Both float64, same shape, every element within <paramref name="tol"/> (TensorAssert reports the worst one).</summary>
     private static void Close(Tensor expected, Tensor actual, double tol = 1e-12)
     {
-        Assert.Equal(expected.shape, actual.shape);
-        var e = expected.ToArray<double>();
-        var a = actual.ToArray<double>();
-        for (var i = 0; i < e.Length; i++) Assert.True(Math.Abs(e[i] - a[i]) <= tol, $"element {i}: expected {e[i]}, got {a[i]}");
+        Assert.Equal(ScalarType.Float64, expected.dtype);
+        Assert.Equal(ScalarType.Float64, actual.dtype);
+        TensorAssert.AllClose(expected, actual, rtol: 0, atol: tol);
     }
 
     private static (Tensor q, Tensor k, Tensor v) Qkv(int seed, long b = 2, long h = 3, long l = 4, long s = 5, long e = 6, long ev = 7) =>

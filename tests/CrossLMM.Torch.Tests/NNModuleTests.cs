@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CrossLMM.Testing;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
@@ -13,12 +14,12 @@ namespace CrossLMM.Torch.Tests;
 /// <summary>Sequential, ModuleDict, Softmax, Flatten and MultiheadAttention: keys, shapes, values, masks.</summary>
 public class NNModuleTests
 {
+    /// <summary>Both float64, same shape, every element within <paramref name="tol"/> (TensorAssert reports the worst one).</summary>
     private static void Close(Tensor expected, Tensor actual, double tol = 1e-12)
     {
-        Assert.Equal(expected.shape, actual.shape);
-        var e = expected.ToArray<double>();
-        var a = actual.ToArray<double>();
-        for (var i = 0; i < e.Length; i++) Assert.True(Math.Abs(e[i] - a[i]) <= tol, $"element {i}: expected {e[i]}, got {a[i]}");
+        Assert.Equal(ScalarType.Float64, expected.dtype);
+        Assert.Equal(ScalarType.Float64, actual.dtype);
+        TensorAssert.AllClose(expected, actual, rtol: 0, atol: tol);
     }
 
     [Fact]
