@@ -9,16 +9,28 @@ internal static class FrameMaps
     /// <summary>(B, T, g·g, D) → (B·T, D, g, g).</summary>
     public static Tensor ToMaps(Tensor features, long grid)
     {
-        long batch = features.shape[0], time = features.shape[1], width = features.shape[3];
-        return features.reshape(batch * time, grid, grid, width) // [b·t, g, g, d]
+        var s = features.shape;
+        return features.reshape(s[0] * s[1], grid, grid, s[3])   // [b·t, g, g, d]
             .permute(0, 3, 1, 2);                                 // [b·t, d, g, g]
+    }
+
+    /// <summary>
+    /// Average pooling of every frame's g×g map with kernel = stride = s in ceil mode (a clipped last window
+    /// averages only its in-bounds tokens): (B, T, g·g, D) → (B, T, o·o, D), o = ⌈g/s⌉.
+    /// </summary>
+    public static Tensor StridedAverage(Tensor features, long grid, long stride)
+    {
+        long[] window = { stride, stride };
+        var pooled = nn.functional.avg_pool2d(ToMaps(features, grid), window, window, new long[] { 0, 0 }, true); // [b·t, d, o, o]
+        var shape = features.shape;
+        return ToTokens(pooled, shape[0], shape[1]);                                                              // [b, t, o·o, d]
     }
 
     /// <summary>(B·T, D, o, o) → (B, T, o·o, D).</summary>
     public static Tensor ToTokens(Tensor maps, long batch, long time)
     {
-        long width = maps.shape[1], side = maps.shape[2];
+        var s = maps.shape;   // [b·t, d, o, o]
         return maps.permute(0, 2, 3, 1)                         // [b·t, o, o, d]
-            .reshape(batch, time, side * side, width);            // [b, t, o·o, d]
+            .reshape(batch, time, s[2] * s[3], s[1]);             // [b, t, o·o, d]
     }
 }

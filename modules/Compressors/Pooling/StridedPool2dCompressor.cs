@@ -49,10 +49,8 @@ public sealed class StridedPool2dCompressor : VisualCompressor
         CheckFeatures(features);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1], side = OutputGrid;
-        long[] window = { Stride, Stride };
-        var maps = FrameMaps.ToMaps(features, PatchGrid);                                                 // [b·t, d, g, g]
-        var pooled = nn.functional.avg_pool2d(maps, window, window, new long[] { 0, 0 }, true);           // [b·t, d, o, o] (ceil mode)
-        var tokens = FrameMaps.ToTokens(pooled, batch, time).reshape(batch, time * side * side, InputWidth); // [b, t·o², d]
+        var tokens = FrameMaps.StridedAverage(features, PatchGrid, Stride)        // [b, t, o², d]
+            .reshape(batch, time * side * side, InputWidth);                     // [b, t·o², d]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
 }

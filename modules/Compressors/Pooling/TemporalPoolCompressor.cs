@@ -63,10 +63,7 @@ public sealed class TemporalPoolCompressor : VisualCompressor
         CheckFeatures(features);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1], side = SpatialGrid, perFrame = side * side;
-        var maps = FrameMaps.ToMaps(features, PatchGrid);                                  // [b·t, d, g, g]
-        long[] window = { Stride, Stride };
-        var pooled = nn.functional.avg_pool2d(maps, window, window, new long[] { 0, 0 }, true);     // [b·t, d, o, o] (ceil mode)
-        var slow = FrameMaps.ToTokens(pooled, batch, time);                                 // [b, t, n, d]
+        var slow = FrameMaps.StridedAverage(features, PatchGrid, Stride);                  // [b, t, n, d]
         long fastFrames = _config.FastFrames((int)time);
         var fast = time >= Frames
             ? slow.narrow(1, 0, fastFrames * Frames)
