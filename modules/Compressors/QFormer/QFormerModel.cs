@@ -66,7 +66,6 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
                 $"{GetName()}: text padding {BlockChecks.Format(textPadding.shape)} must be (B = {batch}, L = {text})", nameof(textPadding));
         }
         var queries = torch.ones(new[] { batch, (long)_queries }, ScalarType.Bool, textPadding.device); // [b, q]
-        return torch.cat(new[] { queries, textPadding.to(ScalarType.Bool) }, 1)                         // [b, q+l]
-            .unsqueeze(1).unsqueeze(1);                                                                  // [b, 1, 1, q+l]
+        return AttentionMasks.KeyPadding(torch.cat(new[] { queries, textPadding.to(ScalarType.Bool) }, 1)); // [b, 1, 1, q+l]
     }
 }
