@@ -2,32 +2,20 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using CrossLMM.Zoo.Spec.Tests;
 
 namespace CrossLMM.Zoo.Notebooks.Tests;
 
 /// <summary>The checked-in notebooks, read from the source tree (the tests compare against what is committed).</summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> LazyRoot = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CrossLMM.Zoo.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no CrossLMM.Zoo.sln above {AppContext.BaseDirectory}");
-    });
-
     /// <summary>The notebooks the zoo ships, in reading order.</summary>
     public static IReadOnlyList<string> Notebooks { get; } = new[]
     {
         "01-tour", "02-define-a-variant", "03-what-tokens-cost", "04-inside-the-cross-attention", "05-train-a-tiny-model",
     };
 
-    public static string Root => LazyRoot.Value;
+    public static string Root => Repo.Root;
 
     public static string NotebooksDirectory => Path.Combine(Root, "notebooks");
 

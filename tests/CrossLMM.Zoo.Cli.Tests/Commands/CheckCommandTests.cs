@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Tests.Support;
+using CrossLMM.Zoo.Spec.Tests;
 using CrossLMM.Zoo.Spec;
 
 namespace CrossLMM.Zoo.Cli.Tests.Commands;
@@ -41,7 +42,7 @@ public class CheckCommandTests
     [Fact]
     public void Check_EveryRepositorySpec_IsValid()
     {
-        var files = Zoo.Architectures.Select(a => Path.Combine(Repository.Root, a.SourceFile)).ToArray();
+        var files = Zoo.Architectures.Select(a => Repo.PathOf(a.SourceFile)).ToArray();
         var r = ZooCommand.Run(new[] { "check" }.Concat(files).ToArray());
         Assert.Equal(0, r.Code);
         Assert.Equal(files.Length, r.Lines.Count(l => l.Contains(": ok - ", System.StringComparison.Ordinal)));
@@ -52,7 +53,7 @@ public class CheckCommandTests
     public void Check_CopyOfAZooArchitecture_NotesTheNameClash()
     {
         using var dir = new TempDir();
-        string path = dir.Write("copy.yaml", File.ReadAllText(Path.Combine(Repository.Root, "architectures", "crosslmm.yaml")));
+        string path = dir.Write("copy.yaml", File.ReadAllText(Repo.PathOf("architectures/crosslmm.yaml")));
         var r = ZooCommand.Run("check", path);
         Assert.Equal(0, r.Code);
         Assert.Contains($"{path}: note: the name CrossLmm is already used by architectures/crosslmm.yaml", r.Out);

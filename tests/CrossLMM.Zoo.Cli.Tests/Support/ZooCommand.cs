@@ -77,24 +77,6 @@ public sealed class TempDir : IDisposable
     }
 }
 
-/// <summary>The repository root (the folder holding zoo.yaml).</summary>
-public static class Repository
-{
-    /// <summary>The root.</summary>
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "zoo.yaml")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("zoo.yaml not found above " + AppContext.BaseDirectory);
-    }
-}
-
 /// <summary>This machine's memory.</summary>
 public static class Memory
 {

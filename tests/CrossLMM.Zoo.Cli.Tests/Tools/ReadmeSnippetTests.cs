@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Tests.Support;
+using CrossLMM.Zoo.Spec.Tests;
 using CrossLMM.Zoo.Modules;
 using CrossLMM.Zoo.Modules.Cost;
 
@@ -21,7 +22,7 @@ public class ReadmeSnippetTests
         Assert.Equal(CrossLmmConfig.Tiny.Fusion0.Layers.Count, typed.fusion0.Count);
 
         using var dir = new TempDir();
-        string path = dir.Write("my-variant.yaml", File.ReadAllText(Path.Combine(Repository.Root, "architectures", "crosslmm.yaml")));
+        string path = dir.Write("my-variant.yaml", File.ReadAllText(Repo.PathOf("architectures/crosslmm.yaml")));
         torch.manual_seed(3);
         using VideoLmm model = Zoo.BuildFile(path, "tiny");
         var expected = typed.state_dict();
