@@ -44,7 +44,7 @@ run_tests() {
   for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
     files=$((files + 1))
-    local counters; counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    local counters; counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1 || true)   # none in a truncated file: counted below
     local p f e
     p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
     e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
@@ -52,6 +52,7 @@ run_tests() {
   done
   # A crashed test host or a project that never ran is a failure even if no test reported one.
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; log "dotnet test exited with $status without a failing test: counted as 1 failure"; fi
+  if [ "$files" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; log "no test results were written: counted as 1 failure"; fi
   rm -rf "$results"
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
@@ -60,7 +61,10 @@ run_tests() {
 cmd=${1:-help}
 case "$cmd" in
   setup) install_missing; build ;;
-  test) shift; install_missing; build; run_tests "$@" ;;
+  test) shift; install_missing
+        # A build that fails still ends with the summary line CI reads.
+        build || { log "the build failed"; echo "0 passed, 1 failed"; exit 1; }
+        run_tests "$@" ;;
   help|-h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) install_missing; build
      dotnet run --project cli/CrossLMM.Zoo.Cli.csproj -c "$CONFIGURATION" --no-build -- "$@" ;;
