@@ -147,6 +147,7 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         var fusion = context.Fusion;
         var source = fusion?.Source(Source);
         var visual = StreamSegments.Visual(fusion, hidden.shape[1]);
+        var sourceMask = source?.KeyMask();   // [B, 1, 1, M], shared by both branches
         var x = input_layernorm.call(hidden);
 
         Tensor? visualUpdate = null;
@@ -154,8 +155,8 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         {
             var queries = x.narrow(1, visual.Start, visual.Length);                             // [B, L_v, H]
             var attended = Scope == TokenScope.Frame
-                ? PerFrame(v2v, queries, source, fusion!.Frames)
-                : Global(v2v, queries, source);                                                  // [B, L_v, h·d]
+                ? PerFrame(v2v, queries, source.Tokens, sourceMask, fusion!.Frames)
+                : Global(v2v, queries, source.Tokens, sourceMask);                                                  // [B, L_v, h·d]
             visualUpdate = v2v_gate!.call(v2v.Output(attended));                                 // [B, L_v, H]
         }
 
@@ -163,8 +164,7 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         var textQueries = t2v is null ? null : StreamSegments.Text(x, visual);                // [B, L_t, H]
         if (t2v is not null && textQueries is not null)
         {
-            var padding = source?.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding);   // [B, 1, 1, M]
-            var kv = t2v.KeyValues(source?.Tokens, padding, context.CacheSlot("cross_attn.t2v"));
+            var kv = t2v.KeyValues(source?.Tokens, sourceMask, context.CacheSlot("cross_attn.t2v"));
             if (kv is { } keyValues)
             {
                 var (k, v, mask) = keyValues;
@@ -181,18 +181,19 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
     }
 
     // V2V over all M source tokens: queries (B, L_v, H) → merged heads (B, L_v, h·d). Never cached (see the summary).
-    private static Tensor Global(CrossAttention attention, Tensor queries, FusionSourceTokens source)
+    private static Tensor Global(CrossAttention attention, Tensor queries, Tensor tokens, Tensor? mask)
     {
-        var mask = source.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding);   // [B, 1, 1, M]
-        var (k, v) = attention.ProjectKeyValues(source.Tokens);                                  // [B, g, M, d]
+        var (k, v) = attention.ProjectKeyValues(tokens);                                         // [B, g, M, d]
         return attention.Attend(attention.ProjectQueries(queries, null), k, v, mask);
     }
 
     // V2V within each frame: the L_v = T·n queries and M = T·N source tokens are frame-major, so frame t's queries
     // attend to frame t's tokens only, as B·T independent attentions of n queries over N keys.
-    private static Tensor PerFrame(CrossAttention attention, Tensor queries, FusionSourceTokens source, int frames)
+    private static Tensor PerFrame(CrossAttention attention, Tensor queries, Tensor tokens, Tensor? mask, int frames)
     {
-        long b = queries.shape[0], visualLength = queries.shape[1], sourceLength = source.Tokens.shape[1];
+        var qs = queries.shape;
+        var ts = tokens.shape;
+        long b = qs[0], visualLength = qs[1], sourceLength = ts[1];
         if (frames < 1 || visualLength % frames != 0 || sourceLength % frames != 0)
         {
             throw new ArgumentException(
@@ -201,10 +202,10 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         }
 
         long n = visualLength / frames, m = sourceLength / frames, bt = b * frames;
-        var q = attention.ProjectQueries(queries.reshape(bt, n, queries.shape[2]), null);          // [B·T, h, n, d]
-        var (k, v) = attention.ProjectKeyValues(source.Tokens.reshape(bt, m, source.Tokens.shape[2]));   // [B·T, g, N, d]
-        var mask = source.Padding is null ? null : AttentionMasks.KeyPadding(source.Padding.reshape(bt, m));   // [B·T, 1, 1, N]
-        var attended = attention.Attend(q, k, v, mask);                                          // [B·T, n, h·d]
+        var q = attention.ProjectQueries(queries.reshape(bt, n, qs[2]), null);                   // [B·T, h, n, d]
+        var (k, v) = attention.ProjectKeyValues(tokens.reshape(bt, m, ts[2]));                  // [B·T, g, N, d]
+        var frameMask = mask?.reshape(bt, 1, 1, m);                                              // [B·T, 1, 1, N]
+        var attended = attention.Attend(q, k, v, frameMask);                                     // [B·T, n, h·d]
         return attended.reshape(b, visualLength, attended.shape[2]);                              // [B, L_v, h·d]
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Modules.Fusion;
 
@@ -9,7 +10,12 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// </summary>
 /// <param name="Tokens">(B, M, H): the source tokens, frame-major (frame t's tokens are contiguous).</param>
 /// <param name="Padding">(B, M) boolean, true for real tokens; null when every token is real.</param>
-public sealed record FusionSourceTokens(Tensor Tokens, Tensor? Padding = null);
+public sealed record FusionSourceTokens(Tensor Tokens, Tensor? Padding = null)
+{
+    /// <summary>The key mask of a cross-attention over these tokens: <see cref="Padding"/> as (B, 1, 1, M).</summary>
+    /// <returns>A bool tensor the caller owns, or null when every token is real.</returns>
+    public Tensor? KeyMask() => Padding is null ? null : AttentionMasks.KeyPadding(Padding);
+}
 
 /// <summary>
 /// What the fusion blocks of a decoder read during one forward pass (prefill or decoding step):

@@ -89,8 +89,7 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         ArgumentNullException.ThrowIfNull(context);
         using var scope = torch.NewDisposeScope();
         var media = context.Fusion?.Source(Source);
-        var padding = media?.Padding is null ? null : AttentionMasks.KeyPadding(media.Padding);   // [B, 1, 1, M]
-        var kv = attn.KeyValues(media?.Tokens, padding, context.CacheSlot("cross_attn"));
+        var kv = attn.KeyValues(media?.Tokens, media?.KeyMask(), context.CacheSlot("cross_attn"));   // mask [B, 1, 1, M]
         if (kv is not { } keyValues)
         {
             return hidden.alias().MoveToOuterDisposeScope();

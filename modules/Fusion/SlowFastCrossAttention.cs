@@ -125,8 +125,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
         else if (normalisedSource is not null)
         {
             (key, value) = ProjectKeyValues(normalisedSource);
-            var padding = context.Fusion?.Source(Source)?.Padding;
-            mask = padding is null ? null : AttentionMasks.KeyPadding(padding);   // [B, 1, 1, M]
+            mask = context.Fusion?.Source(Source)?.KeyMask();   // [B, 1, 1, M]
             slot?.Store(key, value, mask);
         }
         else

@@ -232,6 +232,25 @@ public class DualCrossAttentionLayerTests
     }
 
     [Fact]
+    public void FrameScope_PaddedSourceTokens_AreHiddenWithinTheirFrame()
+    {
+        var c = new FusionCase(2, 3, 2, 4, 1, 2, 32, 17);
+        using var disposables = torch.NewDisposeScope();
+        using var dcal = new DualCrossAttentionLayer(32, 4, 64, Both, TokenScope.Frame);
+        LmTestData.Randomize(dcal, 17, gates: 0.7);
+        var rng = new Random(17);
+        var x = c.Hidden_(rng);
+        var src = c.SourceTokens(rng);
+        var valid = torch.ones(c.Batch, c.Frames, c.SourcePerFrame, ScalarType.Bool);
+        valid[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Single(c.SourcePerFrame - 1)] = torch.tensor(false);   // each frame's last token
+        valid = valid.reshape(c.Batch, c.Source);
+        var changed = src.masked_fill(valid.logical_not().unsqueeze(-1), 5.0);
+        var y = dcal.call(x, c.Context(c.Inputs(src, padding: valid)));
+        TensorAssert.AllClose(y, dcal.call(x, c.Context(c.Inputs(changed, padding: valid))), rtol: 1e-5, atol: 1e-6);
+        Assert.False(torch.allclose(y, dcal.call(x, c.Context(c.Inputs(src))), rtol: 1e-4, atol: 1e-5));   // the padding mattered
+    }
+
+    [Fact]
     public void NoVisualInput_IsTheIdentityPlusGatedFfn()
     {
         var c = new FusionCase(2, 2, 2, 3, 1, 2, 32, 3);
