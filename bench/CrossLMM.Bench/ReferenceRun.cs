@@ -27,7 +27,7 @@ public static class ReferenceRun
     {
         var script = Path.Combine(BenchOptions.RepoRoot(), "bench", "reference", "run.py");
         if (!File.Exists(script)) throw new FileNotFoundException($"the PyTorch reference runner is missing: {script}");
-        if (!File.Exists(options.Python)) throw new FileNotFoundException($"{options.Python} with torch not found: run ./setup.sh (or pass --python)");
+        if (!File.Exists(options.Python)) throw new FileNotFoundException($"{options.Python} with torch not found: run ./zoo.sh setup (or pass --python)");
         Directory.CreateDirectory(options.OutputDirectory);
         var json = Path.Combine(options.OutputDirectory, "pytorch.json");
         var psi = new ProcessStartInfo(options.Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

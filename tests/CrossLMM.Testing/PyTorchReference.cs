@@ -36,7 +36,7 @@ namespace CrossLMM.Testing;
 /// checks into one snippet where sensible.</para>
 /// <para><b>Failures</b> throw <see cref="PyTorchReferenceException"/> with the Python traceback (line
 /// numbers refer to the snippet), stderr and stdout; a missing interpreter or torch throws one whose
-/// message starts with "/usr/bin/python3 with torch not found: run ./setup.sh".</para>
+/// message starts with "/usr/bin/python3 with torch not found: run ./zoo.sh setup".</para>
 /// <para>Thread-safe: concurrent calls use separate folders and processes.</para>
 /// </summary>
 public static class PyTorchReference
@@ -55,7 +55,7 @@ public static class PyTorchReference
     /// <summary><c>torch.__version__</c> of the reference (Debian's 1.13.1 reports "1.13.0a0").</summary>
     public static string TorchVersion => Probe.Value.Version ?? throw Unavailable();
 
-    /// <summary>Throws the "not found: run ./setup.sh" exception unless the reference is usable.</summary>
+    /// <summary>Throws the "not found: run ./zoo.sh setup" exception unless the reference is usable.</summary>
     public static void EnsureAvailable()
     {
         if (!IsAvailable) throw Unavailable();
@@ -149,7 +149,7 @@ public static class PyTorchReference
     private static PyTorchReferenceException Unavailable() => Unavailable(Interpreter, Probe.Value.Problem);
 
     internal static PyTorchReferenceException Unavailable(string interpreter, string? problem) =>
-        new($"{interpreter} with torch not found: run ./setup.sh (installs python3-torch). Detail: {problem}", "", "", "");
+        new($"{interpreter} with torch not found: run ./zoo.sh setup (installs python3-torch). Detail: {problem}", "", "", "");
 }
 
 /// <summary>The outputs of one <see cref="PyTorchReference.Run(string, IReadOnlyDictionary{string, Tensor}?, TimeSpan?)"/>; disposing it disposes the tensors.</summary>

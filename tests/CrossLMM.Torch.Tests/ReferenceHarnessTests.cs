@@ -67,7 +67,7 @@ public class ReferenceHarnessTests
         var (version, problem) = PyTorchReference.ProbeTorch("/nonexistent/python3");
         Assert.Null(version);
         var ex = PyTorchReference.Unavailable("/nonexistent/python3", problem);
-        Assert.StartsWith("/nonexistent/python3 with torch not found: run ./setup.sh", ex.Message);
+        Assert.StartsWith("/nonexistent/python3 with torch not found: run ./zoo.sh setup", ex.Message);
         Assert.Contains("does not exist", ex.Message);
         // an interpreter that cannot import torch (/bin/false stands in: it exits non-zero)
         var (v2, p2) = PyTorchReference.ProbeTorch("/bin/false");
