@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(libtorch-dev python3-torch libopenblas0-pthread cmake g++ ffmpeg)
+# The zoo's engine is TorchSharp from NuGet (restored by the build); apt brings only the PyTorch reference the
+# tests compare against (/usr/bin/python3 + python3-torch, with OpenBLAS so it runs at speed) and ffmpeg (--video).
+APT_PACKAGES=(python3-torch libopenblas0-pthread ffmpeg)
 CONFIGURATION=${CONFIGURATION:-Release}
 
 log() { printf '\033[1m[zoo.sh]\033[0m %s\n' "$*" >&2; }
@@ -32,6 +34,9 @@ install_missing() {
 build() {
   log "building ($CONFIGURATION)"
   dotnet build CrossLMM.Zoo.sln -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly
+  # TorchSharp's natives must load here (on Debian 12 through the libstdc++ fix, built once into a cache):
+  # check now, with one line naming what is wrong, rather than in the middle of a run.
+  dotnet run --project cli/CrossLMM.Zoo.Cli.csproj -c "$CONFIGURATION" --no-build -- env --quiet
 }
 
 run_tests() {

@@ -117,6 +117,7 @@ public static class ZooCli
         Add(RunCommand.Create(console), "zoo run crosslmm --frames 8 --prompt \"What happens?\"", "zoo run crosslmm --video clip.mp4 --frames 16 --preset small --prompt \"Describe it\"",
             "zoo run crosslmm --weights crosslmm-tiny.safetensors --top 10", "zoo run --yaml my-variant.yaml --frames 4 --prompt hi");
         Add(CompareCommand.Create(console), "zoo compare", "zoo compare --no-bench", "zoo compare --runs 5 --bench-frames 8,16,32 --out out/");
+        Add(EnvCommand.Create(console), "zoo env", "zoo env --json", "zoo env --quiet");
         root.Subcommands.Add(VersionlessHelp(root));
 
         foreach (var help in root.Options.OfType<HelpOption>())

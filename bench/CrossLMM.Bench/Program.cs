@@ -29,13 +29,10 @@ if (cases.Count == 0) {
     return 1;
 }
 
-// Load the engine (and with it the BLAS) before asking which BLAS is mapped; then the same threads on both sides.
-TorchSharp.torch.set_num_threads(options.Threads);
-if (EngineInfo.BlasThreads > 0) EngineInfo.SetBlasThreads(options.Threads);
-Console.WriteLine($"BLAS in this process: {EngineInfo.BlasName()} ({string.Join(", ", EngineInfo.BlasLibraries())}); " +
-    $"threads: intra-op {EngineInfo.IntraOpThreads}, BLAS {EngineInfo.BlasThreads}");
-if (EngineInfo.BlasName() != "OpenBLAS")
-    Console.WriteLine("warning: OpenBLAS is not loaded; matmul will be ~25x slower (apt-get install libopenblas0-pthread)");
+// TorchSharp's natives (with the Debian 12 fix), then the same threads on both sides.
+CrossLMM.Zoo.Engine.Native.TorchNativeLoader.EnsureLoaded();
+EngineInfo.SetThreads(options.Threads);
+Console.WriteLine($"{EngineInfo.Describe()}; BLAS: {EngineInfo.Blas}; threads: intra-op {EngineInfo.IntraOpThreads} (MKL uses the same)");
 
 if (options.Loop > 0) {
     LoopRun.Run(cases, options.Loop, Console.Out, options.SectionsDepth);
@@ -54,7 +51,7 @@ for (var round = 1; round <= options.Rounds; round++) {
         if (m.Count == 0) { failed = true; continue; }
         cs[c].Add(m[0]);
         if (options.NoReference || c.Reference is null) continue;
-        reference = ReferenceRun.Run(new[] { c.Reference.Id }, EngineInfo.IntraOpThreads, EngineInfo.BlasThreads, options, Console.Out);
+        reference = ReferenceRun.Run(new[] { c.Reference.Id }, EngineInfo.IntraOpThreads, EngineInfo.IntraOpThreads, options, Console.Out);
         pt[c].Add(reference.Cases[c.Reference.Id]);
         if (reference.Checks.TryGetValue(c.Reference.Id, out var check)) checks[c] = check;
     }

@@ -79,7 +79,7 @@ public static class Report
         $"{System.Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}",
         LoadAverage(),
         RuntimeInformation.FrameworkDescription,
-        EngineInfo.LibtorchVersion, EngineInfo.IntraOpThreads, EngineInfo.BlasThreads, EngineInfo.BlasName(), EngineInfo.BlasLibraries(),
+        EngineInfo.Describe(), EngineInfo.IntraOpThreads, EngineInfo.IntraOpThreads, EngineInfo.Blas, EngineInfo.NativeLibraries(),
         reference is null ? null : $"{reference.TorchVersion} (Python {reference.PythonVersion})",
         reference?.Threads,
         reference?.BlasThreads,
@@ -114,7 +114,7 @@ public static class Report
         sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}; load average (1/5/15 min) at the start: {env.LoadAverageAtStart}, at the end: {env.LoadAverage}" +
             (double.TryParse(env.LoadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) && load > System.Environment.ProcessorCount
                 ? " — **busy machine: other work competed for the CPUs, expect noisy numbers**" : ""));
-        sb.AppendLine($"- C#: libtorch {env.Libtorch} through the CrossLMM shim, {env.CsThreads} intra-op thread(s), BLAS: **{env.CsBlas}** with {Threads(env.CsBlasThreads)} ({string.Join(", ", env.CsBlasLibraries)})");
+        sb.AppendLine($"- C#: {env.Libtorch}, {env.CsThreads} intra-op thread(s), BLAS: **{env.CsBlas}** with {Threads(env.CsBlasThreads)} ({string.Join(", ", env.CsBlasLibraries)})");
         if (env.PyTorch is not null)
             sb.AppendLine($"- PyTorch: {env.PyTorch}, {env.PtThreads} intra-op thread(s), BLAS: **{env.PtBlas}** with {Threads(env.PtBlasThreads ?? -1)} ({string.Join(", ", env.PtBlasLibraries ?? Array.Empty<string>())})");
         else

@@ -1,4 +1,5 @@
 using System;
+using CrossLMM.Zoo.Engine;
 
 namespace CrossLMM.Zoo.Modules.Core;
 
@@ -23,16 +24,16 @@ public static class ScaledDotProductAttention
     /// <returns>(B, h, S, d_v); the caller owns it.</returns>
     public static Tensor Compute(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
     {
-#if !TORCHSHARP
-        if (mask is null || mask.dtype == ScalarType.Bool)
+        var attended = Composed(query, key, value, mask);
+        if (FlopCounter.IsCounting)
         {
-            // The engine's scaled_dot_product_attention is this very computation — q/√d, the bool mask,
-            // softmax, a zero row for a query with no visible key, the same two products for the FLOP
-            // counter — and at inference it runs it in query blocks without materialising the S×K scores.
-            return nn.functional.scaled_dot_product_attention(query, key, value, mask);
+            // The two products, QKᵀ and PV, at the zoo's own call site (libtorch's kernels have no counter):
+            // rows · K · d and rows · K · d_v multiply-adds, rows = every query of every (broadcast) head.
+            long dv = attended.shape[^1], rows = attended.numel() / Math.Max(dv, 1), keys = key.shape[^2];
+            FlopCounter.Record(FlopKind.Matmul, 2 * rows * keys * (query.shape[^1] + dv));
         }
-#endif
-        return Composed(query, key, value, mask);
+
+        return attended;
     }
 
     /// <summary>

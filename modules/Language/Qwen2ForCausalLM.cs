@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Engine;
 using System;
 using System.Collections.Generic;
 using CrossLMM.Zoo.Modules.Core;
@@ -58,7 +59,15 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
     /// <param name="hidden">Final hidden states.</param>
     /// <returns>A new tensor; the caller owns it.</returns>
     public Tensor Logits(Tensor hidden) =>
-        lm_head is null ? nn.functional.linear(hidden, model.EmbedTokens.weight!) : lm_head.call(hidden);
+        lm_head is null ? TiedHead(hidden) : lm_head.call(hidden);
+
+    // The tied head is a product with the embedding matrix, not a Linear module: counted at this call site.
+    private Tensor TiedHead(Tensor hidden)
+    {
+        var logits = nn.functional.linear(hidden, model.EmbedTokens.weight!);
+        if (FlopCounter.IsCounting) FlopCounter.Record(FlopKind.Linear, 2 * logits.numel() * hidden.shape[^1]);
+        return logits;
+    }
 
     /// <summary>Logits for S new positions given as embeddings (the entry point of a multimodal model).</summary>
     /// <param name="inputsEmbeds">(B, S, H).</param>

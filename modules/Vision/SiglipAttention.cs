@@ -39,7 +39,7 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
         var q = MultiHead.Split(q_proj.call(x), _heads);       // [b, h, s, d]
         var k = MultiHead.Split(k_proj.call(x), _heads);       // [b, h, s, d]
         var v = MultiHead.Split(v_proj.call(x), _heads);       // [b, h, s, d]
-        var attended = MultiHead.Merge(nn.functional.scaled_dot_product_attention(q, k, v)); // [b, s, h·d]
+        var attended = MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v)); // [b, s, h·d]
         return out_proj.call(attended).MoveToOuterDisposeScope();
     }
 }

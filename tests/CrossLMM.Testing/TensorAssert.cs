@@ -133,15 +133,36 @@ public static class TensorAssert
             throw new XunitException($"shape mismatch{Label(because)}: expected {Shape(expected)}, actual {Shape(actual)}");
     }
 
+    /// <summary>
+    /// PyTorch's <c>torch.equal</c>: the same shape, the same dtype and every element equal (NaN equals nothing).
+    /// TorchSharp's <c>torch.equal</c> is element-wise and returns a tensor, so tests use this.
+    /// </summary>
+    public static bool Identical(Tensor a, Tensor b)
+    {
+        if (a.dtype != b.dtype || !a.shape.SequenceEqual(b.shape)) return false;
+        using var scope = NewDisposeScope();
+        return a.numel() == 0 || a.eq(b).all().item<bool>();
+    }
+
+    /// <summary>The largest |a − b| over the elements (shapes must match).</summary>
+    public static double MaxAbsDiff(Tensor a, Tensor b)
+    {
+        CheckShapes(a.shape, b.shape, null);
+        using var scope = NewDisposeScope();
+        return a.numel() == 0 ? 0 : a.to(ScalarType.Float64).sub(b.to(ScalarType.Float64)).abs().max().item<double>();
+    }
+
     private static double[] ToDoubles(Tensor t)
     {
         if (t.IsInvalid) throw new ObjectDisposedException(nameof(Tensor), "TensorAssert: a tensor passed in has been disposed");
         if (t.is_complex()) throw new ArgumentException($"TensorAssert: complex tensors ({t.dtype}) are not supported");
+        // TorchSharp 0.107's TensorAccessor.ToArray throws on an empty tensor.
+        if (t.numel() == 0) return Array.Empty<double>();
         using var scope = NewDisposeScope();
         var d = t.detach();
         if (d.device_type != TorchSharp.DeviceType.CPU) d = d.cpu();
         if (d.dtype != ScalarType.Float64) d = d.to(ScalarType.Float64);
-        return d.ToArray<double>();
+        return d.data<double>().ToArray();
     }
 
     private static string Label(string? because) => because is null ? "" : $" ({because})";

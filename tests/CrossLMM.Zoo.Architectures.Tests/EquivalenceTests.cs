@@ -1,3 +1,4 @@
+using CrossLMM.Testing;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -71,11 +72,11 @@ public class EquivalenceTests
             }
 
             using var expected = generated.call(input, null);
-            Assert.True(config.Fusion.IsEmpty || !closed.Logits.equal(expected.Logits), $"{stem}, {c}: opening the gates changed nothing, so the fusion blocks were not compared");
+            Assert.True(config.Fusion.IsEmpty || !TensorAssert.Identical(closed.Logits, expected.Logits), $"{stem}, {c}: opening the gates changed nothing, so the fusion blocks were not compared");
             using var fromRuntime = runtime.call(input, null);
             using var fromHand = hand.call(input, null);
-            Assert.True(expected.Logits.equal(fromRuntime.Logits), $"{stem}, {c}: logits of the generated and the runtime-built module differ");
-            Assert.True(expected.Logits.equal(fromHand.Logits), $"{stem}, {c}: logits of the generated and the hand-assembled module differ");
+            Assert.True(TensorAssert.Identical(expected.Logits, fromRuntime.Logits), $"{stem}, {c}: logits of the generated and the runtime-built module differ");
+            Assert.True(TensorAssert.Identical(expected.Logits, fromHand.Logits), $"{stem}, {c}: logits of the generated and the hand-assembled module differ");
             Assert.Equal(Counts(expected.Counts), Counts(fromRuntime.Counts));
             Assert.Equal(Counts(expected.Counts), Counts(fromHand.Counts));
         }));
@@ -88,8 +89,8 @@ public class EquivalenceTests
         using var b = Built(2, () => Zoo.Create("crosslmm", "tiny"));
         var pa = a.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         var pb = b.named_parameters().ToDictionary(x => x.name, x => x.parameter);
-        Assert.False(pa["vision_tower.embeddings.patch_embedding.weight"].equal(pb["vision_tower.embeddings.patch_embedding.weight"]));
-        Assert.False(pa["language_model.model.layers.3.cross_attn.v2v.q_proj.weight"].equal(pb["language_model.model.layers.3.cross_attn.v2v.q_proj.weight"]));
+        Assert.False(TensorAssert.Identical(pa["vision_tower.embeddings.patch_embedding.weight"], pb["vision_tower.embeddings.patch_embedding.weight"]));
+        Assert.False(TensorAssert.Identical(pa["language_model.model.layers.3.cross_attn.v2v.q_proj.weight"], pb["language_model.model.layers.3.cross_attn.v2v.q_proj.weight"]));
     }
 
     private static VideoLmm Built(int seed, Func<VideoLmm> build)
@@ -106,7 +107,7 @@ public class EquivalenceTests
         for (int i = 0; i < e.Length; i++)
         {
             Assert.Equal(e[i].parameter.shape, a[i].parameter.shape);
-            Assert.True(e[i].parameter.equal(a[i].parameter), $"{what}: parameter {e[i].name} differs");
+            Assert.True(TensorAssert.Identical(e[i].parameter, a[i].parameter), $"{what}: parameter {e[i].name} differs");
         }
 
         var eb = expected.named_buffers().ToArray();
@@ -114,7 +115,7 @@ public class EquivalenceTests
         Assert.Equal(eb.Select(b => b.name), ab.Select(b => b.name));
         for (int i = 0; i < eb.Length; i++)
         {
-            Assert.True(eb[i].buffer.equal(ab[i].buffer), $"{what}: buffer {eb[i].name} differs");
+            Assert.True(TensorAssert.Identical(eb[i].buffer, ab[i].buffer), $"{what}: buffer {eb[i].name} differs");
         }
 
         Assert.Equal(expected.named_modules().Select(m => m.name), actual.named_modules().Select(m => m.name));

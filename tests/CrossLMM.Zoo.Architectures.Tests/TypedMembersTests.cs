@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Modules;
 using CrossLMM.Zoo.Modules.Compressors;
 using CrossLMM.Zoo.Modules.Fusion;

@@ -152,7 +152,7 @@ public sealed class LlamaVidCompressor : VisualCompressor
         var textQueries = vlm_att_projector.call(queryOut);                                      // [b·t, m, d]
         var keys = vlm_att_key_projector.call(patches);                                          // [b·t, n, d]
         // softmax(Q·Kᵀ/√D)·X with the raw patches as values: each row is a convex combination of patches
-        var attended = nn.functional.scaled_dot_product_attention(textQueries, keys, patches);  // [b·t, m, d]
+        var attended = ScaledDotProductAttention.Compute(textQueries, keys, patches);  // [b·t, m, d]
         return attended.mean(new long[] { 1 });                                                  // [b·t, d]
     }
 

@@ -48,7 +48,7 @@ public sealed class PerceiverAttention : nn.Module<Tensor, Tensor, Tensor>
         var kv = to_kv.call(torch.cat(new[] { x, l }, 1)).chunk(2, -1);    // 2 × [b, s+r, h]
         var k = MultiHead.Split(kv[0], _heads);                            // [b, heads, s+r, d]
         var v = MultiHead.Split(kv[1], _heads);                            // [b, heads, s+r, d]
-        var attended = MultiHead.Merge(nn.functional.scaled_dot_product_attention(q, k, v)); // [b, r, h]
+        var attended = MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v)); // [b, r, h]
         return to_out.call(attended).MoveToOuterDisposeScope();
     }
 }

@@ -42,6 +42,6 @@ public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor
         var q = MultiHead.Split(query.call(hidden), _heads);   // [b, h, sq, d]
         var k = MultiHead.Split(key.call(context), _heads);    // [b, h, sk, d]
         var v = MultiHead.Split(value.call(context), _heads);  // [b, h, sk, d]
-        return MultiHead.Merge(nn.functional.scaled_dot_product_attention(q, k, v, mask)).MoveToOuterDisposeScope(); // [b, sq, h·d]
+        return MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v, mask)).MoveToOuterDisposeScope(); // [b, sq, h·d]
     }
 }

@@ -1,3 +1,4 @@
+using CrossLMM.Testing;
 using System.IO;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Tests.Support;
@@ -28,6 +29,6 @@ public class ReadmeSnippetTests
         var expected = typed.state_dict();
         var actual = model.state_dict();
         Assert.Equal(expected.Keys.OrderBy(k => k), actual.Keys.OrderBy(k => k));
-        Assert.All(expected, kv => Assert.True(kv.Value.equal(actual[kv.Key]), kv.Key));
+        Assert.All(expected, kv => Assert.True(TensorAssert.Identical(kv.Value, actual[kv.Key]), kv.Key));
     }
 }

@@ -85,8 +85,10 @@ public class GroupedQueryAttentionTests
             var mask = AttentionMasks.Causal(c.Length);
             var y = attn.call(x, rope, mask, null);
             var y2 = attn.call(changed, rope, mask, null);
-            Assert.True(torch.equal(y.narrow(1, 0, cut), y2.narrow(1, 0, cut)), "outputs before the cut changed");
-            Assert.False(torch.equal(y.narrow(1, cut, c.Length - cut), y2.narrow(1, cut, c.Length - cut)));
+            // Equal up to float rounding (libtorch's MKL GEMMs are not bit-reproducible across calls), while the
+            // perturbation moves the later outputs by orders of magnitude more.
+            TensorAssert.AllClose(y.narrow(1, 0, cut), y2.narrow(1, 0, cut), rtol: 1e-5, atol: 1e-6, because: "outputs before the cut changed");
+            Assert.True(TensorAssert.MaxAbsDiff(y.narrow(1, cut, c.Length - cut), y2.narrow(1, cut, c.Length - cut)) > 1e-3, "later outputs did not change");
         }).Check(LmTestData.Quick());
     }
 
@@ -145,7 +147,7 @@ public class GroupedQueryAttentionTests
         var x = LmTestData.Randn(new Random(7), 1.0, 1, 3, 16);
         var mask = torch.zeros(1, 1, 3, 3, ScalarType.Bool);
         var y = attn.call(x, null, mask, null);
-        Assert.True(torch.equal(y, torch.zeros_like(y)));
+        Assert.True(TensorAssert.Identical(y, torch.zeros_like(y)));
     }
 
     [Fact]

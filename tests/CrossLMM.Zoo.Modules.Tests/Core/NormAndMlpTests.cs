@@ -84,7 +84,7 @@ public class NormAndMlpTests
         Assert.Equal(new long[] { 8, 40 }, exact.state_dict()["fc2.weight"].shape);
         using var x = LmTestData.Randn(new Random(2), 2.0, 3, 16);
         using var g = GeluMlp.GeluTanh(x);
-        using var reference = nn.functional.gelu(x, GELUApproximate.tanh);
+        using var reference = nn.functional.gelu(x, GELU.Approximate.tanh);
         TensorAssert.AllClose(reference, g, rtol: 1e-6, atol: 1e-7);
         using var y = exact.call(x);
         Assert.Equal(new long[] { 3, 8 }, y.shape);
@@ -97,7 +97,7 @@ public class NormAndMlpTests
         using var x = LmTestData.Randn(new Random(4), 100.0, 4, 7);
         using var y = gate.call(x);
         using var zeros = torch.zeros_like(x);
-        Assert.True(torch.equal(zeros, y));
+        Assert.True(TensorAssert.Identical(zeros, y));
         Assert.Equal(new[] { "alpha" }, LmTestData.Keys(gate));
         using var open = new TanhGate(50.0);
         using var z = open.call(x);
@@ -113,7 +113,7 @@ public class NormAndMlpTests
         using var g = gate.call(x);
         Assert.Equal(new long[] { 2, 6, 1 }, g.shape);
         using var zeros = torch.zeros(2, 6, 1);
-        Assert.True(torch.equal(zeros, g));
+        Assert.True(TensorAssert.Identical(zeros, g));
         Assert.Equal(LmTestData.Sorted(new[] { "beta", "proj.bias", "proj.weight" }), LmTestData.Keys(gate));
     }
 }

@@ -128,7 +128,7 @@ public class DualCrossAttentionLayerTests
             var x = c.Hidden_(rng);
             var y = fused.call(x, c.Context(c.Inputs(c.SourceTokens(rng))));
             var yBase = plain.call(x, c.Context(null));
-            Assert.True(torch.equal(yBase, y), "a zero-gated DCAL changed the layer's output");
+            Assert.True(TensorAssert.Identical(yBase, y), "a zero-gated DCAL changed the layer's output");
         }).Check(LmTestData.Quick());
     }
 
@@ -165,12 +165,12 @@ public class DualCrossAttentionLayerTests
                     : (y2.narrow(1, visual, c.Visual), StreamSegments.Text(y2, (visual, c.Visual)));
                 if (same is not null)
                 {
-                    Assert.True(torch.equal(same, same2!), $"perturbing {branch} changed positions it must not write");
+                    Assert.True(TensorAssert.Identical(same, same2!), $"perturbing {branch} changed positions it must not write");
                 }
 
                 if (changed is not null)
                 {
-                    Assert.False(torch.equal(changed, changed2!), $"perturbing {branch} changed nothing");
+                    Assert.False(TensorAssert.Identical(changed, changed2!), $"perturbing {branch} changed nothing");
                 }
 
                 dcal.load_state_dict(saved, strict: false);
@@ -204,7 +204,10 @@ public class DualCrossAttentionLayerTests
                 LmTestData.Randomize(dcal, c.Seed, gates: 0.7);
                 var y = dcal.call(x, c.Context(c.Inputs(src))).narrow(1, frameT, c.PerFrame);
                 var y2 = dcal.call(x, c.Context(c.Inputs(perturbed))).narrow(1, frameT, c.PerFrame);
-                Assert.Equal(scope == TokenScope.Frame, torch.equal(y, y2));
+                // Frame scope: unchanged up to float rounding (MKL GEMMs are not bit-reproducible across calls);
+                // global scope: moved by orders of magnitude more.
+                var moved = TensorAssert.MaxAbsDiff(y, y2);
+                Assert.True(scope == TokenScope.Frame ? moved < 1e-5 : moved > 1e-3, $"{scope}: frame {t}'s tokens moved by {moved}");
             }
         }).Check(LmTestData.Quick());
     }
@@ -258,7 +261,7 @@ public class DualCrossAttentionLayerTests
         using var dcal = new DualCrossAttentionLayer(32, 4, 64, Both);
         LmTestData.Randomize(dcal, 3, gates: 0.0);
         var x = c.Hidden_(new Random(3));
-        Assert.True(torch.equal(x, dcal.call(x, c.Context(null))));
+        Assert.True(TensorAssert.Identical(x, dcal.call(x, c.Context(null))));
     }
 
     [Theory]

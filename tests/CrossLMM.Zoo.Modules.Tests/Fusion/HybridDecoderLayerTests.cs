@@ -53,7 +53,7 @@ public class HybridDecoderLayerTests
         var sd = layer.state_dict();
         foreach (var part in new[] { "k_proj.weight", "k_proj.bias", "v_proj.weight", "v_proj.bias" })
         {
-            Assert.True(torch.equal(sd["self_attn." + part], sd["cross_attn." + part]), part);
+            Assert.True(TensorAssert.Identical(sd["self_attn." + part], sd["cross_attn." + part]), part);
         }
 
         // Per head: the cross keys/values of a token equal its self-attention keys/values before RoPE.
@@ -62,13 +62,13 @@ public class HybridDecoderLayerTests
         var x = LmTestData.Randn(new Random(5), 1.0, 2, 6, 48);
         var (k, v) = attn.ProjectKeyValues(x, null, null);               // [B, g, S, d]
         var (kc, vc) = layer.CrossAttention.ProjectKeyValues(x);          // [B, g, S, d]
-        Assert.True(torch.equal(k, kc));
-        Assert.True(torch.equal(v, vc));
+        Assert.True(TensorAssert.Identical(k, kc));
+        Assert.True(TensorAssert.Identical(v, vc));
 
         using var fresh = new HybridDecoderLayer(LmTestData.Llm(32));      // the constructor copies too
         var f = fresh.state_dict();
-        Assert.True(torch.equal(f["self_attn.k_proj.weight"], f["cross_attn.k_proj.weight"]));
-        Assert.True(torch.equal(f["self_attn.v_proj.bias"], f["cross_attn.v_proj.bias"]));
+        Assert.True(TensorAssert.Identical(f["self_attn.k_proj.weight"], f["cross_attn.k_proj.weight"]));
+        Assert.True(TensorAssert.Identical(f["self_attn.v_proj.bias"], f["cross_attn.v_proj.bias"]));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class HybridDecoderLayerTests
             var rng = new Random(c.Seed);
             var x = c.Hidden_(rng);
             var y = hybrid.call(x, c.Context(c.Inputs(c.SourceTokens(rng), FusionSource.Slow)));
-            Assert.True(torch.equal(plain.call(x, c.Context(null)), y));
+            Assert.True(TensorAssert.Identical(plain.call(x, c.Context(null)), y));
         }).Check(LmTestData.Quick());
     }
 
@@ -101,11 +101,11 @@ public class HybridDecoderLayerTests
             var y = hybrid.call(x, c.Context(c.Inputs(slow, FusionSource.Slow)));
             var y2 = hybrid.call(x, c.Context(c.Inputs(other, FusionSource.Slow)));
             var visual = ((long)c.TextBefore, (long)c.Visual);
-            Assert.True(torch.equal(y.narrow(1, c.TextBefore, c.Visual), y2.narrow(1, c.TextBefore, c.Visual)), "slow tokens reached a visual position");
+            Assert.True(TensorAssert.Identical(y.narrow(1, c.TextBefore, c.Visual), y2.narrow(1, c.TextBefore, c.Visual)), "slow tokens reached a visual position");
             var text = StreamSegments.Text(y, visual);
             if (text is not null)
             {
-                Assert.False(torch.equal(text, StreamSegments.Text(y2, visual)!), "slow tokens reached no text position");
+                Assert.False(TensorAssert.Identical(text, StreamSegments.Text(y2, visual)!), "slow tokens reached no text position");
             }
 
             var padded = torch.cat(new[] { slow, LmTestData.Randn(rng, 9.0, c.Batch, 2, c.Hidden) }, 1);

@@ -15,7 +15,7 @@ public class ProjectorTests
 {
     private static Tensor Activate(Tensor x, Activation activation) => activation switch {
         Activation.Gelu => nn.functional.gelu(x),
-        Activation.GeluTanh => nn.functional.gelu(x, GELUApproximate.tanh), // the engine's fused kernel, not the block's composed form
+        Activation.GeluTanh => nn.functional.gelu(x, GELU.Approximate.tanh), // the engine's fused kernel, not the block's composed form
         Activation.Silu => nn.functional.silu(x),
         Activation.Relu => nn.functional.relu(x),
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),

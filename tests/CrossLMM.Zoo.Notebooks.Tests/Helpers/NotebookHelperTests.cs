@@ -20,8 +20,8 @@ public sealed class NotebookHelperTests
     {
         var task = new MarkerVideoTask(OneToken, frames: 4, block: 8, colours: 4, clutter: 0.3);
         using var batch = task.Sample(16, new Random(5));
-        var pixels = batch.Input.Video.ToArray<float>();   // [B, T, 3, 32, 32]
-        var answers = batch.Answers.ToArray<long>();
+        var pixels = batch.Input.Video.data<float>().ToArray();   // [B, T, 3, 32, 32]
+        var answers = batch.Answers.data<long>().ToArray();
         int side = task.Image, plane = side * side;
         for (int b = 0; b < batch.Size; b++)
         {
@@ -34,7 +34,7 @@ public sealed class NotebookHelperTests
         }
 
         using var again = task.Sample(16, new Random(5));
-        Assert.Equal(pixels, again.Input.Video.ToArray<float>());
+        Assert.Equal(pixels, again.Input.Video.data<float>().ToArray());
         Assert.Equal(new long[] { 1, 2, 3, 4 }, task.Question);
         Assert.Equal(new long[] { 5, 6, 7, 8 }, task.AnswerTokens);
     }

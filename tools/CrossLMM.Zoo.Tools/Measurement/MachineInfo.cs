@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using CrossLMM.Zoo.Engine;
+using CrossLMM.Zoo.Engine.Native;
 
 namespace CrossLMM.Zoo.Tools.Measurement;
 
@@ -10,26 +12,22 @@ namespace CrossLMM.Zoo.Tools.Measurement;
 /// <param name="Cores">Logical processors visible to .NET.</param>
 /// <param name="Os">OS description.</param>
 /// <param name="Runtime">.NET runtime.</param>
-/// <param name="Engine">Tensor engine and version (<c>libtorch 1.13.1 (CrossLMM.Torch)</c>).</param>
-/// <param name="Blas">BLAS in use (<c>OpenBLAS</c>, <c>reference</c>, …).</param>
+/// <param name="Engine">Tensor engine and version (<c>TorchSharp 0.107.0, libtorch 2.10.0 (CPU)</c>).</param>
+/// <param name="Blas">BLAS in use (<c>MKL (linked into libtorch_cpu)</c>).</param>
 /// <param name="Threads">libtorch intra-op threads.</param>
 public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, string Engine, string Blas, int Threads)
 {
     /// <summary>This machine, now.</summary>
     public static MachineInfo Current()
     {
-#if TORCHSHARP
-        const string engine = "TorchSharp";
-        const string blas = "bundled";
-#else
-        string engine = $"libtorch {CrossLMM.Zoo.Engine.EngineInfo.LibtorchVersion} (CrossLMM.Torch shim)";
-        string blas = CrossLMM.Zoo.Engine.EngineInfo.BlasName();
-#endif
+        TorchNativeLoader.EnsureLoaded();
+        string engine = EngineInfo.Describe();
+        string blas = EngineInfo.Blas;
         return new MachineInfo(CpuName(), Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
             engine, blas, torch.get_num_threads());
     }
 
-    /// <summary>One line: <c>Intel Xeon … (2 cores), libtorch 1.13.1, OpenBLAS, 2 threads, .NET 10.0.12</c>.</summary>
+    /// <summary>One line: <c>AMD EPYC … (2 cores), TorchSharp 0.107.0, libtorch 2.10.0 (CPU), MKL (linked into libtorch_cpu), 2 threads, .NET 10.0.0</c>.</summary>
     public override string ToString() => $"{Cpu} ({Cores} cores), {Engine}, {Blas}, {Threads} threads, {Runtime}";
 
     private static string CpuName()

@@ -32,7 +32,8 @@ public sealed record NotebookRunOptions
     /// <summary>The zoo's assemblies: engine, configs, spec core, catalogue, modules, tools, notebook helpers.</summary>
     public static IReadOnlyList<Assembly> ZooAssemblies { get; } = new[]
     {
-        typeof(TorchSharp.torch).Assembly,                         // CrossLMM.Torch (TorchSharp API)
+        typeof(TorchSharp.torch).Assembly,                         // TorchSharp
+        typeof(CrossLMM.Zoo.Engine.EngineInfo).Assembly,           // CrossLMM.Zoo.Engine
         typeof(CrossLMM.Zoo.Configs.ArchitectureConfig).Assembly,  // CrossLMM.Zoo.Configs
         typeof(CrossLMM.Zoo.Spec.SpecCompiler).Assembly,           // CrossLMM.Zoo.Spec
         typeof(CrossLMM.Zoo.Zoo).Assembly,                         // CrossLMM.Zoo (generated catalogue)

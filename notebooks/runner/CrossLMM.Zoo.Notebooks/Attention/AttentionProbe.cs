@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Modules;
 using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Fusion;
@@ -21,7 +22,7 @@ namespace CrossLMM.Zoo.Notebooks.Attention;
 /// </summary>
 public sealed class AttentionProbe : IDisposable
 {
-    private readonly List<nn.HookRemover> _hooks = new();
+    private readonly List<Action> _hooks = new();
     private readonly List<Branch> _branches = new();
     private readonly int _tokensPerFrame;
 
@@ -82,9 +83,9 @@ public sealed class AttentionProbe : IDisposable
     /// <summary>Removes the hooks and frees the captured tensors.</summary>
     public void Dispose()
     {
-        foreach (var hook in _hooks)
+        foreach (var remove in _hooks)
         {
-            hook.remove();
+            remove();
         }
 
         _hooks.Clear();
@@ -100,8 +101,8 @@ public sealed class AttentionProbe : IDisposable
         _hooks.Add(linear.register_forward_hook((_, _, output) =>
         {
             keep(output);
-            return null;
-        }));
+            return null!;   // null: the output is not replaced
+        }).remove);
     }
 
     private void HookInput(VideoLmm model, string path, Action<Tensor> keep)
@@ -110,8 +111,8 @@ public sealed class AttentionProbe : IDisposable
         _hooks.Add(linear.register_forward_pre_hook((_, input) =>
         {
             keep(input);
-            return null;
-        }));
+            return null!;   // null: the input is not replaced
+        }).remove);
     }
 
     private static Tensor Keep(Tensor? previous, Tensor value)
@@ -144,7 +145,7 @@ public sealed class AttentionProbe : IDisposable
         bool perFrame = branch.Kind == CrossAttentionBranch.V2V && branch.Scope == TokenScope.Frame;
         long batch = perFrame ? branch.Attended?.shape[0] ?? throw new InvalidOperationException("frame-scope V2V needs the block's o_proj input") : rows;
         int frames = perFrame ? (int)(rows / batch) : (int)(m / _tokensPerFrame);
-        float[] data = weights.contiguous().ToArray<float>();
+        float[] data = weights.contiguous().data<float>().ToArray();
         int[] shape = perFrame
             ? new[] { (int)batch, (int)heads, (int)(frames * lq), (int)(frames * m) }
             : new[] { (int)rows, (int)heads, (int)lq, (int)m };

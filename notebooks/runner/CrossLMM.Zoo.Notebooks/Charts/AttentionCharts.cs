@@ -143,7 +143,7 @@ public static class AttentionCharts
         float[] pixels;
         using (var one = video.select(0, sample).contiguous())
         {
-            pixels = one.ToArray<float>();
+            pixels = one.data<float>().ToArray();
         }
 
         double gap = 10, left = 20, top = 52, side = w * scale;

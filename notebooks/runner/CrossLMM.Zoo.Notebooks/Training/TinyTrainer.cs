@@ -253,9 +253,9 @@ public static class TinyTrainer
     }
 
     /// <summary>
-    /// OpenBLAS runs its own threads (one per core) for every GEMM; on the tiny matrices of these models they only
-    /// spin — measured 3× slower per step, and far worse with two runs side by side. Training runs with one BLAS
-    /// thread and restores the previous count afterwards.
+    /// On the tiny matrices of these models extra intra-op threads only spin (measured 3× slower per step on the
+    /// earlier engine, and far worse with two runs side by side). Training runs with one libtorch thread (MKL's
+    /// GEMMs run on the same threads) and restores the previous count afterwards.
     /// </summary>
     private sealed class SingleThreadedBlas : IDisposable
     {
@@ -265,10 +265,10 @@ public static class TinyTrainer
 
         public static SingleThreadedBlas Enter()
         {
-            int previous = CrossLMM.Zoo.Engine.EngineInfo.BlasThreads;
+            int previous = CrossLMM.Zoo.Engine.EngineInfo.IntraOpThreads;
             if (previous > 1)
             {
-                CrossLMM.Zoo.Engine.EngineInfo.SetBlasThreads(1);
+                CrossLMM.Zoo.Engine.EngineInfo.SetThreads(1);
             }
 
             return new SingleThreadedBlas(previous);
@@ -278,7 +278,7 @@ public static class TinyTrainer
         {
             if (_previous > 1)
             {
-                CrossLMM.Zoo.Engine.EngineInfo.SetBlasThreads(_previous);
+                CrossLMM.Zoo.Engine.EngineInfo.SetThreads(_previous);
             }
         }
     }

@@ -1,8 +1,0 @@
-namespace TorchSharp;
-
-/// <summary>How GELU is computed: exactly, or with the tanh approximation.</summary>
-public enum GELUApproximate
-{
-    none,
-    tanh,
-}
