@@ -1,34 +1,43 @@
 using System;
+using System.Linq;
 using CrossLMM.Zoo.Engine;
 
 namespace CrossLMM.Zoo.Modules.Core;
 
 /// <summary>
-/// Scaled dot-product attention (Vaswani et al. 2017, Eq. 1), <c>softmax(QKᵀ/√d + mask) V</c>, defined by its
-/// composition from matmul, masked_fill and softmax so that it means the same on any TorchSharp release and on
-/// libtorch 1.13 (whose fused kernel is private). It differs from older releases' <c>F.scaled_dot_product_attention</c>
-/// in one deliberate way: a query whose keys are all masked out gets a zero output instead of NaN — padded query
-/// rows and text queries of a sample without video stay finite, so a zero gate (0·x) really is zero. On this
-/// repository's engine, whose <c>F.scaled_dot_product_attention</c> computes exactly that (PyTorch ≥ 2.5's rule),
-/// the work is handed to it: at inference it runs in query blocks without materialising the S×K scores.
+/// Scaled dot-product attention (Vaswani et al. 2017, Eq. 1), <c>softmax(QKᵀ/√d + mask) V</c>: the one attention
+/// kernel entry of the zoo. Every attention in modules/ comes here, so three rules hold everywhere:
+/// <list type="bullet">
+/// <item>A query whose keys are all masked out gets a zero output, not NaN: padded query rows and text queries of
+/// a sample without video stay finite, so a zero gate (0·x) really is zero. libtorch ≥ 2.5's fused kernel
+/// computes exactly that (PyTorch's "safe softmax"), and the tests pin it.</item>
+/// <item>Shapes are checked before any native call, and a mismatch is an <see cref="ArgumentException"/> naming
+/// every shape (libtorch's own message would not say which attention, and TorchSharp's <c>matmul</c> ends the
+/// process on mismatched shapes).</item>
+/// <item>Its two products are reported to the <see cref="FlopCounter"/> (libtorch's kernels have no counter).</item>
+/// </list>
+/// It runs TorchSharp's fused <c>scaled_dot_product_attention</c>, which does not materialise the S×K scores.
 /// <para>Shapes: B batch, h heads, S query length, K key length, d head width.</para>
 /// </summary>
 public static class ScaledDotProductAttention
 {
     /// <summary>Attention of every query over the keys it may see.</summary>
-    /// <param name="query">Queries (B, h, S, d).</param>
-    /// <param name="key">Keys (B, h, K, d), already repeated to h heads (see <see cref="RepeatKeyValueHeads"/>).</param>
-    /// <param name="value">Values (B, h, K, d_v).</param>
-    /// <param name="mask">Boolean, broadcastable to (B, h, S, K); true where the query may attend to the key.
+    /// <param name="query">Queries (…, S, d): (B, h, S, d) in the blocks.</param>
+    /// <param name="key">Keys (…, K, d), batch dims broadcastable against the queries'.</param>
+    /// <param name="value">Values (…, K, d_v).</param>
+    /// <param name="mask">Boolean, broadcastable to (…, S, K); true where the query may attend to the key.
     /// Null: every query sees every key.</param>
-    /// <returns>(B, h, S, d_v); the caller owns it.</returns>
+    /// <returns>(…, S, d_v); the caller owns it.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit together (the message names all of them), or the
+    /// mask is not boolean.</exception>
     public static Tensor Compute(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
     {
-        var attended = Composed(query, key, value, mask);
+        CheckShapes(query, key, value, mask);
+        var attended = nn.functional.scaled_dot_product_attention(query, key, value, mask);
         if (FlopCounter.IsCounting)
         {
-            // The two products, QKᵀ and PV, at the zoo's own call site (libtorch's kernels have no counter):
-            // rows · K · d and rows · K · d_v multiply-adds, rows = every query of every (broadcast) head.
+            // The two products, QKᵀ and PV: rows · K · d and rows · K · d_v multiply-adds, rows = every query of
+            // every (broadcast) head.
             long dv = attended.shape[^1], rows = attended.numel() / Math.Max(dv, 1), keys = key.shape[^2];
             FlopCounter.Record(FlopKind.Matmul, 2 * rows * keys * (query.shape[^1] + dv));
         }
@@ -38,18 +47,24 @@ public static class ScaledDotProductAttention
 
     /// <summary>
     /// Attention with fewer key/value heads than query heads (grouped-query attention, Ainslie et al. 2023):
-    /// query head i·r + j (r = h/g) reads key/value head i, as after <see cref="RepeatKeyValueHeads"/> — but by
-    /// broadcasting (queries viewed as (B, g, r, S, d) against keys (B, g, 1, K, d)) instead of copying the keys
-    /// and values to every query head. Same values and the same FLOP count as repeating them.
+    /// query head i·r + j (r = h/g) reads key/value head i, as after <see cref="RepeatKeyValueHeads"/>, without
+    /// copying the keys and values: the r query heads of a group are folded into its rows (queries viewed as
+    /// (B, g, r·S, d) against keys (B, g, K, d)), which is exact because each row's softmax is its own. Same values
+    /// and the same FLOP count as repeating them.
     /// </summary>
     /// <param name="query">Queries (B, h, S, d).</param>
     /// <param name="key">Keys (B, g, K, d), g dividing h.</param>
     /// <param name="value">Values (B, g, K, d_v).</param>
     /// <param name="mask">Boolean, broadcastable to (B, h, S, K); true where the query may attend to the key.</param>
     /// <returns>(B, h, S, d_v); the caller owns it.</returns>
-    /// <exception cref="ArgumentException">g does not divide h.</exception>
+    /// <exception cref="ArgumentException">g does not divide h, or the shapes do not fit together.</exception>
     public static Tensor ComputeGrouped(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
     {
+        if (query.dim() != 4 || key.dim() != 4 || value.dim() != 4)
+        {
+            throw new ArgumentException($"grouped attention takes 4-D (B, heads, length, width) tensors; got query {Shape(query)}, key {Shape(key)}, value {Shape(value)}", nameof(query));
+        }
+
         long[] qs = query.shape;
         long heads = qs[1], groups = key.shape[1];
         if (groups == heads)
@@ -57,54 +72,108 @@ public static class ScaledDotProductAttention
             return Compute(query, key, value, mask);
         }
 
-        if (groups < 1 || heads % groups != 0)
+        if (groups < 1 || heads % groups != 0 || value.shape[1] != groups)
         {
-            throw new ArgumentException($"key/value heads ({groups}) must divide query heads ({heads})", nameof(key));
+            throw new ArgumentException($"key/value heads ({groups}, values {value.shape[1]}) must divide query heads ({heads}): query {Shape(query)}, key {Shape(key)}, value {Shape(value)}", nameof(key));
         }
 
-        long repeats = heads / groups;
+        long repeats = heads / groups, length = qs[2];
         using var scope = torch.NewDisposeScope();
-        var q = query.view(qs[0], groups, repeats, qs[2], qs[3]);   // [B, g, r, S, d]
-        var m = mask is null ? null : GroupMask(mask, groups, repeats);   // [B|1, g|1, r|1, S|1, K]
-        var attended = Compute(q, key.unsqueeze(2), value.unsqueeze(2), m);   // [B, g, r, S, d_v]
-        return attended.reshape(qs[0], heads, qs[2], value.shape[^1]).MoveToOuterDisposeScope();
+        var q = query.reshape(qs[0], groups, repeats * length, qs[3]);   // [B, g, r·S, d]
+        var m = mask is null ? null : GroupMask(mask, qs[0], heads, groups, repeats, length, key.shape[2]);   // [B|1, g|1, r·S|1, K]
+        var attended = Compute(q, key, value, m);   // [B, g, r·S, d_v]
+        return attended.view(qs[0], heads, length, value.shape[^1]).MoveToOuterDisposeScope();
     }
 
-    // A mask broadcastable to (B, h, S, K) as one broadcastable to (B, g, r, S, K).
-    private static Tensor GroupMask(Tensor mask, long groups, long repeats)
+    // A mask broadcastable to (B, h, S, K) as one broadcastable to (B, g, r·S, K), row (j, s) of group i being
+    // query head i·r + j at position s.
+    private static Tensor GroupMask(Tensor mask, long batch, long heads, long groups, long repeats, long length, long keys)
     {
+        CheckBroadcast(mask, new[] { batch, heads, length, keys }, "mask");
         var m = mask;
-        while (m.shape.Length < 4)
+        while (m.dim() < 4)
         {
             m = m.unsqueeze(0);
         }
 
-        var s = m.shape;
-        return s[1] == 1
-            ? m.unsqueeze(2)                                       // [B|1, 1, 1, S, K]
-            : m.reshape(s[0], groups, repeats, s[2], s[3]);         // per-head mask, split like the queries
-    }
-
-    // softmax(QKᵀ/√d + mask) V from matmul, masked_fill and softmax: the definition, and the path for a
-    // non-boolean mask or another TorchSharp backend.
-    private static Tensor Composed(Tensor query, Tensor key, Tensor value, Tensor? mask)
-    {
-        using var scope = torch.NewDisposeScope();
-        // 1/√d applied to the queries (S·d values) rather than to the scores (S·K values).
-        var scaled = query.div(Math.Sqrt(query.shape[^1]));
-        var scores = scaled.matmul(key.transpose(-2, -1));   // [B, h, S, K]
-        if (mask is null)
+        var s = m.shape;   // [B|1, h|1, S|1, K|1]
+        if (s[1] == 1 && s[2] == 1)
         {
-            return scores.softmax(-1).matmul(value).MoveToOuterDisposeScope();
+            return m;   // the same for every row
         }
 
-        var hidden = mask.logical_not();
-        var probs = scores.masked_fill(hidden, double.NegativeInfinity).softmax(-1);
-        // A row with no visible key is all NaN after softmax; masked_fill turns it into zeros and leaves
-        // every other row untouched (its masked entries are exactly 0 already).
-        probs = probs.masked_fill(hidden, 0.0);
-        return probs.matmul(value).MoveToOuterDisposeScope();
+        var perHead = m.expand(s[0], heads, length, s[3])   // [B|1, h, S, K|1]
+            .reshape(s[0], groups, repeats * length, s[3]); // [B|1, g, r·S, K|1]
+        return perHead;
     }
+
+    private static void CheckShapes(Tensor query, Tensor key, Tensor value, Tensor? mask)
+    {
+        bool ok = query.dim() >= 2 && key.dim() >= 2 && value.dim() >= 2
+            && query.shape[^1] == key.shape[^1]
+            && key.shape[^2] == value.shape[^2]
+            && Broadcastable(query.shape[..^2], key.shape[..^2])
+            && Broadcastable(query.shape[..^2], value.shape[..^2]);
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"attention shapes do not fit: query {Shape(query)} (…, S, d), key {Shape(key)} (…, K, d), value {Shape(value)} (…, K, d_v)" +
+                (mask is null ? string.Empty : $", mask {Shape(mask)}"), nameof(query));
+        }
+
+        if (mask is not null && mask.dtype != ScalarType.Bool)
+        {
+            throw new ArgumentException($"attention masks are boolean (true = may attend); got a {mask.dtype} mask {Shape(mask)}", nameof(mask));
+        }
+
+        if (mask is not null)
+        {
+            var batch = Broadcast(query.shape[..^2], key.shape[..^2]);
+            CheckBroadcast(mask, batch.Append(query.shape[^2]).Append(key.shape[^2]).ToArray(), $"mask (query {Shape(query)}, key {Shape(key)})");
+        }
+    }
+
+    private static void CheckBroadcast(Tensor mask, long[] target, string what)
+    {
+        var s = mask.shape;
+        bool ok = s.Length <= target.Length;
+        for (int i = 1; ok && i <= s.Length; i++)
+        {
+            ok = s[^i] == 1 || s[^i] == target[^i];
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException($"attention mask {Shape(mask)} is not broadcastable to {Shape(target)} for {what}", nameof(mask));
+        }
+    }
+
+    private static bool Broadcastable(long[] a, long[] b)
+    {
+        for (int i = 1; i <= Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[^i] != b[^i] && a[^i] != 1 && b[^i] != 1) return false;
+        }
+
+        return true;
+    }
+
+    private static long[] Broadcast(long[] a, long[] b)
+    {
+        var n = Math.Max(a.Length, b.Length);
+        var r = new long[n];
+        for (int i = 1; i <= n; i++)
+        {
+            long x = i <= a.Length ? a[^i] : 1, y = i <= b.Length ? b[^i] : 1;
+            r[^i] = Math.Max(x, y);
+        }
+
+        return r;
+    }
+
+    private static string Shape(Tensor t) => Shape(t.shape);
+
+    private static string Shape(long[] s) => "[" + string.Join(", ", s) + "]";
 
     /// <summary>
     /// Grouped-query attention's key/value sharing (Ainslie et al. 2023): each of the g key/value heads serves
