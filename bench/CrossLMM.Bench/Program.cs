@@ -58,11 +58,13 @@ for (var round = 1; round <= options.Rounds; round++) {
 }
 
 var env = Report.Describe(options, reference);
-var rows = Report.Rows(cases.Select(c => new CaseRounds(c, cs[c], pt[c], checks.GetValueOrDefault(c))).ToList());
-Report.Write(options.OutputDirectory, env, rows, out var markdown);
+var rounds = cases.Select(c => new CaseRounds(c, cs[c], pt[c], checks.GetValueOrDefault(c))).ToList();
+var rows = Report.Rows(rounds);
+var plain = Report.PlainRows(rounds);
+Report.Write(options.OutputDirectory, env, rows, plain, out var markdown);
 Console.WriteLine();
-Console.WriteLine(Report.Markdown(env, rows));
+Console.WriteLine(Report.Markdown(env, rows, plain));
 Console.WriteLine($"written: {markdown} (and summary.json, pytorch.json, bdn/)");
 
 if (failed) return 3;
-return options.FailOnGoal && rows.Any(r => r.GoalMet == false) ? 2 : 0;
+return options.FailOnGoal && (rows.Any(r => r.GoalMet == false) || plain.Any(p => p.GoalMet == false)) ? 2 : 0;

@@ -39,6 +39,8 @@ public static class ReferenceRun
         if (options.Quick) psi.ArgumentList.Add("--quick");
         foreach (var v in new[] { "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP" }) psi.Environment.Remove(v);
         psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        // The same OpenMP wait policy as this process (the zoo sets PASSIVE unless the user chose one).
+        if (CrossLMM.Zoo.Engine.Native.OpenMpSettings.WaitPolicy is { } policy) psi.Environment["OMP_WAIT_POLICY"] = policy;
         psi.Environment[Exchange.FolderVariable] = Exchange.Folder;
         log.WriteLine($"PyTorch reference: {options.Python} {string.Join(" ", psi.ArgumentList)}");
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {options.Python}");

@@ -27,6 +27,13 @@ public sealed record Row(
     double? CsGflops, double? PtGflops, double? ThroughputRatio, double? BestThroughputRatio,
     string Goal, bool? GoalMet, double? OutputMaxAbsDiff = null, double? OutputMaxAbsValue = null);
 
+/// <summary>
+/// One zoo case against its plain-TorchSharp twin (<see cref="PlainTwinAttribute"/>): typical = median over
+/// rounds of the per-round ratio of medians (zoo / plain), best = fastest zoo over fastest plain.
+/// </summary>
+public sealed record PlainRow(string ZooCase, string PlainCase, double ZooMedianNs, double PlainMedianNs, double TimeRatio,
+    double TimeRatioLow, double TimeRatioHigh, double BestTimeRatio, double Goal, bool? GoalMet);
+
 /// <summary>The run's environment, printed as the report header.</summary>
 public sealed record BenchEnvironment(
     string Date, string Mode, int Rounds, string Machine, string LoadAverage, string DotNet, string Libtorch, int CsThreads, int CsBlasThreads, string CsBlas, IReadOnlyList<string> CsBlasLibraries,
@@ -55,6 +62,20 @@ public static class Report
                 csMedian, csMin, ptMedian, ptMin, ratio, ratios?.Min(), ratios?.Max(), best,
                 csG, ptG, tput, bestTput, goal, met, c.Check?.MaxAbsDiff, c.Check?.MaxAbsValue);
         }).ToList();
+
+    /// <summary>The zoo / plain-TorchSharp rows, for every plain case whose zoo twin ran in the same rounds.</summary>
+    public static IReadOnlyList<PlainRow> PlainRows(IReadOnlyList<CaseRounds> cases) =>
+        cases.Select(p => (Plain: p, Twin: p.Case.Method.GetCustomAttributes(typeof(PlainTwinAttribute), false).Cast<PlainTwinAttribute>().FirstOrDefault()))
+            .Where(x => x.Twin is not null)
+            .Select(x => (x.Plain, x.Twin, Zoo: cases.FirstOrDefault(z => z.Case.Name == x.Twin!.ZooCase)))
+            .Where(x => x.Zoo is not null && x.Zoo.Cs.Count == x.Plain.Cs.Count && x.Plain.Cs.Count > 0)
+            .Select(x => {
+                var ratios = x.Zoo!.Cs.Zip(x.Plain.Cs, (z, p) => z.MedianNs / p.MedianNs).ToList();
+                var best = x.Zoo.Cs.Min(m => m.MinNs) / x.Plain.Cs.Min(m => m.MinNs);
+                var goal = x.Twin!.MaxTimeRatio;
+                return new PlainRow(x.Zoo.Case.Name, x.Plain.Case.Name, Median(x.Zoo.Cs.Select(m => m.MedianNs)), Median(x.Plain.Cs.Select(m => m.MedianNs)),
+                    Median(ratios), ratios.Min(), ratios.Max(), best, goal, double.IsNaN(goal) ? null : best <= goal);
+            }).ToList();
 
     private static double Median(IEnumerable<double> values)
     {
@@ -105,10 +126,10 @@ public static class Report
         : libs.Any(l => l.Contains("mkl", StringComparison.OrdinalIgnoreCase)) ? "MKL"
         : libs.Any(l => Path.GetFileName(l).StartsWith("libblas", StringComparison.Ordinal)) ? "reference" : "unknown";
 
-    public static string Markdown(BenchEnvironment env, IReadOnlyList<Row> rows)
+    public static string Markdown(BenchEnvironment env, IReadOnlyList<Row> rows, IReadOnlyList<PlainRow>? plain = null)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("# CrossLMM.Zoo benchmarks: C# engine vs PyTorch eager (same run)");
+        sb.AppendLine("# CrossLMM.Zoo benchmarks: the zoo on TorchSharp vs PyTorch eager and vs plain TorchSharp (same run)");
         sb.AppendLine();
         sb.AppendLine($"- date: {env.Date}; mode: {env.Mode}; rounds: {env.Rounds}");
         sb.AppendLine($"- machine: {env.Machine}; {env.DotNet}; load average (1/5/15 min) at the start: {env.LoadAverageAtStart}, at the end: {env.LoadAverage}" +
@@ -138,15 +159,25 @@ public static class Report
             sb.Append($"| {(r.OutputMaxAbsDiff is { } d ? $"{d.ToString("G2", CultureInfo.InvariantCulture)} / {F(r.OutputMaxAbsValue ?? 0, 1)}" : "–")} |");
             sb.AppendLine();
         }
+        if (plain is { Count: > 0 }) {
+            sb.AppendLine();
+            sb.AppendLine("The zoo against the same model written directly on TorchSharp (bench/CrossLMM.Bench/Plain: HF-style functions, same weights, inputs and kernels; outputs checked in the set-up), measured in the same rounds:");
+            sb.AppendLine();
+            sb.AppendLine("| zoo case | zoo | plain TorchSharp | zoo/plain typical | best | goal (on best) | met |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---|---|");
+            foreach (var p in plain)
+                sb.AppendLine($"| {p.ZooCase} | {Time(p.ZooMedianNs)} | {Time(p.PlainMedianNs)} | {F(p.TimeRatio, 3)} [{F(p.TimeRatioLow, 2)}–{F(p.TimeRatioHigh, 2)}] | {F(p.BestTimeRatio, 3)} | " +
+                    $"{(double.IsNaN(p.Goal) ? "" : $"≤ {F(p.Goal, 2)}× plain")} | {(p.GoalMet is null ? "–" : p.GoalMet.Value ? "yes" : "**no**")} |");
+        }
         return sb.ToString();
     }
 
-    public static void Write(string directory, BenchEnvironment env, IReadOnlyList<Row> rows, out string markdownPath)
+    public static void Write(string directory, BenchEnvironment env, IReadOnlyList<Row> rows, IReadOnlyList<PlainRow> plain, out string markdownPath)
     {
         Directory.CreateDirectory(directory);
         markdownPath = Path.Combine(directory, "summary.md");
-        File.WriteAllText(markdownPath, Markdown(env, rows));
-        var json = JsonSerializer.Serialize(new { environment = env, cases = rows },
+        File.WriteAllText(markdownPath, Markdown(env, rows, plain));
+        var json = JsonSerializer.Serialize(new { environment = env, cases = rows, plain },
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         File.WriteAllText(Path.Combine(directory, "summary.json"), json);
     }

@@ -57,6 +57,7 @@ internal static class EnvCommand
                     : $"{facts.LoadedGlue} (unchanged)"),
                 ("BLAS", facts.Blas),
                 ("threads", $"{facts.Threads} intra-op of {facts.Cores} cores (--threads N on bench, run, compare)"),
+                ("OpenMP", $"OMP_WAIT_POLICY={OpenMpSettings.WaitPolicy ?? "(libgomp default)"}{(OpenMpSettings.SetByZoo ? " (set by the zoo; set OMP_WAIT_POLICY or GOMP_SPINCOUNT to choose)" : "")}"),
                 ("malloc", facts.MallocTrimThreshold < 0 ? "glibc defaults" : $"trim threshold {facts.MallocTrimThreshold / (1 << 20)} MiB, mmap threshold 32 MiB (CROSSLMM_MALLOC=default to opt out)"),
             };
             var width = lines.Max(l => l.Item1.Length);

@@ -59,11 +59,13 @@ public static class TorchNativeLoader
             if (s_report is not null) return s_report;
             if (!OperatingSystem.IsLinux())
             {
+                OpenMpSettings.Apply();
                 Initialise(null);
                 return s_report = new TorchNativeReport(null, null, null, false, null);
             }
 
             NativeMemoryTuning.Apply();
+            OpenMpSettings.Apply();
             var natives = TorchSharpNatives.Locate();
             // (2) libtorch by path: its soname now answers every later request for libtorch*.so by name.
             Load(Path.Combine(natives.LibtorchDirectory, LibtorchFile), "libtorch");

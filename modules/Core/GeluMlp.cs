@@ -60,16 +60,10 @@ public sealed class GeluMlp : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// GELU in the tanh approximation, <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c>, composed from elementwise
-    /// ops because TorchSharp releases disagree on how <c>functional.gelu</c> takes the approximation.
+    /// GELU in the tanh approximation, <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c> (PyTorch's
+    /// <c>gelu(x, approximate="tanh")</c>, HF's <c>gelu_pytorch_tanh</c>): libtorch's fused kernel, one pass.
     /// </summary>
     /// <param name="x">Any tensor.</param>
     /// <returns>A new tensor of the same shape.</returns>
-    public static Tensor GeluTanh(Tensor x)
-    {
-        using var scope = torch.NewDisposeScope();
-        var cubic = x.pow(3).mul(0.044715).add(x);
-        var inner = cubic.mul(Math.Sqrt(2.0 / Math.PI)).tanh().add(1.0);
-        return x.mul(inner).mul(0.5).MoveToOuterDisposeScope();
-    }
+    public static Tensor GeluTanh(Tensor x) => nn.functional.gelu(x, GELU.Approximate.tanh);
 }
