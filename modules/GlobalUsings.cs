@@ -1,2 +1,2 @@
-// The TorchSharp namespaces come from build/TorchBackend.props (global usings shared with every model project).
+// The TorchSharp namespaces come from build/Zoo.props (global usings shared with every model project).
 global using CrossLMM.Zoo.Configs;

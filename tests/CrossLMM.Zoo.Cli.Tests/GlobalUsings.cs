@@ -1,4 +1,4 @@
-// The TorchSharp namespaces come from build/TorchBackend.props.
+// The TorchSharp namespaces come from build/Zoo.props.
 global using CrossLMM.Zoo.Configs;
 global using Xunit;
 

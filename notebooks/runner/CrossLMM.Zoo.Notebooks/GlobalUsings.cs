@@ -1,2 +1,2 @@
-// The TorchSharp namespaces come from build/TorchBackend.props.
+// The TorchSharp namespaces come from build/Zoo.props.
 global using CrossLMM.Zoo.Configs;
