@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using CrossLMM.Bench;
 using CrossLMM.Zoo.Engine;
@@ -64,6 +65,11 @@ var plain = Report.PlainRows(rounds);
 Report.Write(options.OutputDirectory, env, rows, plain, out var markdown);
 Console.WriteLine();
 Console.WriteLine(Report.Markdown(env, rows, plain));
+var utilisation = Report.Utilisation(rows, CrossLMM.Bench.Cases.ModelBenchmarks.PrefillFlops());
+if (utilisation is not null) {
+    File.AppendAllText(markdown, utilisation);
+    Console.WriteLine(utilisation);
+}
 Console.WriteLine($"written: {markdown} (and summary.json, pytorch.json, bdn/)");
 
 if (failed) return 3;

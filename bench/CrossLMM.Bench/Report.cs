@@ -77,6 +77,22 @@ public static class Report
                     Median(ratios), ratios.Min(), ratios.Max(), best, goal, double.IsNaN(goal) ? null : best <= goal);
             }).ToList();
 
+    /// <summary>
+    /// Utilisation: the small CrossLMM prefill's GFLOP/s (analytic FLOPs over its fastest time) divided by the
+    /// machine's FP32 GEMM peak as measured in the same run (the fastest 1024³ matmul at the same threads), or
+    /// null when either case did not run.
+    /// </summary>
+    public static string? Utilisation(IReadOnlyList<Row> rows, double prefillFlops)
+    {
+        var gemm = rows.FirstOrDefault(r => r.Case == "EngineBenchmarks.Matmul1024");
+        var prefill = rows.FirstOrDefault(r => r.Case == "ModelBenchmarks.CrossLmmPrefill");
+        if (gemm is null || prefill is null) return null;
+        double peak = 2.0 * 1024 * 1024 * 1024 / gemm.CsMinNs, achieved = prefillFlops / prefill.CsMinNs;
+        return $"\nUtilisation (C#, fastest runs): small CrossLMM prefill {F(prefillFlops / 1e9, 1)} GFLOP (analytic, logits on every position) " +
+            $"in {Time(prefill.CsMinNs)} = {F(achieved, 1)} GFLOP/s; FP32 GEMM peak measured here (1024³ matmul) {F(peak, 1)} GFLOP/s; " +
+            $"utilisation **{F(100 * achieved / peak, 1)} %**.\n";
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         var v = values.OrderBy(x => x).ToArray();

@@ -37,3 +37,17 @@ def linear_fwd_bwd():
         b.grad = None
         F.linear(x, w, b).backward(gy)
     return run
+
+
+@case("engine.sdpa_causal")
+def sdpa_causal():
+    """torch 1.13 has no F.scaled_dot_product_attention: HF's eager attention with an additive causal mask."""
+    torch.manual_seed(0)
+    q, k, v = torch.randn(1, 8, 2048, 64), torch.randn(1, 8, 2048, 64), torch.randn(1, 8, 2048, 64)
+    mask = torch.full((2048, 2048), torch.finfo(torch.float32).min).triu(1)[None, None]
+
+    def run():
+        with torch.no_grad():
+            scores = torch.matmul(q, k.transpose(2, 3)) / 8.0 + mask
+            torch.matmul(F.softmax(scores, dim=-1), v)
+    return run

@@ -14,6 +14,7 @@ public class EngineBenchmarks
     private Tensor _a64 = null!, _b64 = null!;
     private Tensor _ma = null!, _mb = null!;
     private Tensor _x = null!, _w = null!, _bias = null!, _gy = null!;
+    private Tensor _q = null!, _k = null!, _v = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,12 +28,15 @@ public class EngineBenchmarks
         _w = randn(new long[] { 512, 512 }, requires_grad: true);
         _bias = randn(new long[] { 512 }, requires_grad: true);
         _gy = ones(4096, 512);
+        _q = randn(1, 8, 2048, 64);
+        _k = randn(1, 8, 2048, 64);
+        _v = randn(1, 8, 2048, 64);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var t in new[] { _a64, _b64, _ma, _mb, _x, _w, _bias, _gy }) t.Dispose();
+        foreach (var t in new[] { _a64, _b64, _ma, _mb, _x, _w, _bias, _gy, _q, _k, _v }) t.Dispose();
     }
 
     /// <summary>16 adds of two 64-element float tensors per invoke; each result is freed at once, as in Python.</summary>
@@ -64,5 +68,18 @@ public class EngineBenchmarks
         _bias.grad = null;
         using var y = nn.functional.linear(_x, _w, _bias);
         y.backward(new[] { _gy });
+    }
+
+    /// <summary>
+    /// Causal attention, (1, 8, 2048, 64), forward under no_grad: libtorch 2.10's fused kernel, the one the zoo's
+    /// attention entry calls. Its PyTorch 1.13 twin has no SDPA and runs HF's eager path (matmul, additive causal
+    /// mask, softmax, matmul).
+    /// </summary>
+    [Benchmark]
+    [PyTorchCase("engine.sdpa_causal", Flops = 2.0 * 2 * 8 * 2048 * 2048 * 64, Description = "causal attention (1, 8, 2048, 64), forward, no_grad (PyTorch 1.13: eager)")]
+    public void SdpaCausal()
+    {
+        using var _ = no_grad();
+        nn.functional.scaled_dot_product_attention(_q, _k, _v, null, 0.0, true).Dispose();
     }
 }

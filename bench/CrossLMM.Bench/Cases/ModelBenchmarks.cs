@@ -47,6 +47,10 @@ public class ModelBenchmarks : IModuleCase
 
     private static ArchitectureConfig Small => ZooModels.Bind("crosslmm", "small");
 
+    /// <summary>FLOPs of one <see cref="CrossLmmPrefill"/> (the analytic cost model, logits on every position), for the utilisation line.</summary>
+    public static double PrefillFlops() =>
+        CrossLMM.Zoo.Modules.Cost.CostModel.Prefill(Small, Frames, TextTokens, new CrossLMM.Zoo.Modules.Cost.CostOptions(LmHead: CrossLMM.Zoo.Modules.Cost.LmHeadPositions.All)).Total;
+
     private T Own<T>(T t) where T : Tensor
     {
         _owned.Add(t);
