@@ -40,9 +40,11 @@ public static class PrefillBenchmark
     /// <param name="device">Where to run (default CPU).</param>
     /// <param name="caseBudget">Stop taking timed runs once a case has spent this long (warm-up included), keeping at
     /// least one; null = always <paramref name="runs"/>. Keeps a sweep over very different architectures bounded.</param>
+    /// <param name="dtype">Floating-point type of the weights and the video (null: float32, as built). bfloat16 and
+    /// float16 halve the weights' memory; whether they are faster depends on the CPU's native support.</param>
     public static IReadOnlyList<PrefillMeasurement> Run(
         IReadOnlyList<ArchitectureConfig> configs, IReadOnlyList<int> frames, int textTokens, int runs, int warmup = 1, long seed = 0,
-        Action<BenchProgress>? progress = null, torch.Device? device = null, TimeSpan? caseBudget = null)
+        Action<BenchProgress>? progress = null, torch.Device? device = null, TimeSpan? caseBudget = null, ScalarType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(frames);
@@ -61,10 +63,15 @@ public static class PrefillBenchmark
         foreach (var config in configs)
         {
             using var model = ZooCatalog.Build(config, seed, device);
+            if (dtype is ScalarType type && type != ScalarType.Float32)
+            {
+                model.to(type);
+            }
+
             foreach (int t in frames)
             {
                 progress?.Invoke(new BenchProgress(index, total, config.Stem, t, null));
-                var result = Measure(model, config, t, textTokens, runs, warmup, seed, device, caseBudget);
+                var result = Measure(model, config, t, textTokens, runs, warmup, seed, device, caseBudget, dtype);
                 results.Add(result);
                 progress?.Invoke(new BenchProgress(index, total, config.Stem, t, result));
                 index++;
@@ -85,8 +92,10 @@ public static class PrefillBenchmark
     /// <param name="device">The model's device (default CPU). On CUDA the timed region ends with a read of one
     /// logit to the host, which waits for the GPU's queue; peak memory is not measured there (RSS is host memory).</param>
     /// <param name="budget">Stop taking timed runs once the case has spent this long (warm-up included), keeping at least one; null = no limit.</param>
+    /// <param name="dtype">The model's floating-point type; the video is cast to it (null: float32).</param>
     public static PrefillMeasurement Measure(
-        VideoLmm model, ArchitectureConfig config, int frames, int textTokens, int runs, int warmup, long seed = 0, torch.Device? device = null, TimeSpan? budget = null)
+        VideoLmm model, ArchitectureConfig config, int frames, int textTokens, int runs, int warmup, long seed = 0, torch.Device? device = null,
+        TimeSpan? budget = null, ScalarType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
@@ -104,6 +113,10 @@ public static class PrefillBenchmark
         using var noGrad = torch.no_grad();
         torch.manual_seed(seed + frames);
         var input = VideoInputs.Random(config, frames, textTokens, device);
+        if (dtype is ScalarType type && type != ScalarType.Float32 && input.Video is { } video)
+        {
+            input = input with { Video = video.to(type) };   // the float32 original stays in the dispose scope
+        }
         bool cpu = device is null || device.type == DeviceType.CPU;
         long stream = 0;
 
@@ -159,7 +172,8 @@ public static class PrefillBenchmark
             !cpu ? "not measured on a GPU (RSS is host memory)" : reset ? PeakRssMethod : "unavailable (no /proc/self/clear_refs)",
             torch.get_num_threads(),
             cpu ? "cpu" : device!.ToString(),
-            CostModel.Prefill(config, frames, textTokens, new CostOptions(LmHead: LmHeadPositions.All)).Total);
+            CostModel.Prefill(config, frames, textTokens, new CostOptions(LmHead: LmHeadPositions.All)).Total,
+            (dtype ?? ScalarType.Float32).ToString().ToLowerInvariant());
     }
 
     /// <summary>The median (mean of the middle two for an even count).</summary>

@@ -22,6 +22,7 @@ namespace CrossLMM.Zoo.Tools.Measurement;
 /// <param name="Threads">libtorch intra-op threads.</param>
 /// <param name="Device">Where it ran (<c>cpu</c>, <c>cuda</c>).</param>
 /// <param name="AnalyticFlops">The cost model's FLOPs for the same pass (LM head on every position, as the forward computes all logits).</param>
+/// <param name="Dtype">Floating-point type of the weights and the video: float32, bfloat16 or float16.</param>
 public sealed record PrefillMeasurement(
     string Architecture,
     string Stem,
@@ -37,7 +38,8 @@ public sealed record PrefillMeasurement(
     string MemoryMethod,
     int Threads,
     string Device,
-    long AnalyticFlops)
+    long AnalyticFlops,
+    string Dtype = "float32")
 {
     /// <summary>Achieved GFLOP/s: analytic FLOPs over the median time.</summary>
     public double GflopsPerSecond => MedianMs > 0 ? AnalyticFlops / 1e9 / (MedianMs / 1000) : 0;
