@@ -133,7 +133,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
             return attended.alias().MoveToOuterDisposeScope();
         }
 
-        var visual = StreamSegments.Visual(context.Fusion, attended.shape[1]);
+        var visual = StreamSegments.Visual(context.Fusion, attended);
         var textQueries = StreamSegments.Text(queries, visual, dim: 2);   // [B, h, L_t, d]
         if (textQueries is null)
         {
