@@ -121,6 +121,42 @@ public class NativeErrorCorpusTests
                 () => gated.call(Randn(1, 6, Hidden), Context(tokens, 0, 0, 2, torch.ones(new long[] { 1, 12 }, ScalarType.Bool), FusionSource.Compressed)).shape,
                 new long[] { 1, 6, Hidden });
         }),
+        ["SwiGluMlp_InputOfAnotherWidth"] = Argument(new[] { "[2, 5, 17]" }, () =>
+        {
+            var mlp = new SwiGluMlp(Hidden, 2 * Hidden);
+            return (() => mlp.call(Randn(2, 5, 17)), () => mlp.call(Randn(2, 5, Hidden)).shape, new long[] { 2, 5, Hidden });
+        }),
+        ["SlowFastCrossAttention_QueriesOfAnotherLength"] = Argument(new[] { "[1, 6, 32]", "[1, 4, 5, 8]" }, () =>
+        {
+            var slowFast = new SlowFastCrossAttention(Hidden, Heads, KvHeads, betaInit: 0.5);
+            return (() => slowFast.call(Randn(1, 6, Hidden), Randn(1, Heads, 5, Hidden / Heads), Randn(1, 8, Hidden), Context(Randn(1, 8, Hidden), 0, 2, 1)),
+                () => slowFast.call(Randn(1, 6, Hidden), Randn(1, Heads, 6, Hidden / Heads), Randn(1, 8, Hidden), Context(Randn(1, 8, Hidden), 0, 2, 1)).shape,
+                new long[] { 1, 6, Hidden });
+        }),
+        ["SiglipAttention_TokensOfAnotherWidth"] = Argument(new[] { "[2, 16, 20]" }, () =>
+        {
+            var attention = new SiglipAttention(VisionWidth, 4);
+            return (() => attention.call(Randn(2, 16, 20)), () => attention.call(Randn(2, 16, VisionWidth)).shape, new long[] { 2, 16, VisionWidth });
+        }),
+        ["QFormerMultiHeadAttention_ContextOfAnotherBatch"] = Argument(new[] { "[2, 4, 32]", "[3, 16, 24]" }, () =>
+        {
+            var attention = new QFormerMultiHeadAttention(Hidden, Heads, VisionWidth);
+            return (() => attention.call(Randn(2, 4, Hidden), Randn(3, 16, VisionWidth), null),
+                () => attention.call(Randn(2, 4, Hidden), Randn(2, 16, VisionWidth), null).shape, new long[] { 2, 4, Hidden });
+        }),
+        ["PerceiverAttention_LatentsOfAnotherBatch"] = Argument(new[] { "[2, 16, 32]", "[1, 4, 32]" }, () =>
+        {
+            var attention = new PerceiverAttention(Hidden, Heads, 1e-5);
+            return (() => attention.call(Randn(2, 16, Hidden), Randn(1, 4, Hidden)),
+                () => attention.call(Randn(2, 16, Hidden), Randn(2, 4, Hidden)).shape, new long[] { 2, 4, Hidden });
+        }),
+        ["CcamLayer_MediaOfAnotherWidth"] = Argument(new[] { "[1, 32, 20]" }, () =>
+        {
+            var layer = new CcamLayer(Hidden, Heads, 2 * Hidden, 1e-5, VisionWidth);
+            var allowed = torch.ones(new long[] { 4, 32 }, ScalarType.Bool);
+            return (() => layer.call(Randn(1, 4, Hidden), Randn(1, 32, 20), allowed),
+                () => layer.call(Randn(1, 4, Hidden), Randn(1, 32, VisionWidth), allowed).shape, new long[] { 1, 4, Hidden });
+        }),
         ["Pool2dCompressor_FeaturesWithOtherTokensPerFrame"] = Argument(new[] { "[1, 2, 15, 24]" }, () =>
         {
             var pool = new Pool2dCompressor(PatchGrid, 2, VisionWidth);
@@ -246,7 +282,7 @@ public class NativeErrorCorpusTests
     public void Corpus_HasAtLeastTwentyCases_ThroughEveryKindOfEntryPoint()
     {
         Assert.True(Corpus.Count >= 20, $"{Corpus.Count} cases");
-        foreach (var prefix in new[] { "GroupedQueryAttention_", "CrossAttention_", "DualCrossAttentionLayer_", "GatedCrossAttentionLayer_", "Compressor_", "Projector_", "SiglipVisionTransformer_", "Qwen2ForCausalLM_", "VideoLmm_", "VideoLmmBuilder_" })
+        foreach (var prefix in new[] { "GroupedQueryAttention_", "CrossAttention_", "DualCrossAttentionLayer_", "GatedCrossAttentionLayer_", "Compressor_", "Projector_", "SiglipVisionTransformer_", "SiglipAttention_", "Qwen2ForCausalLM_", "VideoLmm_", "VideoLmmBuilder_" })
         {
             Assert.Contains(Corpus.Keys, k => k.Contains(prefix, StringComparison.Ordinal));
         }
