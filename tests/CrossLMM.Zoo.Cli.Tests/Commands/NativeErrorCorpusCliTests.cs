@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Tests.Support;
 using CrossLMM.Zoo.Engine;
+using CrossLMM.Zoo.Modules;
+using CrossLMM.Zoo.Spec.Tests;
 using CrossLMM.Zoo.Tools.Catalog;
 
 namespace CrossLMM.Zoo.Cli.Tests.Commands;
@@ -87,6 +89,34 @@ public class NativeErrorCorpusCliTests
         var r = ZooCommand.Run(args);
         string line = r.AssertOneLineError(1, "2 tensors of another shape or dtype; nothing was loaded");
         Assert.True(line.IndexOf(Embedding, StringComparison.Ordinal) < line.IndexOf(KeyProjection, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ZooBuildFile_FramesOfAnotherSize_NamedShapeError_ThenTheSameModelRuns()
+    {
+        // A model built at run time from a spec file (Zoo.BuildFile) is checked like a hand-built one: tiny crosslmm
+        // takes 32×32 frames.
+        using var scope = torch.NewDisposeScope();
+        using VideoLmm model = Zoo.BuildFile(Repo.PathOf("architectures/crosslmm.yaml"), "tiny");
+        var ids = torch.full(new long[] { 1, 4 }, 7L, torch.ScalarType.Int64);
+        var e = Assert.Throws<ArgumentException>(() => model.call(new VideoLmmInput(torch.randn(new long[] { 1, 2, 3, 16, 16 }), ids), null));
+        Assert.Contains("[1, 2, 3, 16, 16]", e.Message, StringComparison.Ordinal);
+        using var output = model.call(new VideoLmmInput(torch.randn(new long[] { 1, 2, 3, 32, 32 }), ids), null);
+        Assert.Equal(new long[] { 1, 2 * 9 + 4, 512 }, output.Logits.shape);
+    }
+
+    [Fact]
+    public void TypedModel_GenerateFromIdsPastTheVocabulary_NamedShapeError_ThenTheSameModelGenerates()
+    {
+        // The generated typed class (CrossLmm.Create) is a VideoLmm: its Generate checks the prompt like the base.
+        using var scope = torch.NewDisposeScope();
+        using var model = CrossLmm.Create("tiny");
+        var video = torch.randn(new long[] { 1, 2, 3, 32, 32 });
+        var bad = torch.tensor(new long[] { 1, 512, 3 }, new long[] { 1, 3 });
+        var e = Assert.Throws<ArgumentException>(() => model.Generate(new VideoLmmInput(video, bad), 2));
+        Assert.Contains("inputIds [1, 3] hold token ids in [1, 512], outside the vocabulary [0, 512)", e.Message, StringComparison.Ordinal);
+        var good = torch.tensor(new long[] { 1, 511, 3 }, new long[] { 1, 3 });
+        Assert.Equal(new long[] { 1, 2 }, model.Generate(new VideoLmmInput(video, good), 2).shape);
     }
 
     // Saves the seed-0 tiny pool-only model's state, edited, and returns the arguments of a run that loads it.
