@@ -120,7 +120,8 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
         BlockChecks.Rank(features, 4, "vision_tower output", "(B, T, N, D)");
         if (features.shape[0] != b)
         {
-            throw new ArgumentException($"the video has batch {features.shape[0]} but the text has batch {b}", nameof(input));
+            throw new ArgumentException(
+                $"input.Video {BlockChecks.Format(input.Video.shape)} has batch {features.shape[0]} but input.InputIds {BlockChecks.Format(input.InputIds.shape)} has batch {b}", nameof(input));
         }
 
         if (input.Padding is not null && (input.Padding.shape.Length != 2 || input.Padding.shape[0] != b || input.Padding.shape[1] != l))
@@ -177,6 +178,7 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
     /// <param name="inputIds">(B, S_new) token ids, usually S_new = 1.</param>
     /// <param name="cache">The cache filled by the prefill.</param>
     /// <returns>Logits (B, S_new, V); the caller owns them.</returns>
+    /// <exception cref="ArgumentException">Ids that are not (B, S_new) int64 within the vocabulary, or another batch than the prefill's.</exception>
     public Tensor Decode(Tensor inputIds, KvCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
@@ -185,6 +187,9 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
             throw new InvalidOperationException("Decode needs a cache filled by a prefill pass (call the model with the video first)");
         }
 
+        ArgumentNullException.ThrowIfNull(inputIds);
+        BlockChecks.Rank(inputIds, 2, nameof(inputIds), "(B, S_new) token ids");
+        cache.CheckBatch(inputIds.shape[0], $"inputIds {BlockChecks.Format(inputIds.shape)}");
         using var scope = torch.NewDisposeScope();
         var embeds = language_model.Model.Embed(inputIds);
         return language_model.ForwardEmbeddings(embeds, new DecoderInputs(null, cache, null)).MoveToOuterDisposeScope();

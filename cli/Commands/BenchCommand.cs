@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Tools.Catalog;
 using CrossLMM.Zoo.Tools.Measurement;
 using CrossLMM.Zoo.Tools.Tables;
@@ -28,12 +29,14 @@ internal static class BenchCommand
         var device = CommonOptions.Device();
         var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
         var svg = CommonOptions.Svg("a bar chart of the median latencies");
+        var threads = CommonOptions.Threads();
         var command = new Command("bench", "Measure prefill latency (median of runs after warm-up, Stopwatch around the forward under no_grad) and peak memory (RSS high-water mark)")
         {
-            architectures, preset, frames, text, runs, warmup, seed, device, format, svg,
+            architectures, preset, frames, text, runs, warmup, seed, device, threads, format, svg,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
+            EngineInfo.SetThreads(parse.GetValue(threads));
             string p = ZooCatalog.Preset(parse.GetValue(preset)!);
             var configs = ZooCatalog.Configs(parse.GetValue(architectures), p);
             var where = ZooCatalog.Device(parse.GetValue(device)!);

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Tools.Comparison;
 using Spectre.Console;
 
@@ -41,13 +42,15 @@ internal static class CompareCommand
         };
         var noBench = new Option<bool>("--no-bench") { Description = "Skip the measurements (analytic cost only; seconds)" };
         var baseline = new Option<string>("--baseline") { Description = "Architecture the ratios are relative to", DefaultValueFactory = _ => defaults.Baseline, HelpName = "stem" };
+        var threads = CommonOptions.Threads();
         var architectures = new Argument<string[]>("architectures") { Description = "Stems or names to compare (default: the whole zoo)", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("compare", "Every architecture side by side: analytic cost at 7b for 32-256 frames and measured prefill latency at the small preset; writes out/compare.md, out/compare.json and SVG charts")
         {
-            architectures, output, costPreset, frames, text, benchPreset, benchFrames, runs, warmup, budget, noBench, baseline,
+            architectures, output, costPreset, frames, text, benchPreset, benchFrames, runs, warmup, budget, noBench, baseline, threads,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
+            EngineInfo.SetThreads(parse.GetValue(threads));
             var watch = Stopwatch.StartNew();
             var options = new ComparisonOptions
             {

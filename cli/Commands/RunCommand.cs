@@ -3,9 +3,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Tools;
 using CrossLMM.Zoo.Tools.Catalog;
 using CrossLMM.Zoo.Tools.Inference;
+using CrossLMM.Zoo.Tools.Measurement;
 using CrossLMM.Zoo.Tools.Tables;
 
 namespace CrossLMM.Zoo.Cli.Commands;
@@ -29,12 +31,14 @@ internal static class RunCommand
         var top = new Option<int>("--top") { Description = "How many next-token candidates to print", DefaultValueFactory = _ => 5 };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var command = new Command("run", "Run one forward pass (prefill) and print token counts, timing and the most likely next tokens")
         {
-            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device,
+            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
+            EngineInfo.SetThreads(parse.GetValue(threads));
             string p = ZooCatalog.Preset(parse.GetValue(preset)!);
             string? name = parse.GetValue(architecture), file = parse.GetValue(yaml);
             var config = (name, file) switch
@@ -88,7 +92,7 @@ internal static class RunCommand
         var sources = string.Join(", ", r.Counts.SourceTokens.OrderBy(kv => kv.Key).Select(kv => $"{YamlNames.Of(kv.Key)} {kv.Value}"));
         Render.Line(ui, $"tokens: LLM stream {r.Counts.TotalSequence} = {r.Counts.VisualTokensInStream} visual + {r.Counts.TextTokens} text" +
                         (sources.Length > 0 ? $"; fusion sources: {sources}" : string.Empty));
-        Render.Line(ui, string.Create(c, $"time: build {r.BuildMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1, {r.Device})"));
+        Render.Line(ui, string.Create(c, $"time: build {r.BuildMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1, {r.Device}, {MachineInfo.ThreadCount(r.Threads)})"));
         var table = new ReportTable($"top {r.Top.Count} next tokens", new[]
         {
             new ReportColumn("rank"), new ReportColumn("id"), new ReportColumn("token", ColumnAlignment.Left), new ReportColumn("prob"), new ReportColumn("logit"),

@@ -134,6 +134,38 @@ internal static class CommonOptions
         HelpName = "cpu|cuda[:N]",
     };
 
+    /// <summary>
+    /// <c>--threads</c>: libtorch's intra-op threads (MKL's GEMMs run on the same ones), applied with
+    /// <see cref="Engine.EngineInfo.SetThreads"/> before any work. Default: every core, as PyTorch does.
+    /// </summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = $"Intra-op threads of libtorch and its MKL GEMMs, 1-{MaxThreads}; every core by default, as in PyTorch",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        CustomParser = ParseThreads,
+        HelpName = "N",
+    };
+
+    /// <summary>
+    /// The largest <c>--threads</c> accepted: 4× the cores. More threads than that only oversubscribe the cores
+    /// (each OpenMP thread spins for work), so a larger value is a typo rather than a setting.
+    /// </summary>
+    public static int MaxThreads => 4 * Environment.ProcessorCount;
+
+    /// <summary>Parses <c>--threads</c>: an integer in [1, <see cref="MaxThreads"/>].</summary>
+    /// <param name="result">The option's tokens.</param>
+    public static int ParseThreads(ArgumentResult result)
+    {
+        string value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int parsed) || parsed < 1 || parsed > MaxThreads)
+        {
+            result.AddError($"--threads '{value}' is not a thread count in [1, {MaxThreads}] (this machine has {Environment.ProcessorCount} cores; the default uses all of them)");
+            return Environment.ProcessorCount;
+        }
+
+        return parsed;
+    }
+
     /// <summary><c>--seed</c>.</summary>
     public static Option<long> Seed() => new("--seed")
     {

@@ -91,6 +91,33 @@ public static class BlockChecks
         }
     }
 
+    /// <summary>Throws unless the tensor is a token sequence (B, S, <paramref name="width"/>).</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="width">The expected width.</param>
+    /// <param name="name">The argument's name.</param>
+    /// <exception cref="ArgumentException">Another rank or width; the message names the shape.</exception>
+    public static void Tokens(Tensor tensor, long width, string name)
+    {
+        if (tensor.shape.Length != 3 || tensor.shape[2] != width)
+        {
+            throw new ArgumentException($"{name} has shape {Format(tensor.shape)}; expected (B, S, {width})", name);
+        }
+    }
+
+    /// <summary>Throws unless two tensors have the same batch (first dimension).</summary>
+    /// <param name="a">The first tensor.</param>
+    /// <param name="aName">Its argument name.</param>
+    /// <param name="b">The second tensor.</param>
+    /// <param name="bName">Its argument name (the one blamed).</param>
+    /// <exception cref="ArgumentException">Different batches; the message names both shapes.</exception>
+    public static void SameBatch(Tensor a, string aName, Tensor b, string bName)
+    {
+        if (a.shape.Length == 0 || b.shape.Length == 0 || a.shape[0] != b.shape[0])
+        {
+            throw new ArgumentException($"{bName} {Format(b.shape)} and {aName} {Format(a.shape)} must have the same batch (first dimension)", bName);
+        }
+    }
+
     /// <summary>A shape as <c>[2, 3, 4]</c>.</summary>
     /// <param name="shape">The shape.</param>
     public static string Format(long[] shape) => "[" + string.Join(", ", shape.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";

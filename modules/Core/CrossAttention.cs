@@ -148,12 +148,49 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// (e.g. (B, 1, M) key padding); null = every query sees every source token.</param>
     /// <param name="queryRotary">cos/sin (B, S, d) to rotate the queries with, or null (no positions).</param>
     /// <returns>(B, S, H_q); the caller owns it.</returns>
+    /// <exception cref="ArgumentException">Queries, source or mask of another rank, width or batch; the message names their shapes.</exception>
     public override Tensor forward(Tensor queries, Tensor source, Tensor? mask, RotaryPositions? queryRotary)
     {
+        CheckForward(queries, source, mask);
         using var scope = torch.NewDisposeScope();
         var q = ProjectQueries(queries, queryRotary);
         var (k, v) = ProjectKeyValues(source);
         var headMask = mask is not null && mask.shape.Length == 3 ? mask.unsqueeze(1) : mask;   // [B, 1, S, M]
         return Output(Attend(q, k, v, headMask)).MoveToOuterDisposeScope();
+    }
+
+    // The block's own terms (B, S, H_q), (B, M, H_s), (B, S, M): past this point the shapes are per head and the
+    // attention kernel's message would quote (B, h, S, d), which the caller never built.
+    private void CheckForward(Tensor queries, Tensor source, Tensor? mask)
+    {
+        BlockChecks.Rank(queries, 3, nameof(queries), "(B, S, H_q)");
+        BlockChecks.LastDim(queries, QueryWidth, nameof(queries));
+        BlockChecks.Rank(source, 3, nameof(source), "(B, M, H_s)");
+        BlockChecks.LastDim(source, SourceWidth, nameof(source));
+        long[] q = queries.shape, m = source.shape;
+        if (q[0] != m[0])
+        {
+            throw new ArgumentException($"source {BlockChecks.Format(m)} (B, M, H_s) has batch {m[0]}, but queries {BlockChecks.Format(q)} (B, S, H_q) have batch {q[0]}", nameof(source));
+        }
+
+        if (mask is null)
+        {
+            return;
+        }
+
+        long[] target = mask.shape.Length == 4 ? new[] { q[0], Heads, q[1], m[1] } : new[] { q[0], q[1], m[1] };
+        long[] s = mask.shape;
+        bool ok = s.Length <= target.Length && mask.dtype == ScalarType.Bool;
+        for (int i = 1; ok && i <= s.Length; i++)
+        {
+            ok = s[^i] == 1 || s[^i] == target[^i];
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"mask {BlockChecks.Format(s)} ({mask.dtype}) must be boolean and broadcastable to (B, S, M) = {BlockChecks.Format(target)} " +
+                $"for queries {BlockChecks.Format(q)} and source {BlockChecks.Format(m)}", nameof(mask));
+        }
     }
 }

@@ -53,6 +53,7 @@ public sealed class GeluMlp : nn.Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
+        BlockChecks.LastDim(input, Hidden, nameof(input));
         using var scope = torch.NewDisposeScope();
         var projected = fc1.call(input);                                                     // [*, I]
         var inner = _approximate == "tanh" ? GeluTanh(projected) : nn.functional.gelu(projected);

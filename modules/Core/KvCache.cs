@@ -18,6 +18,21 @@ public sealed class KvCache : IDisposable
     /// <summary>Positions P processed so far.</summary>
     public long Length { get; private set; }
 
+    /// <summary>B of the positions cached so far, once a pass has told it (null before the prefill).</summary>
+    public long? Batch { get; private set; }
+
+    /// <summary>Throws unless <paramref name="batch"/> is the cache's <see cref="Batch"/> (or either is unknown).</summary>
+    /// <param name="batch">B of the new positions, or null when unknown.</param>
+    /// <param name="what">The new positions in words, quoted in the message (e.g. "inputIds [2, 1]").</param>
+    /// <exception cref="ArgumentException">Another batch.</exception>
+    public void CheckBatch(long? batch, string what)
+    {
+        if (batch is long b && Batch is long cached && b != cached)
+        {
+            throw new ArgumentException($"{what} have batch {b}, but the cache holds batch {cached} (filled by the prefill): decode the same batch, or start a new cache", nameof(batch));
+        }
+    }
+
     /// <summary>The slots of decoder layer <paramref name="layer"/> (created on first use).</summary>
     /// <param name="layer">Zero-based layer index.</param>
     public KvCacheLayer Layer(int layer)
@@ -44,16 +59,27 @@ public sealed class KvCache : IDisposable
     /// </summary>
     /// <param name="newLength">S ≥ 1.</param>
     /// <param name="newPadding">(B, S) mask of the new positions, or null.</param>
-    public void Advance(long newLength, Tensor? newPadding)
+    /// <param name="batch">B of the new positions, when known: the first call records it as <see cref="Batch"/>, later
+    /// calls must repeat it (a cache serves one batch).</param>
+    /// <exception cref="ArgumentException">Another batch than the cache's, or a padding mask that is not (B, S).</exception>
+    public void Advance(long newLength, Tensor? newPadding, long? batch = null)
     {
         BlockChecks.Positive(newLength, nameof(newLength));
+        long? given = batch ?? newPadding?.shape[0];
+        if (newPadding is not null && (newPadding.shape.Length != 2 || newPadding.shape[1] != newLength || (batch is long b && newPadding.shape[0] != b)))
+        {
+            throw new ArgumentException($"newPadding has shape {BlockChecks.Format(newPadding.shape)}; expected (B, S) with S = {newLength}", nameof(newPadding));
+        }
+
+        CheckBatch(given, "the new positions");
+        Batch ??= given;
         if (newPadding is not null || _padding is not null)
         {
             using var scope = torch.NewDisposeScope();
             var device = newPadding?.device ?? _padding!.device;
-            long batch = newPadding?.shape[0] ?? _padding!.shape[0];
-            var past = _padding ?? torch.ones(new[] { batch, Length }, ScalarType.Bool, device);
-            var fresh = newPadding?.to(ScalarType.Bool) ?? torch.ones(new[] { batch, newLength }, ScalarType.Bool, device);
+            long rows = newPadding?.shape[0] ?? _padding!.shape[0];
+            var past = _padding ?? torch.ones(new[] { rows, Length }, ScalarType.Bool, device);
+            var fresh = newPadding?.to(ScalarType.Bool) ?? torch.ones(new[] { rows, newLength }, ScalarType.Bool, device);
             var all = torch.cat(new[] { past, fresh }, 1).DetachFromDisposeScope();
             _padding?.Dispose();
             _padding = all;

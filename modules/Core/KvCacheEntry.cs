@@ -31,6 +31,7 @@ public sealed class KvCacheEntry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
+        CheckAppend(key, value);
         Tensor newKey;
         Tensor newValue;
         using (torch.NewDisposeScope())
@@ -44,6 +45,27 @@ public sealed class KvCacheEntry : IDisposable
         _key = newKey;
         _value = newValue;
         return (_key.alias(), _value.alias());
+    }
+
+    // Keys and values (B, g, S, d): the new ones must continue the stored ones (same B, g, d) or libtorch's cat
+    // fails with a message that names no tensor ("Sizes of tensors must match except in dimension 2").
+    private void CheckAppend(Tensor key, Tensor value)
+    {
+        long[] k = key.shape, v = value.shape;
+        bool ok = k.Length == 4 && v.Length == 4 && k[0] == v[0] && k[1] == v[1] && k[2] == v[2];
+        if (ok && _key is not null && _value is not null)
+        {
+            long[] pk = _key.shape, pv = _value.shape;
+            ok = pk[0] == k[0] && pk[1] == k[1] && pk[3] == k[3] && pv[0] == v[0] && pv[1] == v[1] && pv[3] == v[3];
+        }
+
+        if (!ok)
+        {
+            string held = _key is null ? "nothing" : $"keys {BlockChecks.Format(_key.shape)} and values {BlockChecks.Format(_value!.shape)}";
+            throw new ArgumentException(
+                $"cannot append keys {BlockChecks.Format(k)} and values {BlockChecks.Format(v)} (B, g, S, d) to a cache entry holding {held}: " +
+                "batch, heads and head width must match (a cache serves one batch of one model)", nameof(key));
+        }
     }
 
     /// <summary>Stores the keys and values of a fixed source (cross-attention), replacing any stored ones.</summary>

@@ -71,9 +71,17 @@ public sealed class RotaryEmbedding : nn.Module<Tensor, RotaryPositions>
     /// <param name="x">Per-head vectors (B, heads, S, d).</param>
     /// <param name="positions">cos/sin (B, S, d) for the same S positions.</param>
     /// <returns>The rotated vectors (B, heads, S, d), in the dtype of <paramref name="x"/>.</returns>
+    /// <exception cref="ArgumentException">cos/sin for another batch, length or head width than <paramref name="x"/>'s.</exception>
     public static Tensor Apply(Tensor x, RotaryPositions positions)
     {
         ArgumentNullException.ThrowIfNull(positions);
+        long[] xs = x.shape, cs = positions.Cos.shape;
+        if (xs.Length != 4 || cs.Length != 3 || (cs[0] != xs[0] && cs[0] != 1) || cs[1] != xs[2] || cs[2] != xs[3])
+        {
+            throw new ArgumentException(
+                $"rotary cos/sin {BlockChecks.Format(cs)} (B, S, d) do not fit the heads {BlockChecks.Format(xs)} (B, heads, S, d): positions for another batch, length or head width", nameof(positions));
+        }
+
         using var scope = torch.NewDisposeScope();
         var cos = positions.Cos.unsqueeze(1).to(x.dtype);   // [B, 1, S, d]
         var sin = positions.Sin.unsqueeze(1).to(x.dtype);   // [B, 1, S, d]

@@ -65,6 +65,12 @@ public static class ScaledDotProductAttention
             throw new ArgumentException($"grouped attention takes 4-D (B, heads, length, width) tensors; got query {Shape(query)}, key {Shape(key)}, value {Shape(value)}", nameof(query));
         }
 
+        if (mask is not null && mask.dtype != ScalarType.Bool)
+        {
+            // before the mask is regrouped, so that the message quotes the shape the caller gave
+            throw new ArgumentException($"attention masks are boolean (true = may attend); got a {mask.dtype} mask {Shape(mask)}", nameof(mask));
+        }
+
         long[] qs = query.shape;
         long heads = qs[1], groups = key.shape[1];
         if (groups == heads)

@@ -39,6 +39,7 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
+        BlockChecks.LastDim(input, Hidden, nameof(input));
         using var scope = torch.NewDisposeScope();
         var gated = nn.functional.silu(gate_proj.call(input)).mul(up_proj.call(input));   // [*, I]
         return down_proj.call(gated).MoveToOuterDisposeScope();

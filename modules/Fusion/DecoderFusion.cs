@@ -1,3 +1,5 @@
+using System;
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Language;
 
 namespace CrossLMM.Zoo.Modules.Fusion;
@@ -32,4 +34,30 @@ public abstract class DecoderFusion : nn.Module<Tensor, LayerContext, Tensor>
 
     /// <summary>Model width H.</summary>
     public abstract long Hidden { get; }
+
+    /// <summary>
+    /// Checks a forward's inputs in the layer's own terms, before any projection: the stream (B, S, H) and the
+    /// source tokens (B, M, ·) of the same batch. Past this point the shapes are per head, and the attention
+    /// kernel's message would quote (B, h, S, d) tensors the caller never built.
+    /// </summary>
+    /// <param name="hidden">The stream (B, S, H).</param>
+    /// <param name="source">The source this layer reads, or null.</param>
+    /// <exception cref="ArgumentException">Another rank, width or batch; the message names both shapes.</exception>
+    protected void CheckInputs(Tensor hidden, FusionSourceTokens? source)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        BlockChecks.Rank(hidden, 3, nameof(hidden), "(B, S, H)");
+        BlockChecks.LastDim(hidden, Hidden, nameof(hidden));
+        if (source is null)
+        {
+            return;
+        }
+
+        long[] h = hidden.shape, m = source.Tokens.shape;
+        if (m.Length != 3 || m[0] != h[0])
+        {
+            throw new ArgumentException(
+                $"{GetName()}: the {YamlNames.Of(Source)} source tokens {BlockChecks.Format(m)} must be (B, M, H) with the batch of hidden {BlockChecks.Format(h)}", nameof(source));
+        }
+    }
 }

@@ -146,7 +146,13 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         using var scope = torch.NewDisposeScope();
         var fusion = context.Fusion;
         var source = fusion?.Source(Source);
-        var visual = StreamSegments.Visual(fusion, hidden.shape[1]);
+        CheckInputs(hidden, source);
+        var visual = StreamSegments.Visual(fusion, hidden);
+        if (Scope == TokenScope.Frame && v2v is not null && visual.Length > 0 && source is not null)
+        {
+            CheckWholeFrames(hidden, visual, source.Tokens, fusion!.Frames);
+        }
+
         var sourceMask = source?.KeyMask();   // [B, 1, 1, M], shared by both branches
         var x = input_layernorm.call(hidden);
 
@@ -194,19 +200,25 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         var qs = queries.shape;
         var ts = tokens.shape;
         long b = qs[0], visualLength = qs[1], sourceLength = ts[1];
-        if (frames < 1 || visualLength % frames != 0 || sourceLength % frames != 0)
-        {
-            throw new ArgumentException(
-                $"scope frame needs whole frames: {visualLength} visual tokens and {sourceLength} source tokens must both be divisible by frames ({frames})",
-                nameof(frames));
-        }
-
         long n = visualLength / frames, m = sourceLength / frames, bt = b * frames;
         var q = attention.ProjectQueries(queries.reshape(bt, n, qs[2]), null);                   // [B·T, h, n, d]
         var (k, v) = attention.ProjectKeyValues(tokens.reshape(bt, m, ts[2]));                  // [B·T, g, N, d]
         var frameMask = mask?.reshape(bt, 1, 1, m);                                              // [B·T, 1, 1, N]
         var attended = attention.Attend(q, k, v, frameMask);                                     // [B·T, n, h·d]
         return attended.reshape(b, visualLength, attended.shape[2]);                              // [B, L_v, h·d]
+    }
+
+    // Scope frame splits the visual block and the source into T frame-major groups, so both must hold whole frames.
+    private static void CheckWholeFrames(Tensor hidden, (long Start, long Length) visual, Tensor tokens, int frames)
+    {
+        long sourceLength = tokens.shape[1];
+        if (frames < 1 || visual.Length % frames != 0 || sourceLength % frames != 0)
+        {
+            throw new ArgumentException(
+                $"scope frame needs whole frames: the visual block [{visual.Start}, {visual.Start + visual.Length}) of hidden {BlockChecks.Format(hidden.shape)} " +
+                $"and the source tokens {BlockChecks.Format(tokens.shape)} must both be divisible by frames ({frames})",
+                nameof(frames));
+        }
     }
 
     private static T NotNull<T>(T value)

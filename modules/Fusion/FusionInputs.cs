@@ -12,9 +12,29 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <param name="Padding">(B, M) boolean, true for real tokens; null when every token is real.</param>
 public sealed record FusionSourceTokens(Tensor Tokens, Tensor? Padding = null)
 {
+    /// <summary>(B, M) boolean, true for real tokens; null when every token is real.</summary>
+    /// <exception cref="ArgumentException">A mask that is not (B, M) for the tokens (B, M, H).</exception>
+    public Tensor? Padding { get; init; } = CheckedPadding(Tokens, Padding);
+
     /// <summary>The key mask of a cross-attention over these tokens: <see cref="Padding"/> as (B, 1, 1, M).</summary>
     /// <returns>A bool tensor the caller owns, or null when every token is real.</returns>
     public Tensor? KeyMask() => Padding is null ? null : AttentionMasks.KeyPadding(Padding);
+
+    // The mask becomes the attention's (B, 1, 1, M) key mask; checked here, where its shape still reads as given.
+    private static Tensor? CheckedPadding(Tensor tokens, Tensor? padding)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (padding is not null)
+        {
+            long[] t = tokens.shape, p = padding.shape;
+            if (t.Length != 3 || p.Length != 2 || p[0] != t[0] || p[1] != t[1])
+            {
+                throw new ArgumentException($"Padding {BlockChecks.Format(p)} must be (B, M) for the source tokens {BlockChecks.Format(t)} (B, M, H)", nameof(padding));
+            }
+        }
+
+        return padding;
+    }
 }
 
 /// <summary>

@@ -89,6 +89,7 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         ArgumentNullException.ThrowIfNull(context);
         using var scope = torch.NewDisposeScope();
         var media = context.Fusion?.Source(Source);
+        CheckInputs(hidden, media);
         var kv = attn.KeyValues(media?.Tokens, media?.KeyMask(), context.CacheSlot("cross_attn"));   // mask [B, 1, 1, M]
         if (kv is not { } keyValues)
         {

@@ -114,6 +114,18 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     public override Tensor forward(Tensor attended, Tensor queries, Tensor? normalisedSource, LayerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        long[] a = attended.shape, q = queries.shape;
+        if (a.Length != 3 || a[2] != Heads * HeadDim || q.Length != 4 || q[0] != a[0] || q[1] != Heads || q[2] != a[1] || q[3] != HeadDim)
+        {
+            throw new ArgumentException(
+                $"attended {BlockChecks.Format(a)} must be (B, S, {Heads * HeadDim}) and queries {BlockChecks.Format(q)} (B, {Heads}, S, {HeadDim}) for the same B and S", nameof(queries));
+        }
+
+        if (normalisedSource is not null)
+        {
+            BlockChecks.SameBatch(attended, nameof(attended), normalisedSource, nameof(normalisedSource));
+        }
+
         using var scope = torch.NewDisposeScope();
         var slot = context.CacheSlot("cross_attn");
         Tensor key, value;
@@ -133,7 +145,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
             return attended.alias().MoveToOuterDisposeScope();
         }
 
-        var visual = StreamSegments.Visual(context.Fusion, attended.shape[1]);
+        var visual = StreamSegments.Visual(context.Fusion, attended);
         var textQueries = StreamSegments.Text(queries, visual, dim: 2);   // [B, h, L_t, d]
         if (textQueries is null)
         {

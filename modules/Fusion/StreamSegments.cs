@@ -11,12 +11,25 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// </summary>
 public static class StreamSegments
 {
+    /// <summary>The visual range of this pass within a stream (B, S, ·) (empty without fusion inputs).</summary>
+    /// <param name="fusion">The pass's fusion inputs, or null.</param>
+    /// <param name="stream">The stream (B, S, ·) the block must fit in; its shape is quoted when it does not.</param>
+    /// <returns>(start, length) of the visual block.</returns>
+    /// <exception cref="ArgumentException">The visual block does not fit in the sequence.</exception>
+    public static (long Start, long Length) Visual(FusionInputs? fusion, Tensor stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Visual(fusion, stream.shape[1], $"the stream {Core.BlockChecks.Format(stream.shape)}");
+    }
+
     /// <summary>The visual range of this pass, clamped to [0, S) (empty without fusion inputs).</summary>
     /// <param name="fusion">The pass's fusion inputs, or null.</param>
     /// <param name="length">S.</param>
     /// <returns>(start, length) of the visual block.</returns>
     /// <exception cref="ArgumentException">The visual block does not fit in the sequence.</exception>
-    public static (long Start, long Length) Visual(FusionInputs? fusion, long length)
+    public static (long Start, long Length) Visual(FusionInputs? fusion, long length) => Visual(fusion, length, "a sequence");
+
+    private static (long Start, long Length) Visual(FusionInputs? fusion, long length, string what)
     {
         if (fusion is null || fusion.VisualLength == 0)
         {
@@ -26,7 +39,7 @@ public static class StreamSegments
         if (fusion.VisualStart + fusion.VisualLength > length)
         {
             throw new ArgumentException(
-                $"the visual block [{fusion.VisualStart}, {fusion.VisualStart + fusion.VisualLength}) does not fit in a sequence of {length} positions",
+                $"the visual block [{fusion.VisualStart}, {fusion.VisualStart + fusion.VisualLength}) does not fit in {what} of {length} positions",
                 nameof(fusion));
         }
 

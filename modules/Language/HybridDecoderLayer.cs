@@ -120,6 +120,15 @@ public sealed class HybridDecoderLayer : DecoderLayer
     public override Tensor forward(Tensor hidden, LayerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        BlockChecks.Rank(hidden, 3, nameof(hidden), "(B, S, H)");
+        if (context.Fusion?.Source(cross_attn.Source) is { } given && (given.Tokens.shape.Length != 3 || given.Tokens.shape[0] != hidden.shape[0]))
+        {
+            // before the self-attention appends to the cache: a rejected pass leaves the cache as it was
+            throw new ArgumentException(
+                $"the {YamlNames.Of(cross_attn.Source)} source tokens {BlockChecks.Format(given.Tokens.shape)} must be (B, M, H) with the batch of hidden {BlockChecks.Format(hidden.shape)}",
+                nameof(context));
+        }
+
         using var scope = torch.NewDisposeScope();
         var x = input_layernorm.call(hidden);
         var q = self_attn.ProjectQueries(x, context.Rotary);                                    // [B, h, S, d]

@@ -87,9 +87,40 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
     public Embedding EmbedTokens => embed_tokens;
 
     /// <summary>Token embeddings: ids (B, S) int64 → (B, S, H).</summary>
-    /// <param name="inputIds">Token ids.</param>
+    /// <param name="inputIds">Token ids (B, S), int64 or int32, each in [0, V).</param>
     /// <returns>A new tensor; the caller owns it.</returns>
-    public Tensor Embed(Tensor inputIds) => embed_tokens.call(inputIds);
+    /// <exception cref="ArgumentException">Ids of another rank or dtype, or an id outside the vocabulary; the message
+    /// names the ids' shape (libtorch would only say "index out of range in self").</exception>
+    public Tensor Embed(Tensor inputIds)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        BlockChecks.Rank(inputIds, 2, nameof(inputIds), "(B, S) token ids");
+        if (inputIds.dtype is not (ScalarType.Int64 or ScalarType.Int32))
+        {
+            throw new ArgumentException($"inputIds {BlockChecks.Format(inputIds.shape)} are {inputIds.dtype}; token ids are int64 (or int32)", nameof(inputIds));
+        }
+
+        try
+        {
+            return embed_tokens.call(inputIds);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            // The range is checked only once libtorch has refused the ids: a min/max over every id would be per-element
+            // work on each decoding step, and libtorch's own bounds check is a recoverable error on the CPU.
+            throw OutOfVocabulary(inputIds, e);
+        }
+    }
+
+    private Exception OutOfVocabulary(Tensor inputIds, Exception inner)
+    {
+        using var scope = torch.NewDisposeScope();
+        long min = inputIds.min().item<long>(), max = inputIds.max().item<long>();
+        return min < 0 || max >= Vocab
+            ? new ArgumentException(
+                $"inputIds {BlockChecks.Format(inputIds.shape)} hold token ids in [{min}, {max}], outside the vocabulary [0, {Vocab})", nameof(inputIds), inner)
+            : new ArgumentException($"inputIds {BlockChecks.Format(inputIds.shape)} could not be embedded: {inner.Message.Split('\n')[0]}", nameof(inputIds), inner);
+    }
 
     /// <summary>Runs the layers over the embeddings of S new positions.</summary>
     /// <param name="inputsEmbeds">(B, S, H).</param>
@@ -113,7 +144,8 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
         Tensor? padding = inputs.Padding;   // [B, P + S] once the cache's history is prepended
         if (cache is not null)
         {
-            cache.Advance(s, inputs.Padding);
+            cache.CheckBatch(b, $"inputsEmbeds {BlockChecks.Format(inputsEmbeds.shape)}");
+            cache.Advance(s, inputs.Padding, b);
             padding = cache.Padding();
         }
 

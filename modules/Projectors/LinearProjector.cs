@@ -35,5 +35,9 @@ public sealed class LinearProjector : VisualProjector
     }
 
     /// <summary>Tokens (…, D_in) → (…, D_out).</summary>
-    public override Tensor forward(Tensor x) => linear_1.call(x);
+    public override Tensor forward(Tensor x)
+    {
+        BlockChecks.LastDim(x, InputWidth, nameof(x));
+        return linear_1.call(x);
+    }
 }

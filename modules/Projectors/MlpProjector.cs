@@ -64,6 +64,7 @@ public sealed class MlpProjector : VisualProjector
     /// <summary>Tokens (…, D_in) → (…, D_out).</summary>
     public override Tensor forward(Tensor x)
     {
+        BlockChecks.LastDim(x, InputWidth, nameof(x));
         using var scope = NewDisposeScope();
         var h = norm is null ? x : norm.call(x);
         for (int i = 0; i < _linears.Length; i++) {

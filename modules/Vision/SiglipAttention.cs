@@ -16,6 +16,7 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
     private readonly Linear out_proj;
 
     private readonly int _heads;
+    private readonly int _hidden;
 
     /// <summary>Creates the attention.</summary>
     /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
@@ -25,6 +26,7 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
     {
         BlockChecks.Divisible(hidden, "hidden", heads, "heads");
         _heads = heads;
+        _hidden = hidden;
         q_proj = nn.Linear(hidden, hidden);
         k_proj = nn.Linear(hidden, hidden);
         v_proj = nn.Linear(hidden, hidden);
@@ -35,6 +37,7 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
     /// <summary>Tokens (B, S, D) → (B, S, D).</summary>
     public override Tensor forward(Tensor x)
     {
+        BlockChecks.Tokens(x, _hidden, nameof(x));
         using var scope = NewDisposeScope();
         var q = MultiHead.Split(q_proj.call(x), _heads);       // [b, h, s, d]
         var k = MultiHead.Split(k_proj.call(x), _heads);       // [b, h, s, d]

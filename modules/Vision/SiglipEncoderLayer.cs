@@ -15,6 +15,7 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly SiglipAttention self_attn;
     private readonly LayerNorm layer_norm2;
     private readonly GeluMlp mlp;
+    private readonly int _hidden;
 
     /// <summary>Creates the block.</summary>
     /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
@@ -25,6 +26,7 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     public SiglipEncoderLayer(int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoderLayer))
     {
         BlockChecks.Epsilon(normEps, "normEps");
+        _hidden = hidden;
         layer_norm1 = nn.LayerNorm(hidden, normEps);
         self_attn = new SiglipAttention(hidden, heads);
         layer_norm2 = nn.LayerNorm(hidden, normEps);
@@ -35,6 +37,7 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     /// <summary>Tokens (B, S, D) → (B, S, D).</summary>
     public override Tensor forward(Tensor x)
     {
+        BlockChecks.Tokens(x, _hidden, nameof(x));
         using var scope = NewDisposeScope();
         var h = x.add(self_attn.call(layer_norm1.call(x)));
         return h.add(mlp.call(layer_norm2.call(h))).MoveToOuterDisposeScope();

@@ -19,6 +19,8 @@ public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly CrossAttention cross_attn;
     private readonly LayerNorm norm_mlp;
     private readonly GeluMlp mlp;
+    private readonly int _hidden;
+    private readonly int _mediaWidth;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="hidden">Query width H; divisible by <paramref name="heads"/>.</param>
@@ -30,6 +32,8 @@ public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public CcamLayer(int hidden, int heads, int mlp, double normEps, int mediaWidth) : base(nameof(CcamLayer))
     {
         BlockChecks.Epsilon(normEps, "normEps");
+        _hidden = hidden;
+        _mediaWidth = mediaWidth;
         norm_queries = nn.LayerNorm(hidden, normEps);
         norm_media = nn.LayerNorm(mediaWidth, normEps);
         cross_attn = new CrossAttention(hidden, heads, mediaWidth, bias: true);
@@ -41,6 +45,9 @@ public sealed class CcamLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>queries (B, Q, H), media (B, S, D), allowed (Q, S) → (B, Q, H).</summary>
     public override Tensor forward(Tensor queries, Tensor media, Tensor allowed)
     {
+        BlockChecks.Tokens(queries, _hidden, nameof(queries));
+        BlockChecks.Tokens(media, _mediaWidth, nameof(media));
+        BlockChecks.SameBatch(queries, nameof(queries), media, nameof(media));
         using var scope = NewDisposeScope();
         var x = queries.add(cross_attn.call(norm_queries.call(queries), norm_media.call(media), allowed, null));
         return x.add(mlp.call(norm_mlp.call(x))).MoveToOuterDisposeScope();

@@ -19,6 +19,7 @@ public sealed class PerceiverAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear to_out;
 
     private readonly int _heads;
+    private readonly int _hidden;
 
     /// <summary>Creates the attention.</summary>
     /// <param name="hidden">Width H of media and latents; divisible by <paramref name="heads"/>.</param>
@@ -30,6 +31,7 @@ public sealed class PerceiverAttention : nn.Module<Tensor, Tensor, Tensor>
         BlockChecks.Divisible(hidden, "hidden", heads, "heads");
         BlockChecks.Epsilon(normEps, "normEps");
         _heads = heads;
+        _hidden = hidden;
         norm_media = nn.LayerNorm(hidden, normEps);
         norm_latents = nn.LayerNorm(hidden, normEps);
         to_q = nn.Linear(hidden, hidden, hasBias: false);
@@ -41,6 +43,9 @@ public sealed class PerceiverAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>media (B, S, H), latents (B, R, H) → (B, R, H).</summary>
     public override Tensor forward(Tensor media, Tensor latents)
     {
+        BlockChecks.Tokens(media, _hidden, nameof(media));
+        BlockChecks.Tokens(latents, _hidden, nameof(latents));
+        BlockChecks.SameBatch(media, nameof(media), latents, nameof(latents));
         using var scope = NewDisposeScope();
         var x = norm_media.call(media);                                    // [b, s, h]
         var l = norm_latents.call(latents);                                // [b, r, h]

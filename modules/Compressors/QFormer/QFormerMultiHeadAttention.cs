@@ -18,6 +18,8 @@ public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor
     private readonly Linear value;
 
     private readonly int _heads;
+    private readonly int _hidden;
+    private readonly int _contextWidth;
 
     /// <summary>Creates the attention.</summary>
     /// <param name="hidden">Width H of the hidden states; divisible by <paramref name="heads"/>.</param>
@@ -29,6 +31,8 @@ public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor
         BlockChecks.Divisible(hidden, "hidden", heads, "heads");
         BlockChecks.Positive(contextWidth, "contextWidth");
         _heads = heads;
+        _hidden = hidden;
+        _contextWidth = contextWidth;
         query = nn.Linear(hidden, hidden);
         key = nn.Linear(contextWidth, hidden);
         value = nn.Linear(contextWidth, hidden);
@@ -38,6 +42,9 @@ public sealed class QFormerMultiHeadAttention : nn.Module<Tensor, Tensor, Tensor
     /// <summary>hidden (B, Sq, H), context (B, Sk, W), mask (bool, broadcastable to (B, h, Sq, Sk), true = attend) or null → (B, Sq, H).</summary>
     public override Tensor forward(Tensor hidden, Tensor context, Tensor? mask)
     {
+        BlockChecks.Tokens(hidden, _hidden, nameof(hidden));
+        BlockChecks.Tokens(context, _contextWidth, nameof(context));
+        BlockChecks.SameBatch(hidden, nameof(hidden), context, nameof(context));
         using var scope = NewDisposeScope();
         var q = MultiHead.Split(query.call(hidden), _heads);   // [b, h, sq, d]
         var k = MultiHead.Split(key.call(context), _heads);    // [b, h, sk, d]

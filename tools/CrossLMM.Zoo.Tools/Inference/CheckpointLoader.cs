@@ -48,6 +48,7 @@ public static class CheckpointLoader
 
         try
         {
+            CheckShapes(model, tensors, path);
             var (missing, unexpected) = model.load_state_dict(tensors, strict: false);
             var missingKeys = missing.OrderBy(k => k, StringComparer.Ordinal).ToArray();
             var unexpectedKeys = unexpected.OrderBy(k => k, StringComparer.Ordinal).ToArray();
@@ -66,4 +67,50 @@ public static class CheckpointLoader
         }
 #endif
     }
+
+    /// <summary>
+    /// Throws unless every tensor of the file that the model also has matches its shape exactly, and is floating
+    /// point where the model's is. Checked for all keys before any is copied: TorchSharp's <c>load_state_dict</c>
+    /// copies with <c>copy_</c>, which broadcasts — a (H) tensor would silently fill every row of an (H', H) weight —
+    /// and a shape that does not broadcast fails half-way, leaving the model partly loaded, with libtorch's message
+    /// naming no key.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="tensors">The file's tensors by key.</param>
+    /// <param name="path">The file, quoted in the message.</param>
+    /// <exception cref="ZooUserException">At least one key does not fit; the message names the first few with both shapes.</exception>
+    public static void CheckShapes(nn.Module model, IReadOnlyDictionary<string, Tensor> tensors, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var own = model.state_dict();
+        var wrong = new List<string>();
+        foreach (var key in tensors.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        {
+            if (!own.TryGetValue(key, out var target))
+            {
+                continue;
+            }
+
+            var given = tensors[key];
+            if (!given.shape.SequenceEqual(target.shape))
+            {
+                wrong.Add($"{key}: file {Format(given.shape)}, model {Format(target.shape)}");
+            }
+            else if (target.is_floating_point() && !given.is_floating_point())
+            {
+                wrong.Add($"{key}: file {given.dtype} {Format(given.shape)}, model {target.dtype} {Format(target.shape)}");
+            }
+        }
+
+        if (wrong.Count > 0)
+        {
+            string more = wrong.Count > 3 ? $"; … ({wrong.Count} in all)" : string.Empty;
+            throw new ZooUserException(
+                $"weights '{path}' do not fit the model ({wrong.Count} tensor{(wrong.Count == 1 ? string.Empty : "s")} of another shape or dtype; nothing was loaded): " +
+                string.Join("; ", wrong.Take(3)) + more);
+        }
+    }
+
+    private static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
 }

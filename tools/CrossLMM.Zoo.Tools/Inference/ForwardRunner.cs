@@ -41,6 +41,7 @@ public sealed record TopToken(int Rank, int Id, string Text, double Probability,
 /// <param name="PrefillMs">The forward pass (prefill) under no_grad.</param>
 /// <param name="Top">Next-token candidates at the last position.</param>
 /// <param name="Device">Where it ran.</param>
+/// <param name="Threads">libtorch's intra-op threads during the forward.</param>
 public sealed record RunResult(
     ArchitectureConfig Config,
     string Tokenizer,
@@ -53,7 +54,8 @@ public sealed record RunResult(
     double BuildMs,
     double PrefillMs,
     IReadOnlyList<TopToken> Top,
-    string Device);
+    string Device,
+    int Threads);
 
 /// <summary>
 /// One forward pass of an architecture on a video (decoded with ffmpeg, or random frames) and a prompt:
@@ -152,7 +154,7 @@ public static class ForwardRunner
         var probs = probabilities.data<float>().ToArray();
         var top = tokenIds.Select((id, k) => new TopToken(k + 1, (int)id, tokenizer.Display((int)id), probs[id], logits[k])).ToArray();
         return new RunResult(config, tokenizer.Name, ids, probe, indices, video.shape.ToArray(), output.Counts, weights,
-            build.Elapsed.TotalMilliseconds, watch.Elapsed.TotalMilliseconds, top, device.ToString());
+            build.Elapsed.TotalMilliseconds, watch.Elapsed.TotalMilliseconds, top, device.ToString(), torch.get_num_threads());
     }
 
     /// <summary>Refuses a model whose fp32 weights would not fit in the available memory (2b/7b on a laptop).</summary>

@@ -34,6 +34,11 @@ public static class VideoInputs
     public static Tensor RandomPrompt(ArchitectureConfig config, int textTokens, int batch = 1)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (textTokens < 1 || batch < 1)
+        {
+            throw new ArgumentOutOfRangeException(textTokens < 1 ? nameof(textTokens) : nameof(batch), textTokens < 1 ? textTokens : batch, "must be ≥ 1");
+        }
+
         return torch.randint(0, config.Llm.Vocab, new long[] { batch, textTokens }, ScalarType.Int64);   // [B, L]
     }
 

@@ -76,6 +76,8 @@ public static class BenchOutputs
             string count = runs.Length == 1 ? runs[0].ToString(CultureInfo.InvariantCulture) : $"{runs[0]}-{runs[^1]}";
             table.Notes.Add($"Latency: median of {count} timed runs after {measurements[0].WarmupRuns} warm-up run(s), Stopwatch around the forward call. Memory: {measurements[0].MemoryMethod}.");
             table.Notes.Add("GFLOPs: the analytic cost model for the same pass (LM head on every position, as the forward computes all logits).");
+            var threads = measurements.Select(m => m.Threads).Distinct().OrderBy(t => t).ToArray();
+            table.Notes.Add($"Threads: {string.Join(", ", threads.Select(MachineInfo.ThreadCount))} (libtorch intra-op, which MKL's GEMMs share) of {Environment.ProcessorCount} cores.");
         }
 
         return table;

@@ -14,7 +14,8 @@ namespace CrossLMM.Zoo.Tools.Measurement;
 /// <param name="Runtime">.NET runtime.</param>
 /// <param name="Engine">Tensor engine and version (<c>TorchSharp 0.107.0, libtorch 2.10.0 (CPU)</c>).</param>
 /// <param name="Blas">BLAS in use (<c>MKL (linked into libtorch_cpu)</c>).</param>
-/// <param name="Threads">libtorch intra-op threads.</param>
+/// <param name="Threads">libtorch intra-op threads when the record was taken (the count the measurements ran with:
+/// the commands apply <c>--threads</c> before any work).</param>
 public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, string Engine, string Blas, int Threads)
 {
     /// <summary>This machine, now.</summary>
@@ -28,7 +29,11 @@ public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtim
     }
 
     /// <summary>One line: <c>AMD EPYC … (2 cores), TorchSharp 0.107.0, libtorch 2.10.0 (CPU), MKL (linked into libtorch_cpu), 2 threads, .NET 10.0.0</c>.</summary>
-    public override string ToString() => $"{Cpu} ({Cores} cores), {Engine}, {Blas}, {Threads} threads, {Runtime}";
+    public override string ToString() => $"{Cpu} ({Cores} cores), {Engine}, {Blas}, {ThreadCount(Threads)}, {Runtime}";
+
+    /// <summary>"1 thread", "2 threads": libtorch's intra-op threads as the reports print them.</summary>
+    /// <param name="threads">The count.</param>
+    public static string ThreadCount(int threads) => threads == 1 ? "1 thread" : $"{threads} threads";
 
     private static string CpuName()
     {
