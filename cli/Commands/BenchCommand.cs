@@ -30,9 +30,10 @@ internal static class BenchCommand
         var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv, OutputFormat.Markdown);
         var svg = CommonOptions.Svg("a bar chart of the median latencies");
         var threads = CommonOptions.Threads();
+        var dtype = CommonOptions.Dtype();
         var command = new Command("bench", "Measure prefill latency (median of runs after warm-up, Stopwatch around the forward under no_grad) and peak memory (RSS high-water mark)")
         {
-            architectures, preset, frames, text, runs, warmup, seed, device, threads, format, svg,
+            architectures, preset, frames, text, runs, warmup, seed, device, threads, dtype, format, svg,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -46,7 +47,8 @@ internal static class BenchCommand
             }
 
             var measurements = ProgressDisplay.Run(console, $"bench {p}", progress =>
-                PrefillBenchmark.Run(configs, parse.FramesOrDefault(frames, defaultFrames).ToArray(), parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where));
+                PrefillBenchmark.Run(configs, parse.FramesOrDefault(frames, defaultFrames).ToArray(), parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where,
+                    dtype: parse.GetValue(dtype)));
             var machine = MachineInfo.Current();
             switch (parse.GetValue(format) ?? OutputFormat.Table)
             {

@@ -147,6 +147,35 @@ internal static class CommonOptions
     };
 
     /// <summary>
+    /// <c>--dtype</c>: the floating-point type of the weights and the video, <c>float32</c> (default), <c>bfloat16</c> or
+    /// <c>float16</c>. Whether the half types are faster depends on the CPU (bfloat16 GEMMs need AVX-512 BF16 or AMX;
+    /// elsewhere libtorch emulates them, much slower than float32).
+    /// </summary>
+    public static Option<ScalarType> Dtype() => new("--dtype")
+    {
+        Description = "Floating-point type of the weights and the video: float32, bfloat16 or float16 (half types are fast only on CPUs with native support)",
+        DefaultValueFactory = _ => ScalarType.Float32,
+        CustomParser = ParseDtype,
+        HelpName = "float32|bfloat16|float16",
+    };
+
+    /// <summary>Parses <c>--dtype</c>.</summary>
+    /// <param name="result">The option's tokens.</param>
+    public static ScalarType ParseDtype(ArgumentResult result)
+    {
+        string value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        switch (value.ToLowerInvariant())
+        {
+            case "float32" or "fp32" or "float": return ScalarType.Float32;
+            case "bfloat16" or "bf16": return ScalarType.BFloat16;
+            case "float16" or "fp16" or "half": return ScalarType.Float16;
+            default:
+                result.AddError($"--dtype '{value}' is not one of float32, bfloat16, float16");
+                return ScalarType.Float32;
+        }
+    }
+
+    /// <summary>
     /// The largest <c>--threads</c> accepted: 4× the cores. More threads than that only oversubscribe the cores
     /// (each OpenMP thread spins for work), so a larger value is a typo rather than a setting.
     /// </summary>

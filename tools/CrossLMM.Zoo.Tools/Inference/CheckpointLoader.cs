@@ -33,9 +33,6 @@ public static class CheckpointLoader
             throw new ZooUserException($"weights not found: '{path}'");
         }
 
-#if TORCHSHARP
-        throw new ZooUserException("--weights needs the LibTorch backend's safetensors reader (this build uses TorchSharp); convert the checkpoint with TorchSharp's own tools");
-#else
         Dictionary<string, Tensor> tensors;
         try
         {
@@ -65,7 +62,6 @@ public static class CheckpointLoader
                 tensor.Dispose();
             }
         }
-#endif
     }
 
     /// <summary>

@@ -78,6 +78,8 @@ public static class BenchOutputs
             table.Notes.Add("GFLOPs: the analytic cost model for the same pass (LM head on every position, as the forward computes all logits).");
             var threads = measurements.Select(m => m.Threads).Distinct().OrderBy(t => t).ToArray();
             table.Notes.Add($"Threads: {string.Join(", ", threads.Select(MachineInfo.ThreadCount))} (libtorch intra-op, which MKL's GEMMs share) of {Environment.ProcessorCount} cores.");
+            var dtypes = measurements.Select(m => m.Dtype).Distinct().ToArray();
+            table.Notes.Add($"Weights and video: {string.Join(", ", dtypes)}.");
         }
 
         return table;
