@@ -5,7 +5,7 @@
 #   ./zoo.sh <zoo args...>   same set-up, then any `zoo` command (list, show, check, cost, bench, run)
 #   ./zoo.sh setup           only the set-up
 #   ./zoo.sh notebooks [F..] set-up, then every notebook (or F..) run in the .NET Interactive kernel; saves the outputs
-#   ./zoo.sh notebooks-setup Jupyter (apt), the kernel (local tool), the zoo's package for notebooks (test runs it too)
+#   ./zoo.sh notebooks-setup set-up, then Jupyter (apt), the kernel (local tool), the zoo's package for notebooks
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -84,12 +84,26 @@ notebooks_setup() {
     log "registering the .NET Interactive kernels with Jupyter"
     dotnet tool run dotnet-interactive -- jupyter install >/dev/null
   fi
-  # Pack into out/nuget (the pack also deletes the copy NuGet extracted from an earlier pack of this version), then
+  # The kernel runs with server GC (its runtimeconfig). With it, full training runs (notebooks 04, 05) failed here in
+  # TorchSharp Scalar ops ("Unknown scalar type", "Expected false to be true" from Scalar::toFloat/toDouble) in 4 of 4
+  # tries; with workstation GC they passed. Suspected: a temporary Scalar finalized while libtorch still reads it
+  # (TorchSharp's Scalar is a finalizable handle with no GC.KeepAlive). Mitigation, not a fix: the C# kernel's
+  # kernelspec gets DOTNET_gcServer=0.
+  /usr/bin/python3 - "$(jupyter kernelspec list 2>/dev/null | awk '$1 == ".net-csharp" {print $2}')/kernel.json" <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+if spec.get("env", {}).get("DOTNET_gcServer") != "0":
+    spec.setdefault("env", {})["DOTNET_gcServer"] = "0"
+    json.dump(spec, open(sys.argv[1], "w"), indent=2)
+PY
+  # Pack the build's output (build() ran first) into out/nuget; the pack also deletes the copy NuGet extracted from an
+  # earlier pack of this version. BuildProjectReferences=false: with --no-build, the target that puts the zoo's
+  # assemblies into the package would otherwise ask the referenced projects to build. Then
   # restore a throwaway project from there: that extracts the package into NuGet's global packages folder, which
   # every restore, the kernel's included, consults before any source. So a notebook needs no `#i "nuget: <folder>"`
   # line, which would have to hold an absolute path (dotnet-interactive rejects relative ones).
   log "packing $NOTEBOOK_PACKAGE $NOTEBOOK_PACKAGE_VERSION for the notebooks"
-  dotnet pack notebooks/CrossLMM.Zoo.Notebooks -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly >/dev/null
+  dotnet pack notebooks/CrossLMM.Zoo.Notebooks -c "$CONFIGURATION" --no-build -p:BuildProjectReferences=false -nologo -v:q -clp:ErrorsOnly
   local install=out/notebooks-package
   mkdir -p "$install"
   cat >"$install/install.csproj" <<EOF
@@ -160,7 +174,7 @@ case "$cmd" in
         # fail, each saying what is missing.
         notebooks_setup || log "the notebook set-up failed: the notebook kernel tests will fail"
         run_tests "$@" ;;
-  notebooks-setup) notebooks_setup ;;
+  notebooks-setup) install_missing; build; notebooks_setup ;;
   notebooks) shift; install_missing; build; notebooks_setup
              # Full runs (no ZOO_NOTEBOOK_QUICK) are what the notebooks keep as their outputs.
              run_notebooks --save "$@" ;;
