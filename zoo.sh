@@ -135,7 +135,8 @@ run_notebooks() {
       log "$name: the kernel run wrote no notebook:"; tail -n 15 "$scratch/$name.log" >&2
       failed=$((failed + 1)); continue
     fi
-    # One line per failing cell: its number among all cells (and among code cells), the error; compiler diagnostics.
+    # One line per failing cell: its number among all cells (and among code cells), the error's first line; then the
+    # compiler's diagnostics, which the kernel writes as the cell's text output.
     local errors; errors=$(/usr/bin/python3 - "$scratch/$name" <<'PY'
 import json, sys
 code = 0
@@ -143,16 +144,20 @@ for number, cell in enumerate(json.load(open(sys.argv[1]))["cells"], 1):
     if cell["cell_type"] != "code":
         continue
     code += 1
-    for output in cell.get("outputs", []):
-        if output["output_type"] == "error":
-            print(f"cell {number} (code cell {code}): {output['ename']}: {output['evalue']}")
-        elif output["output_type"] == "stream":
-            print("\n".join("  " + line.strip() for line in "".join(output["text"]).splitlines() if "error CS" in line), end="")
+    outputs = cell.get("outputs", [])
+    for error in (o for o in outputs if o["output_type"] == "error"):
+        print(f"cell {number} (code cell {code}): {error['ename']}: {error['evalue'].splitlines()[0] if error['evalue'] else ''}")
+        for stream in (o for o in outputs if o["output_type"] == "stream"):
+            for line in "".join(stream["text"]).splitlines():
+                if "error CS" in line:
+                    print("  " + line.strip())
 PY
 )
     errors=$(grep -v '^$' <<<"$errors" || true)
     if [ -n "$errors" ]; then
-      log "$name: FAILED after $((SECONDS - start)) s"; sed "s/^/  $name: /" <<<"$errors" >&2
+      mkdir -p out/notebooks && cp "$scratch/$name" "out/notebooks/$name"
+      log "$name: FAILED after $((SECONDS - start)) s (the executed notebook, with every output: out/notebooks/$name)"
+      sed "s/^/  $name: /" <<<"$errors" >&2
       failed=$((failed + 1))
     else
       log "$name: ran in $((SECONDS - start)) s${ZOO_NOTEBOOK_QUICK:+ (quick)}"

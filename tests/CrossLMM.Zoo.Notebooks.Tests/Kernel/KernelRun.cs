@@ -15,7 +15,7 @@ namespace CrossLMM.Zoo.Notebooks.Tests.Kernel;
 /// </summary>
 internal sealed class KernelRun
 {
-    private KernelRun(string notebook, int exitCode, string log, NotebookFile? output, TimeSpan elapsed)
+    internal KernelRun(string notebook, int exitCode, string log, NotebookFile? output, TimeSpan elapsed)
     {
         Notebook = notebook;
         ExitCode = exitCode;
