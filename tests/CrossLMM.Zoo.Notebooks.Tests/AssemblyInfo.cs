@@ -1,5 +1,5 @@
 using Xunit;
 
-// The runner swaps the process's console and reads ZOO_NOTEBOOK_QUICK: one test at a time keeps every test's
-// console and environment its own (the notebook runs dominate the time anyway, and they are serialised).
+// One test at a time: each kernel run starts a .NET Interactive kernel and compiles every cell, which on 2 cores
+// is best left alone by the training tests; the kernel runs dominate the time anyway.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

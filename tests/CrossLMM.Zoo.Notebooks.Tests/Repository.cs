@@ -21,10 +21,5 @@ internal static class Repository
 
     public static string NotebookPath(string stem) => Path.Combine(NotebooksDirectory, stem + ".ipynb");
 
-    public static string AppPath(string stem) => Path.Combine(NotebooksDirectory, stem + ".cs");
-
-    /// <summary>notebooks/01-tour.ipynb: how the export header names it.</summary>
-    public static string RelativeNotebookPath(string stem) => $"notebooks/{stem}.ipynb";
-
     public static IEnumerable<object[]> NotebookData() => Notebooks.Select(n => new object[] { n });
 }

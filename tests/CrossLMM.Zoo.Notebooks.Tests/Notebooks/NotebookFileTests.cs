@@ -1,16 +1,16 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
-using CrossLMM.Zoo.Notebooks.Runner.Execution;
-using CrossLMM.Zoo.Notebooks.Runner.Notebook;
+using CrossLMM.Zoo.Notebooks.Tests.Kernel;
 using Xunit;
 
 namespace CrossLMM.Zoo.Notebooks.Tests.Notebooks;
 
-/// <summary>The checked-in notebooks as files: valid, openable by Polyglot as C#, saved from a run, consistent.</summary>
+/// <summary>The checked-in notebooks as files: the C# kernel's, loading the zoo in one line, saved from one kernel run.</summary>
 public sealed class NotebookFileTests
 {
+    private const string LoadLine = "#r \"nuget: CrossLMM.Zoo.Notebooks, 0.1.0-local\"";
+
     [Fact]
     public void TheNotebooksFolder_HoldsExactlyTheListedNotebooks()
     {
@@ -20,62 +20,52 @@ public sealed class NotebookFileTests
 
     [Theory]
     [MemberData(nameof(Repository.NotebookData), MemberType = typeof(Repository))]
-    public void Notebook_IsValidJsonWithTheCSharpKernelMetadata(string stem)
+    public void Notebook_NamesTheCSharpKernel_AndLoadsTheZooWithOneLine(string stem)
     {
-        string text = File.ReadAllText(Repository.NotebookPath(stem));
-        using (JsonDocument.Parse(text))
-        {
-        }
+        var notebook = NotebookFile.Load(Repository.NotebookPath(stem));
+        Assert.Equal(".net-csharp", notebook.KernelName);
 
-        var notebook = NotebookDocument.Parse(text, stem + ".ipynb");
-        Assert.True(notebook.HasCSharpKernelMetadata, $"{stem}: missing the .NET Interactive C# kernel metadata");
-        Assert.Equal(NotebookDocument.CSharpKernel, notebook.DefaultKernel);
-        Assert.All(notebook.Cells.Where(c => c.Kind == CellKind.Code), c => Assert.True(MagicLines.IsCSharp(c.KernelName), $"{stem}: cell {c.Number} has kernel {c.KernelName}"));
-    }
-
-    [Theory]
-    [MemberData(nameof(Repository.NotebookData), MemberType = typeof(Repository))]
-    public void Notebook_IsSavedInCanonicalForm(string stem)
-    {
-        string text = File.ReadAllText(Repository.NotebookPath(stem));
-        Assert.Equal(NotebookDocument.Parse(text, stem + ".ipynb").ToJson(), text);
+        var first = notebook.CodeCells.First();
+        var directives = first.Source.Split('\n').Where(l => l.StartsWith('#')).ToArray();
+        Assert.Equal(new[] { LoadLine }, directives);
+        Assert.All(notebook.CodeCells.Skip(1), c => Assert.DoesNotContain("#r ", c.Source, StringComparison.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(Repository.NotebookData), MemberType = typeof(Repository))]
     public void Notebook_OpensWithWhatYouWillLearnAndEndsWithWhatToTryNext(string stem)
     {
-        var notebook = NotebookDocument.Load(Repository.NotebookPath(stem));
-        var first = notebook.Cells[0];
-        var last = notebook.Cells[^1];
+        var notebook = NotebookFile.Load(Repository.NotebookPath(stem));
 
-        Assert.Equal(CellKind.Markdown, first.Kind);
-        Assert.Contains("**What you will learn**", first.Source);
-        Assert.Equal(CellKind.Markdown, last.Kind);
-        Assert.Contains("## What to try next", last.Source);
+        Assert.False(notebook.Cells[0].IsCode);
+        Assert.Contains("**What you will learn**", notebook.Cells[0].Source, StringComparison.Ordinal);
+        Assert.False(notebook.Cells[^1].IsCode);
+        Assert.Contains("## What to try next", notebook.Cells[^1].Source, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Repository.NotebookData), MemberType = typeof(Repository))]
-    public void Notebook_WasSavedFromAFullRun(string stem)
+    public void Notebook_WasSavedFromOneKernelRun(string stem)
     {
-        var notebook = NotebookDocument.Load(Repository.NotebookPath(stem));
-        var code = notebook.Cells.Where(c => c.Kind == CellKind.Code).ToArray();
+        var notebook = NotebookFile.Load(Repository.NotebookPath(stem));
+        var code = notebook.CodeCells.ToArray();
 
-        // One run numbers its cells 1, 2, 3, ... and every cell but the first (usings) shows something.
+        // One run numbers its cells 1, 2, 3, ...; Jupyter's kernel client timed each one (nbconvert --execute);
+        // every cell but the first shows something, and nothing failed.
         Assert.Equal(Enumerable.Range(1, code.Length).Select(i => (int?)i), code.Select(c => c.ExecutionCount));
-        Assert.All(code.Skip(1), c => Assert.True(c.Outputs.Count > 0, $"{stem}: cell {c.Number} has no saved output"));
-        Assert.All(code.SelectMany(c => c.Outputs), o => Assert.IsNotType<ErrorOutput>(o));
-        Assert.True(code.SelectMany(c => c.Outputs).OfType<DisplayOutput>().Any(d => d.Data.ContainsKey("image/svg+xml") || d.Data.ContainsKey("text/markdown")),
-            $"{stem}: no chart or table was saved");
+        Assert.All(code, c => Assert.True(c.TimedByKernelClient, $"{notebook.Name}: {c.Where} was not executed by Jupyter's kernel client (run ./zoo.sh notebooks)"));
+        Assert.All(code.Skip(1), c => Assert.True(c.Outputs.Count > 0, $"{notebook.Name}: {c.Where} has no saved output"));
+        Assert.All(code, c => Assert.True(c.Outputs.All(o => o.OutputType != "error"), $"{notebook.Name}: {c.Where} saved an error"));
+        Assert.True(code.SelectMany(c => c.Outputs).Any(o => o.MimeTypes.Contains("image/svg+xml") || o.MimeTypes.Contains("text/markdown")),
+            $"{notebook.Name}: no chart or table was saved");
     }
 
     [Fact]
     public void TrainingNotebook_SavedTheFullRunNotAQuickOne()
     {
-        var notebook = NotebookDocument.Load(Repository.NotebookPath("05-train-a-tiny-model"));
-        string text = string.Join("\n", notebook.Cells.SelectMany(c => c.Kind == CellKind.Code ? c.Outputs : Array.Empty<CellOutput>()).OfType<StreamOutput>().Select(s => s.Text));
+        var notebook = NotebookFile.Load(Repository.NotebookPath("05-train-a-tiny-model"));
+        string text = string.Join("\n", notebook.CodeCells.SelectMany(c => c.Outputs).Where(o => o.OutputType == "stream").Select(o => o.Text));
 
-        Assert.Contains("12 runs × 300 steps", text);
+        Assert.Contains("12 runs × 300 steps", text, StringComparison.Ordinal);
     }
 }
