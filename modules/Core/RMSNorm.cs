@@ -44,8 +44,10 @@ public sealed class RMSNorm : nn.Module<Tensor, Tensor>
         BlockChecks.LastDim(input, Hidden, nameof(input));
         using var scope = torch.NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.pow(2).mean(new long[] { -1 }, keepdim: true);
-        var normed = x.mul(torch.rsqrt(variance.add(_eps))).to(input.dtype);
+        var variance = x.square().mean(new long[] { -1 }, keepdim: true);
+        // The Scalar stays referenced until the add returns (see docs/engine.md, "Scalars").
+        using var eps = _eps.ToScalar();
+        var normed = x.mul(torch.rsqrt(variance.add(eps))).to(input.dtype);
         return weight.mul(normed).MoveToOuterDisposeScope();
     }
 }

@@ -26,7 +26,8 @@ public sealed class SlowFastGate : nn.Module<Tensor, Tensor>
         }
 
         proj = nn.Linear(hidden, 1);
-        using var initial = torch.full(new long[] { 1 }, betaInit);
+        using var value = betaInit.ToScalar();
+        using var initial = torch.full(new long[] { 1 }, value);
         beta = nn.Parameter(initial);
         RegisterComponents();
     }

@@ -22,7 +22,8 @@ public sealed class TanhGate : nn.Module<Tensor, Tensor>
             throw new ArgumentException(ConfigRules.OutOfRange(nameof(init), init, "finite"), nameof(init));
         }
 
-        using var initial = torch.full(new long[] { 1 }, init);
+        using var value = init.ToScalar();
+        using var initial = torch.full(new long[] { 1 }, value);
         alpha = nn.Parameter(initial);
         RegisterComponents();
     }

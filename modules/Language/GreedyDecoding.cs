@@ -31,8 +31,9 @@ public static class GreedyDecoding
         for (int i = 0; i < maxNewTokens; i++)
         {
             var next = logits.select(1, logits.shape[1] - 1).argmax(-1, keepdim: true);   // [B, 1]
-            if (eosTokenId is long eos)
+            if (eosTokenId is long eosId)
             {
+                using var eos = eosId.ToScalar();   // referenced until the ops return (docs/engine.md, "Scalars")
                 if (finished is not null)
                 {
                     next = next.masked_fill(finished, eos);

@@ -171,7 +171,8 @@ public sealed class Qwen2Model : nn.Module<Tensor, DecoderInputs?, Tensor>
         }
 
         var valid = padding.to(ScalarType.Bool);
-        var counted = valid.to(ScalarType.Int64).cumsum(1).sub(1).masked_fill(valid.logical_not(), 1);   // [B, P + S]
+        using var one = 1.ToScalar();   // referenced until both ops return (docs/engine.md, "Scalars")
+        var counted = valid.to(ScalarType.Int64).cumsum(1).sub(one).masked_fill(valid.logical_not(), one);   // [B, P + S]
         return counted.narrow(1, past, length);
     }
 }
