@@ -116,6 +116,9 @@ public static class ZooCli
             "zoo bench crosslmm --format json");
         Add(RunCommand.Create(console), "zoo run crosslmm --frames 8 --prompt \"What happens?\"", "zoo run crosslmm --video clip.mp4 --frames 16 --preset small --prompt \"Describe it\"",
             "zoo run crosslmm --weights crosslmm-tiny.safetensors --top 10", "zoo run --yaml my-variant.yaml --frames 4 --prompt hi");
+        Add(GenerateCommand.Create(console), "zoo generate --checkpoint Qwen2.5-0.5B-Instruct --prompt \"Name three colours.\"",
+            "zoo generate --checkpoint Qwen2.5-0.5B-Instruct --prompt \"Once upon a time\" --raw --temperature 0.7 --top-p 0.9 --seed 1",
+            "zoo generate --checkpoint Qwen2.5-0.5B-Instruct --prompt hi --max-new-tokens 16 --format json");
         Add(TokenizeCommand.Create(console), "zoo tokenize --tokenizer Qwen2.5-0.5B-Instruct/tokenizer.json \"你好, world\"",
             "zoo tokenize --tokenizer Qwen2.5-0.5B-Instruct --format json \"<|im_start|>user\"");
         Add(CompareCommand.Create(console), "zoo compare", "zoo compare --no-bench", "zoo compare --runs 5 --bench-frames 8,16,32 --out out/");
