@@ -53,9 +53,7 @@ internal static class GenerateCommand
             var config = Qwen2Checkpoint.ReadConfig(folder);
             var tokenizer = Qwen2Tokenizer.Load(folder);
             string text = parse.GetValue(prompt) ?? string.Empty;
-            var ids = parse.GetValue(raw)
-                ? tokenizer.Encode(text, addBos: false, parseSpecialTokens: true)
-                : ChatMlTemplate.Encode(tokenizer, ChatMlTemplate.Conversation(text, parse.GetValue(system) ?? ChatMlTemplate.DefaultSystemPrompt(tokenizer.Files.ChatTemplate)));
+            var ids = CheckpointForward.EncodePrompt(tokenizer, text, parse.GetValue(raw), parse.GetValue(system));
             InferenceGuards.EnsurePositions((long)ids.Length + maxNewTokens, config.Llm.MaxPositions, $"{ids.Length} prompt tokens + {maxNewTokens} new");
             InferenceGuards.EnsureWorkingMemoryFits(InferenceGuards.PrefillBytes(config.Llm, ids.Length + maxNewTokens),
                 $"KV cache and attention scores for {ids.Length + maxNewTokens} positions");
