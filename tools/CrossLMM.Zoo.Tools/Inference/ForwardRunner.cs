@@ -101,6 +101,7 @@ public static class ForwardRunner
         }
 
         var ids = tokenizer.Encode(options.Prompt ?? string.Empty);
+        InferenceGuards.EnsureVideoRunFits(config, options.Frames, ids.Length);   // before anything is allocated
         using var scope = torch.NewDisposeScope();
         var build = Stopwatch.StartNew();
         using var model = ZooCatalog.Build(config, options.Seed);

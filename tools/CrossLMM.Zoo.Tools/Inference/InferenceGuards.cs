@@ -23,7 +23,7 @@ public static class InferenceGuards
         if (AvailableMemory() is long available && bytes > available * UsableShare)
         {
             throw new ZooUserException(string.Create(CultureInfo.InvariantCulture,
-                $"{what} has {parameters / 1e9:F2}B parameters: {Gib(bytes)} in fp32, over {UsableShare:P0} of the {Gib(available)} available"));
+                $"{what} has {parameters / 1e9:F2}B parameters: {Gib(bytes)} in fp32, over {UsableShare * 100:F0}% of the {Gib(available)} available"));
         }
     }
 
@@ -31,12 +31,13 @@ public static class InferenceGuards
     /// <param name="length">Positions the run needs (prompt + new tokens).</param>
     /// <param name="maxPositions">The model's limit (<c>max_position_embeddings</c>).</param>
     /// <param name="detail">How the length was counted, for the message.</param>
+    /// <param name="limitName">The setting that holds the limit.</param>
     /// <exception cref="ZooUserException">Too long.</exception>
-    public static void EnsurePositions(long length, long maxPositions, string detail)
+    public static void EnsurePositions(long length, long maxPositions, string detail, string limitName = "max_position_embeddings")
     {
         if (length > maxPositions)
         {
-            throw new ZooUserException($"the sequence needs {length} positions ({detail}), over the model's limit of {maxPositions} (max_position_embeddings)");
+            throw new ZooUserException($"the sequence needs {length} positions ({detail}), over the model's limit of {maxPositions} ({limitName})");
         }
     }
 
@@ -49,7 +50,7 @@ public static class InferenceGuards
         if (AvailableMemory() is long available && bytes > available * UsableShare)
         {
             throw new ZooUserException(string.Create(CultureInfo.InvariantCulture,
-                $"the run would need about {Gib(bytes)} ({detail}), over {UsableShare:P0} of the {Gib(available)} available"));
+                $"the run would need about {Gib(bytes)} ({detail}), over {UsableShare * 100:F0}% of the {Gib(available)} available"));
         }
     }
 
@@ -67,6 +68,33 @@ public static class InferenceGuards
         double logits = llm.Vocab;
         double bytes = 4.0 * batch * (kv + scores + activations + logits);
         return bytes > long.MaxValue / 2 ? long.MaxValue / 2 : (long)bytes;
+    }
+
+    /// <summary>
+    /// Refuses a composed video-LMM forward (<c>zoo run</c>) whose LLM stream is longer than <c>llm.max_positions</c>,
+    /// or whose estimated peak memory exceeds what is available: fp32 weights, the input video, one vision layer's
+    /// activations and attention scores over all frames, the fusion sources' keys/values, and the prefill of the
+    /// stream (<see cref="PrefillBytes"/>) plus the fusion attention scores.
+    /// </summary>
+    /// <param name="config">The architecture at its preset.</param>
+    /// <param name="frames">T.</param>
+    /// <param name="textTokens">Prompt tokens.</param>
+    /// <exception cref="ZooUserException">Over a limit.</exception>
+    public static void EnsureVideoRunFits(ArchitectureConfig config, int frames, int textTokens)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var tokens = Modules.Cost.CostModel.Tokens(config, frames, textTokens);
+        EnsurePositions(tokens.StreamTokens, config.Llm.MaxPositions,
+            $"{tokens.StreamVisualTokens} visual tokens for {frames} frames + {textTokens} text tokens in the LLM stream", "llm.max_positions");
+        var v = config.Vision;
+        double weights = 4.0 * Modules.Cost.CostModel.Parameters(config).Total;
+        double video = 4.0 * frames * (v.Kind == VisionKind.Vit ? (double)v.Channels * v.Image * v.Image : (double)config.EncoderTokensPerFrame * v.Hidden);
+        double vision = 4.0 * tokens.EncoderTokens * (8.0 * v.Hidden + 2.0 * v.Mlp) + 4.0 * frames * v.Heads * (double)config.EncoderTokensPerFrame * config.EncoderTokensPerFrame;
+        double sources = 4.0 * tokens.FusionSourceTokens * (v.Hidden + 3.0 * config.Llm.Hidden);
+        double fusionScores = 4.0 * config.Llm.Heads * (double)tokens.StreamTokens * tokens.FusionSourceTokens;
+        double total = weights + video + vision + sources + fusionScores + PrefillBytes(config.Llm, tokens.StreamTokens);
+        EnsureWorkingMemoryFits(total >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)total,
+            $"weights, {frames} frames through the vision encoder, {tokens.FusionSourceTokens} fusion source tokens and a {tokens.StreamTokens}-position prefill");
     }
 
     /// <summary>MemAvailable in bytes, or null where /proc/meminfo cannot be read.</summary>
