@@ -25,7 +25,7 @@ internal static class RunCommand
         var frames = CommonOptions.Frames(8);
         var video = new Option<string?>("--video") { Description = "A video file, decoded with ffmpeg: frames sampled uniformly over the duration, resized to the encoder's size", HelpName = "file.mp4" };
         var prompt = new Option<string>("--prompt") { Description = "The question", DefaultValueFactory = _ => "What happens in this video?" };
-        var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint (Hugging Face key names); random init otherwise", HelpName = "file.safetensors" };
+        var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint of this zoo architecture, loaded strictly (its state-dict names); random init otherwise", HelpName = "file.safetensors" };
         var top = new Option<int>("--top") { Description = "How many next-token candidates to print", DefaultValueFactory = _ => 5 };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
@@ -61,7 +61,7 @@ internal static class RunCommand
                 _ => ZooCatalog.Bind(file!, p),
             };
             var result = ForwardRunner.Run(config, new RunOptions(parse.GetValue(frames), parse.GetValue(prompt) ?? string.Empty, parse.GetValue(video),
-                parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!));
+                parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(allowMissing)));
             Print(console, result, parse.GetValue(prompt) ?? string.Empty, parse.GetValue(seed));
             return 0;
         }));
@@ -80,7 +80,7 @@ internal static class RunCommand
             Render.Line(ui, $"weights: {w.Tensors} tensors, {w.Loaded} loaded, {w.Missing.Count} missing, {w.Unexpected.Count} unexpected");
             if (w.Missing.Count > 0)
             {
-                Render.Line(ui, $"  missing (kept random): {string.Join(", ", w.Missing.Take(8))}{(w.Missing.Count > 8 ? $", … ({w.Missing.Count} in all)" : string.Empty)}");
+                Render.Line(ui, $"  missing, allowed by --allow-missing (kept random): {string.Join(", ", w.Missing.Take(8))}{(w.Missing.Count > 8 ? $", … ({w.Missing.Count} in all)" : string.Empty)}");
             }
 
             if (w.Unexpected.Count > 0)

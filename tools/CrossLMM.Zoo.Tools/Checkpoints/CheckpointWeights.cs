@@ -22,7 +22,7 @@ public sealed class CheckpointWeights : IDisposable
         Folder = folder;
     }
 
-    /// <summary>The checkpoint folder.</summary>
+    /// <summary>The checkpoint folder (or the single file given to <see cref="OpenFile"/>).</summary>
     public string Folder { get; }
 
     /// <summary>Every tensor name, sorted.</summary>
@@ -58,6 +58,30 @@ public sealed class CheckpointWeights : IDisposable
                     : $"no weights in '{folder}': expected model.safetensors or model.safetensors.index.json");
             }
 
+            return weights;
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens one safetensors file (<c>zoo run --weights</c>).</summary>
+    /// <param name="path">A .safetensors file.</param>
+    /// <exception cref="ZooUserException">A missing or malformed file.</exception>
+    public static CheckpointWeights OpenFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new ZooUserException($"weights not found: '{path}'");
+        }
+
+        var weights = new CheckpointWeights(path);
+        try
+        {
+            weights.Add(path);
             return weights;
         }
         catch

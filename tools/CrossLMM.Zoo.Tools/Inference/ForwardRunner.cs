@@ -18,7 +18,9 @@ namespace CrossLMM.Zoo.Tools.Inference;
 /// <param name="Top">How many next-token candidates to list.</param>
 /// <param name="Seed">Seed of the initialisation and of random frames.</param>
 /// <param name="Device">Where to run (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</param>
-public sealed record RunOptions(int Frames, string Prompt, string? VideoPath = null, string? WeightsPath = null, int Top = 5, long Seed = 0, string Device = "cpu");
+/// <param name="AllowMissing">Glob patterns of model keys the weights may lack (strict otherwise).</param>
+public sealed record RunOptions(int Frames, string Prompt, string? VideoPath = null, string? WeightsPath = null, int Top = 5, long Seed = 0, string Device = "cpu",
+    IReadOnlyList<string>? AllowMissing = null);
 
 /// <summary>One next-token candidate.</summary>
 /// <param name="Rank">1 = most likely.</param>
@@ -105,7 +107,7 @@ public static class ForwardRunner
         using var scope = torch.NewDisposeScope();
         var build = Stopwatch.StartNew();
         using var model = ZooCatalog.Build(config, options.Seed);
-        var weights = options.WeightsPath is null ? null : CheckpointLoader.Load(model, options.WeightsPath);
+        var weights = options.WeightsPath is null ? null : CheckpointLoader.Load(model, options.WeightsPath, options.AllowMissing);
         if (device.type != DeviceType.CPU)
         {
             model.to(device);
