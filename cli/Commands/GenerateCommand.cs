@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using CrossLMM.Zoo.Cli.Infrastructure;
 using CrossLMM.Zoo.Tools;
@@ -21,10 +22,53 @@ internal static class GenerateCommand
         string Checkpoint, int[] PromptIds, int[] GeneratedIds, string Text, string StopReason,
         double PrefillMs, double DecodeMs, double PrefillTokensPerSecond, double DecodeTokensPerSecond);
 
+    /// <summary>The JSON shape of <c>zoo generate --prompts-file … --format json</c>.</summary>
+    internal sealed record BatchJson(string Checkpoint, int PaddedLength, double PrefillMs, double DecodeMs, BatchItemJson[] Results);
+
+    /// <summary>One prompt of a batch.</summary>
+    internal sealed record BatchItemJson(int[] PromptIds, int[] GeneratedIds, string Text, string StopReason);
+
+    private static string[] ReadPrompts(string path)
+    {
+        if (!System.IO.File.Exists(path))
+        {
+            throw new ZooUserException($"prompts file not found: '{path}'");
+        }
+
+        var prompts = System.IO.File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
+        return prompts.Length > 0 ? prompts : throw new ZooUserException($"'{path}' holds no prompts (one per line)");
+    }
+
+    private static int PrintBatch(CliConsole console, string folder, bool json, BatchGenerationResult batch)
+    {
+        var first = batch.Results[0];
+        if (json)
+        {
+            var items = batch.Results.Select(r => new BatchItemJson(r.PromptIds, r.GeneratedIds, r.Text, r.StopReason)).ToArray();
+            console.Out.Write(JsonSerializer.Serialize(new BatchJson(folder, batch.PaddedLength, first.PrefillMs, first.DecodeMs, items), JsonOutput.Options) + "\n");
+            return 0;
+        }
+
+        for (int i = 0; i < batch.Results.Count; i++)
+        {
+            console.Out.Write($"[{i}] {batch.Results[i].Text}\n");
+        }
+
+        int tokens = batch.Results.Sum(r => r.GeneratedIds.Length);
+        console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"zoo generate: batch {batch.Results.Count} × {batch.PaddedLength} (left-padded), prefill {first.PrefillMs:F1} ms; {tokens} tokens generated, decode {first.DecodeMs:F1} ms"));
+        return 0;
+    }
+
     public static Command Create(CliConsole console)
     {
         var checkpoint = CheckpointOptions.Checkpoint(required: true);
-        var prompt = new Option<string>("--prompt") { Description = "The user's message (or, with --raw, the exact text to continue)", Required = true };
+        var prompt = new Option<string?>("--prompt") { Description = "The user's message (or, with --raw, the exact text to continue)" };
+        var promptsFile = new Option<string?>("--prompts-file")
+        {
+            Description = "A batch: one prompt per line (blank lines skipped), left-padded to one length and generated together",
+            HelpName = "FILE",
+        };
         var system = new Option<string?>("--system") { Description = "A system message (default: the one the checkpoint's chat template adds, if any)" };
         var raw = new Option<bool>("--raw") { Description = "Skip the chat template: encode the prompt as given (special-token spellings are parsed)" };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate (stops earlier at EOS or <|im_end|>)", DefaultValueFactory = _ => 64 };
@@ -36,7 +80,7 @@ internal static class GenerateCommand
         var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json);
         var command = new Command("generate", "Generate text with a Hugging Face Qwen2 checkpoint (greedy or sampled; KV cache; streams to stdout)")
         {
-            checkpoint, prompt, system, raw, maxNew, temperature, topK, topP, seed, allowMissing, format,
+            checkpoint, prompt, promptsFile, system, raw, maxNew, temperature, topK, topP, seed, allowMissing, format,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -52,14 +96,28 @@ internal static class GenerateCommand
             // Everything that can be checked without the weights is checked before they are loaded.
             var config = Qwen2Checkpoint.ReadConfig(folder);
             var tokenizer = Qwen2Tokenizer.Load(folder);
-            string text = parse.GetValue(prompt) ?? string.Empty;
-            var ids = CheckpointForward.EncodePrompt(tokenizer, text, parse.GetValue(raw), parse.GetValue(system));
-            InferenceGuards.EnsurePositions((long)ids.Length + maxNewTokens, config.Llm.MaxPositions, $"{ids.Length} prompt tokens + {maxNewTokens} new");
-            InferenceGuards.EnsureWorkingMemoryFits(InferenceGuards.PrefillBytes(config.Llm, ids.Length + maxNewTokens),
-                $"KV cache and attention scores for {ids.Length + maxNewTokens} positions");
+            string? text = parse.GetValue(prompt), file = parse.GetValue(promptsFile);
+            var texts = (text, file) switch
+            {
+                (null, null) => throw new ZooUserException("give --prompt TEXT or --prompts-file FILE"),
+                (not null, not null) => throw new ZooUserException("give either --prompt or --prompts-file, not both"),
+                (not null, null) => new[] { text },
+                _ => ReadPrompts(file!),
+            };
+            var batch = texts.Select(t => CheckpointForward.EncodePrompt(tokenizer, t, parse.GetValue(raw), parse.GetValue(system))).ToArray();
+            int longest = batch.Max(ids => ids.Length);
+            InferenceGuards.EnsurePositions((long)longest + maxNewTokens, config.Llm.MaxPositions, $"{longest} prompt tokens + {maxNewTokens} new");
+            InferenceGuards.EnsureWorkingMemoryFits(InferenceGuards.PrefillBytes(config.Llm, longest + maxNewTokens, batch.Length),
+                $"KV cache and attention scores for {batch.Length} × {longest + maxNewTokens} positions");
 
             using var loaded = Qwen2Checkpoint.Load(folder, parse.GetValue(allowMissing));
             bool json = (parse.GetValue(format) ?? OutputFormat.Table) == OutputFormat.Json;
+            if (file is not null)
+            {
+                return PrintBatch(console, folder, json, BatchGenerator.Generate(loaded.Model, loaded.Tokenizer, batch, maxNewTokens, loaded.StopIds, sampling));
+            }
+
+            var ids = batch[0];
             Action<string>? stream = json ? null : piece =>
             {
                 console.Out.Write(piece);

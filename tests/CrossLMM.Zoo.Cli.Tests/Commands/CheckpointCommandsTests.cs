@@ -74,6 +74,28 @@ public class CheckpointCommandsTests : IClassFixture<TinyCheckpointFixture>
         Assert.Equal(greedy, p0);
     }
 
+    [Fact]
+    public void Generate_PromptsFile_LeftPaddedBatch_EqualsOneByOne()
+    {
+        using var dir = new TempDir();
+        string[] prompts = { "Count to ten.", "Say something much longer than the first prompt, please, in English." };
+        string file = dir.Write("prompts.txt", string.Join("\n", prompts) + "\n\n");
+        var r = ZooCommand.Run("generate", "--checkpoint", _folder, "--prompts-file", file, "--max-new-tokens", "6", "--format", "json");
+        Assert.True(r.Code == 0, r.Err);
+        var results = JsonDocument.Parse(r.Out).RootElement.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(2, results.Length);
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            var single = ZooCommand.Run("generate", "--checkpoint", _folder, "--prompt", prompts[i], "--max-new-tokens", "6", "--format", "json");
+            var one = JsonDocument.Parse(single.Out).RootElement;
+            Assert.Equal(Ids(one, "prompt_ids"), Ids(results[i], "prompt_ids"));
+            Assert.Equal(Ids(one, "generated_ids"), Ids(results[i], "generated_ids"));
+        }
+
+        Assert.True(Ids(results[0], "prompt_ids").Length < Ids(results[1], "prompt_ids").Length);   // the first row was padded
+        ZooCommand.Run("generate", "--checkpoint", _folder, "--prompt", "x", "--prompts-file", file).AssertOneLineError(1, "give either --prompt or --prompts-file, not both");
+    }
+
     [Theory]
     [InlineData("--temperature", "-1", "--temperature (-1) must be ≥ 0")]
     [InlineData("--top-p", "0", "--top-p (0) must be in (0, 1]")]

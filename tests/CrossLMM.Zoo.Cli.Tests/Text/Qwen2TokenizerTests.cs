@@ -91,6 +91,22 @@ public class Qwen2TokenizerTests : IClassFixture<QwenTokenizerFixture>
     }
 
     [Fact]
+    public void VocabJsonAndMergesTxt_GiveTheSameIdsAsTokenizerJson()
+    {
+        using var dir = new CrossLMM.Zoo.Cli.Tests.Support.TempDir();
+        var files = _tokenizer.Files;
+        System.IO.File.WriteAllText(dir.File("vocab.json"), System.Text.Json.JsonSerializer.Serialize(files.Vocab));
+        System.IO.File.WriteAllLines(dir.File("merges.txt"), new[] { "#version: 0.2" }.Concat(files.Merges));
+        System.IO.File.Copy(QwenTokenizerPackage.TokenizerConfigJson, dir.File("tokenizer_config.json"));
+        var fromPair = Qwen2Tokenizer.Load(dir.Path);
+        Assert.Equal(_tokenizer.VocabSize, fromPair.VocabSize);
+        foreach (var text in Corpus)
+        {
+            Assert.Equal(_tokenizer.Encode(text, addBos: false, parseSpecialTokens: true), fromPair.Encode(text, addBos: false, parseSpecialTokens: true));
+        }
+    }
+
+    [Fact]
     public void SpecialTokens_HaveQwensIds()
     {
         Assert.Equal(151643, _tokenizer.SpecialTokens["<|endoftext|>"]);

@@ -152,3 +152,108 @@ public sealed class TextStream
         return piece;
     }
 }
+
+/// <summary>The outcome of <see cref="BatchGenerator.Generate"/>: one <see cref="GenerationResult"/> per prompt (each with the batch's timings).</summary>
+/// <param name="Results">Per prompt, in order.</param>
+/// <param name="PaddedLength">The left-padded prompt length of the batch.</param>
+public sealed record BatchGenerationResult(IReadOnlyList<GenerationResult> Results, int PaddedLength);
+
+/// <summary>
+/// Batched generation, as Hugging Face's <c>generate</c> does it for decoder-only models: prompts left-padded with the
+/// tokenizer's pad id to one length, a (B, S) padding mask for the prefill (positions follow <c>cumsum(mask) − 1</c>,
+/// padded keys are hidden), then one position per step for every row over the shared KV cache. A row that has
+/// produced a stop id is finished; its later tokens are computed but dropped.
+/// </summary>
+public static class BatchGenerator
+{
+    /// <summary>Generates for every prompt.</summary>
+    /// <param name="model">The language model.</param>
+    /// <param name="tokenizer">Its tokenizer (pad id, decoding).</param>
+    /// <param name="prompts">The prompts' ids, each ≥ 1 id.</param>
+    /// <param name="maxNewTokens">≥ 1.</param>
+    /// <param name="stopIds">Ids that finish a row.</param>
+    /// <param name="sampling">Greedy or sampling (one sampler, rows drawn in order).</param>
+    /// <exception cref="ZooUserException">No prompts, an empty prompt, or a bad option.</exception>
+    public static BatchGenerationResult Generate(Qwen2ForCausalLM model, ITokenizer tokenizer, IReadOnlyList<int[]> prompts, int maxNewTokens,
+        IReadOnlyCollection<int> stopIds, SamplingOptions sampling)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(stopIds);
+        if (prompts.Count == 0 || prompts.Any(p => p.Length == 0))
+        {
+            throw new ZooUserException(prompts.Count == 0 ? "no prompts to generate for" : "a prompt encodes to no tokens");
+        }
+
+        if (maxNewTokens < 1)
+        {
+            throw new ZooUserException($"--max-new-tokens ({maxNewTokens}) must be ≥ 1");
+        }
+
+        int b = prompts.Count, s = prompts.Max(p => p.Length);
+        var ids = new long[b * s];
+        var mask = new bool[b * s];
+        for (int r = 0; r < b; r++)
+        {
+            int pad = s - prompts[r].Length;
+            for (int j = 0; j < s; j++)
+            {
+                ids[r * s + j] = j < pad ? tokenizer.PadId : prompts[r][j - pad];
+                mask[r * s + j] = j >= pad;
+            }
+        }
+
+        var sampler = new TokenSampler(sampling);
+        var generated = Enumerable.Range(0, b).Select(_ => new List<int>(maxNewTokens)).ToArray();
+        var finished = new bool[b];
+        using var cache = new KvCache();
+        using var noGrad = torch.no_grad();
+        var watch = Stopwatch.StartNew();
+        float[][] logits;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var input = torch.tensor(ids, new long[] { b, s });   // [B, S]
+            var padding = torch.tensor(mask, new long[] { b, s });   // [B, S]
+            logits = Rows(model.call(input, new DecoderInputs(padding, cache, LogitsToKeep: 1)));
+        }
+
+        double prefillMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        int steps = 0;
+        while (true)
+        {
+            var next = new long[b];
+            for (int r = 0; r < b; r++)
+            {
+                int token = sampler.Next(logits[r]);
+                next[r] = token;
+                if (!finished[r])
+                {
+                    generated[r].Add(token);
+                    finished[r] = stopIds.Contains(token);
+                }
+            }
+
+            if (finished.All(f => f) || steps + 1 == maxNewTokens)
+            {
+                break;
+            }
+
+            using var scope = torch.NewDisposeScope();
+            logits = Rows(model.call(torch.tensor(next, new long[] { b, 1 }), new DecoderInputs(null, cache)));   // [B, 1] → [B, 1, V]
+            steps++;
+        }
+
+        double decodeMs = watch.Elapsed.TotalMilliseconds;
+        var results = Enumerable.Range(0, b).Select(r => new GenerationResult(prompts[r], generated[r].ToArray(), tokenizer.Decode(generated[r]),
+            finished[r] ? "stop_token" : "max_new_tokens", prefillMs, decodeMs, steps)).ToArray();
+        return new BatchGenerationResult(results, s);
+    }
+
+    private static float[][] Rows(Tensor logits)
+    {
+        var last = logits.select(1, logits.shape[1] - 1);   // [B, V]
+        return Enumerable.Range(0, (int)last.shape[0]).Select(r => last[r].data<float>().ToArray()).ToArray();
+    }
+}
