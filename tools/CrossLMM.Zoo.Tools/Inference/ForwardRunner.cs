@@ -164,30 +164,11 @@ public static class ForwardRunner
     public static void EnsureFits(ArchitectureConfig config)
     {
         long bytes = checked(CostModel.Parameters(config).Total * 4);
-        long? available = AvailableMemory();
+        long? available = InferenceGuards.AvailableMemory();
         if (available is long a && bytes > a * 0.7)
         {
             throw new ZooUserException(
                 $"{config.Stem} at {config.Preset} has {CostModel.Parameters(config).Total / 1e9:F2}B parameters ({bytes / Tables.Units.GiB:F1} GiB in fp32) but only {a / Tables.Units.GiB:F1} GiB is available; use --preset tiny or small (zoo cost estimates the large presets without allocating)");
         }
-    }
-
-    private static long? AvailableMemory()
-    {
-        try
-        {
-            foreach (var line in System.IO.File.ReadLines("/proc/meminfo"))
-            {
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-
-        return null;
     }
 }

@@ -64,10 +64,53 @@ public sealed class Qwen2Tokenizer : ITokenizer
         PadId = pad ?? EndOfText ?? EosId;
     }
 
-    /// <summary>Reads a tokenizer.json file or a checkpoint folder (see <see cref="TokenizerFiles.Read"/>).</summary>
+    /// <summary>
+    /// Reads a tokenizer.json file or a checkpoint folder (see <see cref="TokenizerFiles.Read"/>). Building Qwen's
+    /// 151k-entry BPE takes about a second, so the last few tokenizers are kept per process, keyed by their files'
+    /// paths, sizes and modification times (a changed file is read again); the tokenizer is immutable.
+    /// </summary>
     /// <param name="path">tokenizer.json, or a folder with it (or with vocab.json + merges.txt).</param>
     /// <exception cref="ZooUserException">Missing or unsupported files.</exception>
-    public static Qwen2Tokenizer Load(string path) => new(TokenizerFiles.Read(path));
+    public static Qwen2Tokenizer Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string key = CacheKey(path);
+        lock (Cache)
+        {
+            if (Cache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var tokenizer = new Qwen2Tokenizer(TokenizerFiles.Read(path));
+        lock (Cache)
+        {
+            if (Cache.Count >= 4)
+            {
+                Cache.Clear();
+            }
+
+            Cache[key] = tokenizer;
+        }
+
+        return tokenizer;
+    }
+
+    private static readonly Dictionary<string, Qwen2Tokenizer> Cache = new(StringComparer.Ordinal);
+
+    private static string CacheKey(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        var files = System.IO.Directory.Exists(full)
+            ? new[] { "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json" }.Select(n => System.IO.Path.Combine(full, n))
+            : new[] { full, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? ".", "tokenizer_config.json") };
+        return string.Join("|", files.Select(f =>
+        {
+            var info = new System.IO.FileInfo(f);
+            return info.Exists ? $"{f}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : f + ":-";
+        }));
+    }
 
     /// <summary>What it was read from.</summary>
     public TokenizerFiles Files { get; }
