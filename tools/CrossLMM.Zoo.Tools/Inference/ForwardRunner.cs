@@ -18,7 +18,9 @@ namespace CrossLMM.Zoo.Tools.Inference;
 /// <param name="Top">How many next-token candidates to list.</param>
 /// <param name="Seed">Seed of the initialisation and of random frames.</param>
 /// <param name="Device">Where to run (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</param>
-public sealed record RunOptions(int Frames, string Prompt, string? VideoPath = null, string? WeightsPath = null, int Top = 5, long Seed = 0, string Device = "cpu");
+/// <param name="AllowMissing">Glob patterns of model keys the weights may lack (strict otherwise).</param>
+public sealed record RunOptions(int Frames, string Prompt, string? VideoPath = null, string? WeightsPath = null, int Top = 5, long Seed = 0, string Device = "cpu",
+    IReadOnlyList<string>? AllowMissing = null);
 
 /// <summary>One next-token candidate.</summary>
 /// <param name="Rank">1 = most likely.</param>
@@ -103,10 +105,11 @@ public static class ForwardRunner
         }
 
         var ids = tokenizer.Encode(options.Prompt ?? string.Empty);
+        InferenceGuards.EnsureVideoRunFits(config, options.Frames, ids.Length);   // before anything is allocated
         using var scope = torch.NewDisposeScope();
         var build = Stopwatch.StartNew();
         using var model = ZooCatalog.Build(config, options.Seed);
-        var weights = options.WeightsPath is null ? null : CheckpointLoader.Load(model, options.WeightsPath);
+        var weights = options.WeightsPath is null ? null : CheckpointLoader.Load(model, options.WeightsPath, options.AllowMissing);
         if (device.type != DeviceType.CPU)
         {
             model.to(device);
@@ -163,30 +166,11 @@ public static class ForwardRunner
     public static void EnsureFits(ArchitectureConfig config)
     {
         long bytes = checked(CostModel.Parameters(config).Total * 4);
-        long? available = AvailableMemory();
+        long? available = InferenceGuards.AvailableMemory();
         if (available is long a && bytes > a * 0.7)
         {
             throw new ZooUserException(
                 $"{config.Stem} at {config.Preset} has {CostModel.Parameters(config).Total / 1e9:F2}B parameters ({bytes / Tables.Units.GiB:F1} GiB in fp32) but only {a / Tables.Units.GiB:F1} GiB is available; use --preset tiny or small (zoo cost estimates the large presets without allocating)");
         }
-    }
-
-    private static long? AvailableMemory()
-    {
-        try
-        {
-            foreach (var line in System.IO.File.ReadLines("/proc/meminfo"))
-            {
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-
-        return null;
     }
 }

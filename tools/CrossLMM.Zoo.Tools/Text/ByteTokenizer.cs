@@ -7,10 +7,11 @@ using System.Text;
 namespace CrossLMM.Zoo.Tools.Text;
 
 /// <summary>
-/// The default tokenizer: one token per UTF-8 byte (ids 0–255), then the special tokens
+/// The tokenizer of the random-weight demos (<c>zoo run</c> without <c>--checkpoint</c>): one token per UTF-8 byte (ids 0–255), then the special tokens
 /// <c>&lt;|pad|&gt;</c> 256, <c>&lt;|bos|&gt;</c> 257, <c>&lt;|eos|&gt;</c> 258, <c>&lt;|video|&gt;</c> 259; ids from 260
 /// up to the vocabulary size are unused (<c>&lt;|unused_N|&gt;</c>). Any text round-trips; the tiny and small
-/// presets' vocabulary of 512 holds it, and so does any larger one.
+/// presets' vocabulary of 512 holds it, and so does any larger one. It is no real model's tokenizer: a
+/// pretrained checkpoint uses <see cref="Qwen2Tokenizer"/>.
 /// </summary>
 public sealed class ByteTokenizer : ITokenizer
 {
@@ -60,7 +61,7 @@ public sealed class ByteTokenizer : ITokenizer
     public IReadOnlyDictionary<string, int> SpecialTokens => Specials;
 
     /// <inheritdoc/>
-    public int BosId => Bos;
+    public int? BosId => Bos;
 
     /// <inheritdoc/>
     public int EosId => Eos;
@@ -69,9 +70,14 @@ public sealed class ByteTokenizer : ITokenizer
     public int PadId => Pad;
 
     /// <inheritdoc/>
-    public int[] Encode(string text, bool addBos = true)
+    public int[] Encode(string text, bool addBos = true, bool parseSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (parseSpecialTokens)
+        {
+            return EncodeWithSpecials(text, addBos);
+        }
+
         var bytes = Encoding.UTF8.GetBytes(text);
         var ids = new int[bytes.Length + (addBos ? 1 : 0)];
         int offset = 0;
@@ -143,6 +149,34 @@ public sealed class ByteTokenizer : ITokenizer
             >= 0x20 and < 0x7f => "\"" + (char)id + "\"",
             _ => "<0x" + id.ToString("X2", CultureInfo.InvariantCulture) + ">",
         };
+    }
+
+    private int[] EncodeWithSpecials(string text, bool addBos)
+    {
+        var ids = new List<int>();
+        if (addBos)
+        {
+            ids.Add(Bos);
+        }
+
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            foreach (var (spelling, id) in Specials)
+            {
+                if (string.CompareOrdinal(text, i, spelling, 0, spelling.Length) == 0)
+                {
+                    ids.AddRange(Encode(text[start..i], addBos: false));
+                    ids.Add(id);
+                    i += spelling.Length - 1;
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+
+        ids.AddRange(Encode(text[start..], addBos: false));
+        return ids.ToArray();
     }
 
     private static string SpecialText(int id) =>

@@ -34,7 +34,7 @@ public static class FfmpegFrameReader
         {
             "-v", "error", "-select_streams", "v:0", "-count_packets",
             "-show_entries", "stream=width,height,nb_read_packets,nb_frames,avg_frame_rate,duration:format=duration",
-            "-of", "json", path,
+            "-of", "json", InputUrl(path),
         });
         if (code != 0)
         {
@@ -104,7 +104,7 @@ public static class FfmpegFrameReader
         string filter = $"select='{select}',scale={size}:{size}:flags=bicubic";
         var (code, stdout, stderr) = Execute("ffmpeg", new[]
         {
-            "-v", "error", "-nostdin", "-i", path, "-vf", filter, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+            "-v", "error", "-nostdin", "-i", InputUrl(path), "-vf", filter, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
         });
         if (code != 0)
         {
@@ -151,6 +151,13 @@ public static class FfmpegFrameReader
 
         return torch.tensor(data, new long[] { t, 3, s, s });   // [T, 3, S, S]
     }
+
+    /// <summary>
+    /// The path as ffmpeg/ffprobe must see it: absolute and behind the <c>file:</c> protocol, so that a name beginning
+    /// with '-' (a file called <c>-report</c>) is never read as an option and a name with a colon never as a protocol.
+    /// </summary>
+    /// <param name="path">A path the user gave.</param>
+    internal static string InputUrl(string path) => "file:" + Path.GetFullPath(path);
 
     /// <summary>Runs a tool and returns its exit code, stdout bytes and stderr bytes.</summary>
     private static (int Code, byte[] Stdout, byte[] Stderr) Execute(string tool, IEnumerable<string> arguments)
