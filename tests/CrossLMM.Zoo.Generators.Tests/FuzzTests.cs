@@ -6,6 +6,7 @@ using System.Text;
 using CrossLMM.Zoo.Spec.Tests;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -127,22 +128,41 @@ public class FuzzTests
     private static readonly Gen<string> MutatedSpecs =
         Gen.Elements(Bases).SelectMany(b => Gen.Choose(1, 3).SelectMany(n => Mutation.ArrayOf(n)), (b, ops) => ops.Aggregate(b, (text, op) => op(text)));
 
-    private static readonly Config Cfg = Config.QuickThrowOnFailure.WithMaxTest(250);
+    private static Gen<string> MutatedRegistries() =>
+        Gen.Constant(Repo.Read("zoo.yaml")).SelectMany(b => Gen.Choose(1, 3).SelectMany(n => Mutation.ArrayOf(n)), (b, ops) => ops.Aggregate(b, (text, op) => op(text)));
 
-    [Fact]
-    public void MutatedSpecs_NeverCrashTheGenerator() =>
-        Check.One(Cfg, Prop.ForAll(Arb.From(MutatedSpecs), yaml => CheckRun(yaml)));
+    // The generators of the properties below, one class each (all three generate strings). Like the
+    // Prop.ForAll checks they replace, they have no shrinker: a failure reports the original text. Seeds are
+    // random; to replay a failure, put the seed pair of its message, "Falsifiable, after N tests (k shrinks)
+    // (SEED,GAMMA)", into the attribute as Replay = "SEED,GAMMA", or the triple of its line "Replay directly at
+    // failing step with (A,B,S)" as Replay = "A,B,S" to start at the failing case; remove it before committing.
 
-    [Fact]
-    public void RandomText_NeverCrashesTheGenerator() =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(RandomText(400)), yaml => CheckRun(yaml)));
-
-    [Fact]
-    public void MutatedRegistry_NeverCrashesTheGenerator()
+    /// <summary>Real specs (and the demo) with 1–3 mutations.</summary>
+    public static class MutatedSpecTexts
     {
-        var registries = Gen.Constant(Repo.Read("zoo.yaml")).SelectMany(b => Gen.Choose(1, 3).SelectMany(n => Mutation.ArrayOf(n)), (b, ops) => ops.Aggregate(b, (text, op) => op(text)));
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(Arb.From(registries), zoo => CheckRun(TestSpecs.Demo, zoo)));
+        public static Arbitrary<string> Yaml() => Arb.From(MutatedSpecs);
     }
+
+    /// <summary>Up to 400 random characters (printable ASCII, any UTF-16 unit, line breaks, lone surrogates, BOM).</summary>
+    public static class RandomTexts
+    {
+        public static Arbitrary<string> Text() => Arb.From(RandomText(400));
+    }
+
+    /// <summary>The repository's zoo.yaml with 1–3 mutations.</summary>
+    public static class MutatedRegistryTexts
+    {
+        public static Arbitrary<string> Zoo() => Arb.From(MutatedRegistries());
+    }
+
+    [Property(MaxTest = 250, Arbitrary = new[] { typeof(MutatedSpecTexts) })]
+    public void MutatedSpecs_NeverCrashTheGenerator(string yaml) => CheckRun(yaml);
+
+    [Property(MaxTest = 100, Arbitrary = new[] { typeof(RandomTexts) })]
+    public void RandomText_NeverCrashesTheGenerator(string yaml) => CheckRun(yaml);
+
+    [Property(MaxTest = 60, Arbitrary = new[] { typeof(MutatedRegistryTexts) })]
+    public void MutatedRegistry_NeverCrashesTheGenerator(string zoo) => CheckRun(TestSpecs.Demo, zoo);
 
     private static void CheckRun(string yaml, string? zoo = null)
     {

@@ -1,2 +1,3 @@
 global using CrossLMM.Zoo.Configs;
+global using FsCheck.Xunit;
 global using Xunit;

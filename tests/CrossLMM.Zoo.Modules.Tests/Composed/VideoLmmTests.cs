@@ -5,8 +5,6 @@ using CrossLMM.Testing;
 using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Language;
 using CrossLMM.Zoo.Modules.Tests.Support;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,21 +19,18 @@ public class VideoLmmTests
         return model;
     }
 
-    [Fact]
-    public void ZeroGatedCrossLmm_EqualsItsPoolingOnlyCounterpart()
+    [Property(MaxTest = 10, Arbitrary = new[] { typeof(Arbitraries.VideoLmmCases) })]
+    public void ZeroGatedCrossLmm_EqualsItsPoolingOnlyCounterpart(VideoLmmCase c)
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
-        {
-            using var scope = torch.NewDisposeScope();
-            using var fused = Build(c.Config(), c.Seed, gates: 0.0);
-            using var plain = VideoLmmBuilder.Build(c.Config(withFusion: false));
-            LmTestData.CopyShared(fused, plain);
-            var rng = new Random(c.Seed);
-            var input = new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength));
-            using var a = fused.call(input, null);
-            using var b = plain.call(input, null);
-            Assert.True(TensorAssert.Identical(b.Logits, a.Logits), $"{c.Kind} with zero gates changed the logits");
-        }).Check(LmTestData.Quick(10));
+        using var scope = torch.NewDisposeScope();
+        using var fused = Build(c.Config(), c.Seed, gates: 0.0);
+        using var plain = VideoLmmBuilder.Build(c.Config(withFusion: false));
+        LmTestData.CopyShared(fused, plain);
+        var rng = new Random(c.Seed);
+        var input = new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength));
+        using var a = fused.call(input, null);
+        using var b = plain.call(input, null);
+        Assert.True(TensorAssert.Identical(b.Logits, a.Logits), $"{c.Kind} with zero gates changed the logits");
     }
 
     [Fact]
@@ -54,53 +49,52 @@ public class VideoLmmTests
         Assert.True(TensorAssert.Identical(b.Logits, a.Logits));
     }
 
-    [Fact]
-    public void CachedDecoding_EqualsTheFullForward_ForEveryFusionKindAndLayout()
+    [Property(MaxTest = 10, Arbitrary = new[] { typeof(Arbitraries.VideoLmmCasesWithCrossAttentionOnly) })]
+    public void CachedDecoding_EqualsTheFullForward_ForEveryFusionKindAndLayout(VideoLmmCase c)
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(crossAttentionOnly: true), c =>
+        using var scope = torch.NewDisposeScope();
+        using var model = Build(c.Config(), c.Seed, gates: 0.6);
+        var rng = new Random(c.Seed);
+        var features = c.Features(rng);
+        var prompt = c.Ids(rng, c.TextLength);
+        int extra = rng.Next(1, 4);
+        var continuation = c.Ids(rng, extra);
+        var all = torch.cat(new[] { prompt, continuation }, 1);
+        long videoAt = c.Layout == Layout.QuestionFirst ? c.TextLength : 0;
+        using var full = model.call(new VideoLmmInput(features, all, VideoPosition: videoAt), null);
+        using var cache = new KvCache();
+        using var prefill = model.call(new VideoLmmInput(features, prompt), cache);
+        var steps = new List<Tensor> { prefill.Logits };
+        for (int i = 0; i < extra; i++)
         {
-            using var scope = torch.NewDisposeScope();
-            using var model = Build(c.Config(), c.Seed, gates: 0.6);
-            var rng = new Random(c.Seed);
-            var features = c.Features(rng);
-            var prompt = c.Ids(rng, c.TextLength);
-            int extra = rng.Next(1, 4);
-            var continuation = c.Ids(rng, extra);
-            var all = torch.cat(new[] { prompt, continuation }, 1);
-            long videoAt = c.Layout == Layout.QuestionFirst ? c.TextLength : 0;
-            using var full = model.call(new VideoLmmInput(features, all, VideoPosition: videoAt), null);
-            using var cache = new KvCache();
-            using var prefill = model.call(new VideoLmmInput(features, prompt), cache);
-            var steps = new List<Tensor> { prefill.Logits };
-            for (int i = 0; i < extra; i++)
-            {
-                steps.Add(model.Decode(continuation.narrow(1, i, 1), cache));
-            }
+            steps.Add(model.Decode(continuation.narrow(1, i, 1), cache));
+        }
 
-            TensorAssert.AllClose(full.Logits, torch.cat(steps, 1), rtol: 1e-4, atol: 1e-4);
-        }).Check(LmTestData.Quick(10));
+        TensorAssert.AllClose(full.Logits, torch.cat(steps, 1), rtol: 1e-4, atol: 1e-4);
+    }
+
+    [Property(MaxTest = 6, Arbitrary = new[] { typeof(Arbitraries.VideoLmmCasesWithCrossAttentionOnly) })]
+    public void LogitsToKeep_GivesTheLastKPositionsOfTheFullLogits(VideoLmmCase c)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Build(c.Config(), c.Seed, gates: 0.4);
+        var rng = new Random(c.Seed);
+        var input = new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength));
+        using var all = model.call(input, null);
+        long s = all.Logits.shape[1];
+        foreach (int keep in new[] { 1, rng.Next(1, (int)s + 1), (int)s + 3 })
+        {
+            using var some = model.call(input with { LogitsToKeep = keep }, null);
+            long k = Math.Min(keep, s);
+            Assert.Equal(new long[] { c.Batch, k, VideoLmmCase.Vocab }, some.Logits.shape);
+            Assert.Equal(all.Counts.TotalSequence, some.Counts.TotalSequence);
+            TensorAssert.AllClose(all.Logits.narrow(1, s - k, k), some.Logits, rtol: 1e-5, atol: 1e-6);
+        }
     }
 
     [Fact]
-    public void LogitsToKeep_GivesTheLastKPositionsOfTheFullLogits()
+    public void LogitsToKeep_Negative_IsRejectedWithItsValue()
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(crossAttentionOnly: true), c =>
-        {
-            using var scope = torch.NewDisposeScope();
-            using var model = Build(c.Config(), c.Seed, gates: 0.4);
-            var rng = new Random(c.Seed);
-            var input = new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength));
-            using var all = model.call(input, null);
-            long s = all.Logits.shape[1];
-            foreach (int keep in new[] { 1, rng.Next(1, (int)s + 1), (int)s + 3 })
-            {
-                using var some = model.call(input with { LogitsToKeep = keep }, null);
-                long k = Math.Min(keep, s);
-                Assert.Equal(new long[] { c.Batch, k, VideoLmmCase.Vocab }, some.Logits.shape);
-                Assert.Equal(all.Counts.TotalSequence, some.Counts.TotalSequence);
-                TensorAssert.AllClose(all.Logits.narrow(1, s - k, k), some.Logits, rtol: 1e-5, atol: 1e-6);
-            }
-        }).Check(LmTestData.Quick(6));
         var bad = new VideoLmmCase(1, 1, 1, 2, 16, 2, 1, FusionKind.DualCrossAttention, Layout.VideoFirst, TokenScope.Global, 1);
         using var m = VideoLmmBuilder.Build(bad.Config());
         var rng2 = new Random(1);
@@ -179,28 +173,25 @@ public class VideoLmmTests
         }
     }
 
-    [Fact]
-    public void TokenCounts_FollowTheConfigFormulas()
+    [Property(MaxTest = 8, Arbitrary = new[] { typeof(Arbitraries.VideoLmmCases) })]
+    public void TokenCounts_FollowTheConfigFormulas(VideoLmmCase c)
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(), c =>
+        using var scope = torch.NewDisposeScope();
+        var config = c.Config();
+        using var model = VideoLmmBuilder.Build(config);
+        var rng = new Random(c.Seed);
+        using var output = model.call(new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength)), null);
+        var counts = output.Counts;
+        Assert.Equal(config.StreamTokens(c.Frames), counts.VisualTokensInStream);
+        Assert.Equal(c.Frames * c.Grid * c.Grid, counts.VisualTokensInStream);
+        Assert.Equal(counts.VisualTokensInStream + c.TextLength, counts.TotalSequence);
+        Assert.Equal(new long[] { c.Batch, counts.TotalSequence, VideoLmmCase.Vocab }, output.Logits.shape);
+        foreach (var (source, tokens) in counts.SourceTokens)
         {
-            using var scope = torch.NewDisposeScope();
-            var config = c.Config();
-            using var model = VideoLmmBuilder.Build(config);
-            var rng = new Random(c.Seed);
-            using var output = model.call(new VideoLmmInput(c.Features(rng), c.Ids(rng, c.TextLength)), null);
-            var counts = output.Counts;
-            Assert.Equal(config.StreamTokens(c.Frames), counts.VisualTokensInStream);
-            Assert.Equal(c.Frames * c.Grid * c.Grid, counts.VisualTokensInStream);
-            Assert.Equal(counts.VisualTokensInStream + c.TextLength, counts.TotalSequence);
-            Assert.Equal(new long[] { c.Batch, counts.TotalSequence, VideoLmmCase.Vocab }, output.Logits.shape);
-            foreach (var (source, tokens) in counts.SourceTokens)
-            {
-                Assert.Equal(config.SourceTokens(source, c.Frames), tokens);
-            }
+            Assert.Equal(config.SourceTokens(source, c.Frames), tokens);
+        }
 
-            Assert.Equal(config.Sources.ToArray(), counts.SourceTokens.Keys.ToArray());
-        }).Check(LmTestData.Quick(8));
+        Assert.Equal(config.Sources.ToArray(), counts.SourceTokens.Keys.ToArray());
     }
 
     [Fact]

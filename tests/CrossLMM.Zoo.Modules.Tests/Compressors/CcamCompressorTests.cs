@@ -4,8 +4,6 @@ using System.Linq;
 using CrossLMM.Testing;
 using CrossLMM.Zoo.Modules.Compressors;
 using CrossLMM.Zoo.Modules.Tests.Support;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,76 +21,68 @@ public class CcamCompressorTests
     // The horizon from the paper's mask, written out independently of the config record: ⌈(j+1)·T/Q⌉ frames.
     private static int Horizon(int query, int frames, int queries) => Math.Min(frames, ((query + 1) * frames + queries - 1) / queries);
 
-    [Fact]
-    public void Ccam_AnyFrameCount_EmitsExactlyQueriesTokens()
+    [Property(MaxTest = 25, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCasesUpTo9Queries) })]
+    public void Ccam_AnyFrameCount_EmitsExactlyQueriesTokens(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(maxQueries: 9), c => {
-            using var x = c.Features(new Random(c.Seed));
-            using var block = Build(c);
-            using var output = block.call(x, null, null);
-            TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, output.Tokens);
-            Assert.Equal(c.Queries, block.TokensFor(c.Frames));
-            TensorAssert.AllFinite(output.Tokens);
-        }).Check(VisualTestData.Quick(25));
+        using var x = c.Features(new Random(c.Seed));
+        using var block = Build(c);
+        using var output = block.call(x, null, null);
+        TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, output.Tokens);
+        Assert.Equal(c.Queries, block.TokensFor(c.Frames));
+        TensorAssert.AllFinite(output.Tokens);
     }
 
-    [Fact]
-    public void Ccam_Horizons_AreTimeOrderedAndTheLastGroupSeesEveryFrame()
+    [Property(MaxTest = 60, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCasesUpTo12Queries) })]
+    public void Ccam_Horizons_AreTimeOrderedAndTheLastGroupSeesEveryFrame(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(maxQueries: 12), c => {
-            using var block = new CcamCompressor(c.Grid, c.VisionWidth, c.Queries, 16, 1, 4, 32, 1e-5);
-            var horizons = Enumerable.Range(0, c.Queries).Select(j => block.VisibleFrames(j, c.Frames)).ToArray();
-            Assert.Equal(Enumerable.Range(0, c.Queries).Select(j => Horizon(j, c.Frames, c.Queries)), horizons);
-            Assert.All(horizons, h => Assert.InRange(h, 1, c.Frames));
-            Assert.True(horizons.Zip(horizons.Skip(1)).All(p => p.First <= p.Second), "horizons never decrease");
-            Assert.Equal(c.Frames, horizons[^1]);
-        }).Check(VisualTestData.Quick(60));
+        using var block = new CcamCompressor(c.Grid, c.VisionWidth, c.Queries, 16, 1, 4, 32, 1e-5);
+        var horizons = Enumerable.Range(0, c.Queries).Select(j => block.VisibleFrames(j, c.Frames)).ToArray();
+        Assert.Equal(Enumerable.Range(0, c.Queries).Select(j => Horizon(j, c.Frames, c.Queries)), horizons);
+        Assert.All(horizons, h => Assert.InRange(h, 1, c.Frames));
+        Assert.True(horizons.Zip(horizons.Skip(1)).All(p => p.First <= p.Second), "horizons never decrease");
+        Assert.Equal(c.Frames, horizons[^1]);
     }
 
-    [Fact]
-    public void Ccam_QueryOutputs_NeverDependOnFramesPastTheirHorizon()
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCasesFromTwoFramesUpTo9Queries) })]
+    public void Ccam_QueryOutputs_NeverDependOnFramesPastTheirHorizon(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(minFrames: 2, maxQueries: 9), c => {
-            var rng = new Random(c.Seed);
-            using var x = c.Features(rng);
-            using var block = Build(c);
-            using var before = block.call(x, null, null);
-            int from = 1 + rng.Next(c.Frames - 1); // perturb frames from..T-1, keep 0..from-1
-            using var changed = x.clone();
-            using (var tail = changed.narrow(1, from, c.Frames - from)) {
-                using var noise = VisualTestData.Randn(rng, 1.0, tail.shape);
-                tail.add_(noise);
+        var rng = new Random(c.Seed);
+        using var x = c.Features(rng);
+        using var block = Build(c);
+        using var before = block.call(x, null, null);
+        int from = 1 + rng.Next(c.Frames - 1); // perturb frames from..T-1, keep 0..from-1
+        using var changed = x.clone();
+        using (var tail = changed.narrow(1, from, c.Frames - from)) {
+            using var noise = VisualTestData.Randn(rng, 1.0, tail.shape);
+            tail.add_(noise);
+        }
+        using var after = block.call(changed, null, null);
+        for (int j = 0; j < c.Queries; j++) {
+            using var b = before.Tokens.narrow(1, j, 1);
+            using var a = after.Tokens.narrow(1, j, 1);
+            if (block.VisibleFrames(j, c.Frames) <= from) {
+                TensorAssert.AllClose(b, a, rtol: 1e-6, atol: 1e-6, because: $"query {j} (horizon {block.VisibleFrames(j, c.Frames)}) after perturbing frames ≥ {from}");
+            } else {
+                Assert.True(VisualTestData.MaxDiff(b, a) > 1e-5, $"query {j} sees frame {from} and must change");
             }
-            using var after = block.call(changed, null, null);
+        }
+    }
+
+    [Property(MaxTest = 25, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCasesUpTo7Queries) })]
+    public void Ccam_OneFrame_EqualsUnmaskedCrossAttention_AndAnyT_EqualsTheMaskedDefinition(LearnedQueryCase c)
+    {
+        using var x = c.Features(new Random(c.Seed));
+        using var block = Build(c);
+        using var ours = block.call(x, null, null);
+        bool[,]? mask = null;
+        if (c.Frames > 1) {
+            mask = new bool[c.Queries, c.Frames];
             for (int j = 0; j < c.Queries; j++) {
-                using var b = before.Tokens.narrow(1, j, 1);
-                using var a = after.Tokens.narrow(1, j, 1);
-                if (block.VisibleFrames(j, c.Frames) <= from) {
-                    TensorAssert.AllClose(b, a, rtol: 1e-6, atol: 1e-6, because: $"query {j} (horizon {block.VisibleFrames(j, c.Frames)}) after perturbing frames ≥ {from}");
-                } else {
-                    Assert.True(VisualTestData.MaxDiff(b, a) > 1e-5, $"query {j} sees frame {from} and must change");
-                }
+                for (int t = 0; t < Horizon(j, c.Frames, c.Queries); t++) mask[j, t] = true;
             }
-        }).Check(VisualTestData.Quick(30));
-    }
-
-    [Fact]
-    public void Ccam_OneFrame_EqualsUnmaskedCrossAttention_AndAnyT_EqualsTheMaskedDefinition()
-    {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(maxQueries: 7), c => {
-            using var x = c.Features(new Random(c.Seed));
-            using var block = Build(c);
-            using var ours = block.call(x, null, null);
-            bool[,]? mask = null;
-            if (c.Frames > 1) {
-                mask = new bool[c.Queries, c.Frames];
-                for (int j = 0; j < c.Queries; j++) {
-                    for (int t = 0; t < Horizon(j, c.Frames, c.Queries); t++) mask[j, t] = true;
-                }
-            }
-            using var expected = Reference(block, c, x, mask);
-            TensorAssert.AllClose(expected, ours.Tokens, rtol: 1e-4, atol: 1e-5, because: c.Frames == 1 ? "T = 1, no mask" : "explicit mask");
-        }).Check(VisualTestData.Quick(25));
+        }
+        using var expected = Reference(block, c, x, mask);
+        TensorAssert.AllClose(expected, ours.Tokens, rtol: 1e-4, atol: 1e-5, because: c.Frames == 1 ? "T = 1, no mask" : "explicit mask");
     }
 
     [Fact]

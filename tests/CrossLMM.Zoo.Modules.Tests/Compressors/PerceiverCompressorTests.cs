@@ -4,8 +4,6 @@ using System.Linq;
 using CrossLMM.Testing;
 using CrossLMM.Zoo.Modules.Compressors;
 using CrossLMM.Zoo.Modules.Tests.Support;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,44 +20,40 @@ public class PerceiverCompressorTests
         return block;
     }
 
-    [Fact]
-    public void Perceiver_AnySizes_EmitsLatentsPerVideoOrPerFrame()
+    [Property(MaxTest = 20, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCases) })]
+    public void Perceiver_AnySizes_EmitsLatentsPerVideoOrPerFrame(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(), c => {
-            using var x = c.Features(new Random(c.Seed));
-            using var perVideo = Build(c, Granularity.Video);
-            using var video = perVideo.call(x, null, null);
-            TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, video.Tokens, "per video");
-            Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
-            using var perFrame = Build(c, Granularity.Frame);
-            using var frame = perFrame.call(x, null, null);
-            TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frame.Tokens, "per frame");
-            Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
-            TensorAssert.AllFinite(video.Tokens);
-        }).Check(VisualTestData.Quick(20));
+        using var x = c.Features(new Random(c.Seed));
+        using var perVideo = Build(c, Granularity.Video);
+        using var video = perVideo.call(x, null, null);
+        TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, video.Tokens, "per video");
+        Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
+        using var perFrame = Build(c, Granularity.Frame);
+        using var frame = perFrame.call(x, null, null);
+        TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frame.Tokens, "per frame");
+        Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
+        TensorAssert.AllFinite(video.Tokens);
     }
 
-    [Fact]
-    public void Perceiver_PermutingPatchesWithinFrames_LeavesOutputsUnchanged_ButSwappingFramesDoesNot()
+    [Property(MaxTest = 15, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCasesFromTwoFrames) })]
+    public void Perceiver_PermutingPatchesWithinFrames_LeavesOutputsUnchanged_ButSwappingFramesDoesNot(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(minFrames: 2), c => {
-            var rng = new Random(c.Seed);
-            using var x = c.Features(rng);
-            using var perm = VisualTestData.Permutation(rng, c.Patches);
-            using var shuffled = x.index_select(2, perm);
-            foreach (var per in new[] { Granularity.Video, Granularity.Frame }) {
-                using var block = Build(c, per);
-                using var a = block.call(x, null, null);
-                using var b = block.call(shuffled, null, null);
-                TensorAssert.AllClose(a.Tokens, b.Tokens, rtol: 1e-4, atol: 1e-5, because: per.ToString());
-            }
-            // the time embedding makes frame order visible
-            using var reversed = x.flip(1);
-            using var video = Build(c, Granularity.Video);
-            using var forward = video.call(x, null, null);
-            using var backward = video.call(reversed, null, null);
-            Assert.True(VisualTestData.MaxDiff(forward.Tokens, backward.Tokens) > 1e-4, "reversing the frames must change the latents");
-        }).Check(VisualTestData.Quick(15));
+        var rng = new Random(c.Seed);
+        using var x = c.Features(rng);
+        using var perm = VisualTestData.Permutation(rng, c.Patches);
+        using var shuffled = x.index_select(2, perm);
+        foreach (var per in new[] { Granularity.Video, Granularity.Frame }) {
+            using var block = Build(c, per);
+            using var a = block.call(x, null, null);
+            using var b = block.call(shuffled, null, null);
+            TensorAssert.AllClose(a.Tokens, b.Tokens, rtol: 1e-4, atol: 1e-5, because: per.ToString());
+        }
+        // the time embedding makes frame order visible
+        using var reversed = x.flip(1);
+        using var video = Build(c, Granularity.Video);
+        using var forward = video.call(x, null, null);
+        using var backward = video.call(reversed, null, null);
+        Assert.True(VisualTestData.MaxDiff(forward.Tokens, backward.Tokens) > 1e-4, "reversing the frames must change the latents");
     }
 
     [Fact]

@@ -45,123 +45,113 @@ public class PoolingCompressorTests
         new TemporalPoolCompressor(c.Grid, c.Window, c.Stride, c.Width),
     };
 
-    [Fact]
-    public void Pooling_AnySizes_TokenCountsFollowTheirFormulas()
+    [Property(MaxTest = 50, Arbitrary = new[] { typeof(Arbitraries.PoolCases) })]
+    public void Pooling_AnySizes_TokenCountsFollowTheirFormulas(PoolCase c)
     {
-        Prop.ForAll(PoolCase.Arbitrary(), c => {
-            using var x = c.Features(new Random(c.Seed));
-            long side = (c.Grid + c.Stride - 1) / c.Stride;
-            long fastFrames = Math.Max(1, c.Frames / c.Window);
-            var expected = new[] {
-                (long)c.Frames * c.Grid * c.Grid,
-                (long)c.Frames * c.OutputGrid * c.OutputGrid,
-                c.Frames * side * side,
-                fastFrames * side * side,
-            };
-            var blocks = PoolingKinds(c);
-            for (int k = 0; k < blocks.Length; k++) {
-                using var block = blocks[k];
-                using var output = block.call(x, null, null);
-                TensorAssert.HasShape(new[] { c.Batch, expected[k], c.Width }, output.Tokens, block.GetName());
-                Assert.Equal(expected[k], block.TokensFor(c.Frames));
-                if (block is TemporalPoolCompressor) {
-                    TensorAssert.HasShape(new[] { c.Batch, c.Frames * side * side, c.Width }, output.Slow!, "slow tokens");
-                } else {
-                    Assert.Null(output.Slow);
-                }
-            }
-        }).Check(VisualTestData.Quick(50));
-    }
-
-    [Fact]
-    public void Pooling_ConstantGrid_StaysConstant()
-    {
-        Prop.ForAll(PoolCase.Arbitrary(), c => {
-            var rng = new Random(c.Seed);
-            // one value per (batch, channel), the same at every patch of every frame
-            using var v = VisualTestData.Randn(rng, 1.0, c.Batch, 1, 1, c.Width);
-            using var x = v.expand(c.Batch, c.Frames, c.Grid * c.Grid, c.Width).contiguous();
-            foreach (var block in PoolingKinds(c)) {
-                using (block) {
-                    using var output = block.call(x, null, null);
-                    using var expected = v.squeeze(1).expand_as(output.Tokens);
-                    TensorAssert.AllClose(expected, output.Tokens, rtol: 1e-5, atol: 1e-6, because: block.GetName());
-                    if (output.Slow is not null) {
-                        using var slow = v.squeeze(1).expand_as(output.Slow);
-                        TensorAssert.AllClose(slow, output.Slow, rtol: 1e-5, atol: 1e-6, because: "slow tokens");
-                    }
-                }
-            }
-        }).Check(VisualTestData.Quick(30));
-    }
-
-    [Fact]
-    public void Pool2d_GridOne_IsTheFrameMean_AndFullGrid_IsTheIdentity()
-    {
-        Prop.ForAll(PoolCase.Arbitrary(), c => {
-            using var x = c.Features(new Random(c.Seed));
-            using var one = new Pool2dCompressor(c.Grid, 1, c.Width);
-            using var pooled = one.call(x, null, null);
-            using var mean = x.mean(new long[] { 2 });                                      // [b, t, d]
-            TensorAssert.AllClose(mean, pooled.Tokens, rtol: 1e-5, atol: 1e-6, because: "grid 1");
-            using var full = new Pool2dCompressor(c.Grid, c.Grid, c.Width);
-            using var same = full.call(x, null, null);
-            using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
-            TensorAssert.AllClose(flat, same.Tokens, rtol: 1e-6, atol: 1e-7, because: "grid = g");
-            using var identity = new IdentityCompressor(c.Grid, c.Width);
-            using var passed = identity.call(x, null, null);
-            TensorAssert.Equal(flat, passed.Tokens, "identity");
-        }).Check(VisualTestData.Quick(30));
-    }
-
-    [Fact]
-    public void Pooling_IsLinear()
-    {
-        Prop.ForAll(PoolCase.Arbitrary(), c => {
-            var rng = new Random(c.Seed);
-            using var x = c.Features(rng);
-            using var y = c.Features(rng);
-            double a = rng.NextDouble() * 4 - 2, b = rng.NextDouble() * 4 - 2;
-            using var mixed = x.mul(a).add(y.mul(b));
-            foreach (var block in PoolingKinds(c)) {
-                using (block) {
-                    using var fx = block.call(x, null, null);
-                    using var fy = block.call(y, null, null);
-                    using var fm = block.call(mixed, null, null);
-                    using var expected = fx.Tokens.mul(a).add(fy.Tokens.mul(b));
-                    TensorAssert.AllClose(expected, fm.Tokens, rtol: 1e-5, atol: 1e-5, because: block.GetName());
-                    if (fm.Slow is not null) {
-                        using var slow = fx.Slow!.mul(a).add(fy.Slow!.mul(b));
-                        TensorAssert.AllClose(slow, fm.Slow, rtol: 1e-5, atol: 1e-5, because: "slow tokens");
-                    }
-                }
-            }
-        }).Check(VisualTestData.Quick(30));
-    }
-
-    [Fact]
-    public void TemporalPool_FastTokens_AreTheMeanOfEachGroupOfSlowFrames()
-    {
-        Prop.ForAll(PoolCase.Arbitrary(), c => {
-            using var x = c.Features(new Random(c.Seed));
-            using var block = new TemporalPoolCompressor(c.Grid, c.Window, c.Stride, c.Width);
+        using var x = c.Features(new Random(c.Seed));
+        long side = (c.Grid + c.Stride - 1) / c.Stride;
+        long fastFrames = Math.Max(1, c.Frames / c.Window);
+        var expected = new[] {
+            (long)c.Frames * c.Grid * c.Grid,
+            (long)c.Frames * c.OutputGrid * c.OutputGrid,
+            c.Frames * side * side,
+            fastFrames * side * side,
+        };
+        var blocks = PoolingKinds(c);
+        for (int k = 0; k < blocks.Length; k++) {
+            using var block = blocks[k];
             using var output = block.call(x, null, null);
-            long n = block.SpatialGrid * block.SpatialGrid;
-            Assert.Equal(c.Frames * n, block.SlowTokensFor(c.Frames));
-            using var slow = output.Slow!.reshape(c.Batch, c.Frames, n, c.Width);         // [b, t, n, d]
-            int fastFrames = c.Frames >= c.Window ? c.Frames / c.Window : 1;
-            int window = c.Frames >= c.Window ? c.Window : c.Frames;                       // shorter videos: one mean frame
-            for (int f = 0; f < fastFrames; f++) {
-                using var group = slow.narrow(1, f * window, window).mean(new long[] { 1 });         // [b, n, d]
-                using var fast = output.Tokens.narrow(1, f * n, n);                                   // [b, n, d]
-                TensorAssert.AllClose(group, fast, rtol: 1e-5, atol: 1e-6, because: $"fast frame {f}");
+            TensorAssert.HasShape(new[] { c.Batch, expected[k], c.Width }, output.Tokens, block.GetName());
+            Assert.Equal(expected[k], block.TokensFor(c.Frames));
+            if (block is TemporalPoolCompressor) {
+                TensorAssert.HasShape(new[] { c.Batch, c.Frames * side * side, c.Width }, output.Slow!, "slow tokens");
+            } else {
+                Assert.Null(output.Slow);
             }
-            // σ = 1 keeps every patch: the slow tokens are the features themselves
-            using var unpooled = new TemporalPoolCompressor(c.Grid, c.Window, 1, c.Width);
-            using var raw = unpooled.call(x, null, null);
-            using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
-            TensorAssert.AllClose(flat, raw.Slow!, rtol: 1e-6, atol: 1e-7, because: "σ = 1");
-        }).Check(VisualTestData.Quick(30));
+        }
+    }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.PoolCases) })]
+    public void Pooling_ConstantGrid_StaysConstant(PoolCase c)
+    {
+        var rng = new Random(c.Seed);
+        // one value per (batch, channel), the same at every patch of every frame
+        using var v = VisualTestData.Randn(rng, 1.0, c.Batch, 1, 1, c.Width);
+        using var x = v.expand(c.Batch, c.Frames, c.Grid * c.Grid, c.Width).contiguous();
+        foreach (var block in PoolingKinds(c)) {
+            using (block) {
+                using var output = block.call(x, null, null);
+                using var expected = v.squeeze(1).expand_as(output.Tokens);
+                TensorAssert.AllClose(expected, output.Tokens, rtol: 1e-5, atol: 1e-6, because: block.GetName());
+                if (output.Slow is not null) {
+                    using var slow = v.squeeze(1).expand_as(output.Slow);
+                    TensorAssert.AllClose(slow, output.Slow, rtol: 1e-5, atol: 1e-6, because: "slow tokens");
+                }
+            }
+        }
+    }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.PoolCases) })]
+    public void Pool2d_GridOne_IsTheFrameMean_AndFullGrid_IsTheIdentity(PoolCase c)
+    {
+        using var x = c.Features(new Random(c.Seed));
+        using var one = new Pool2dCompressor(c.Grid, 1, c.Width);
+        using var pooled = one.call(x, null, null);
+        using var mean = x.mean(new long[] { 2 });                                      // [b, t, d]
+        TensorAssert.AllClose(mean, pooled.Tokens, rtol: 1e-5, atol: 1e-6, because: "grid 1");
+        using var full = new Pool2dCompressor(c.Grid, c.Grid, c.Width);
+        using var same = full.call(x, null, null);
+        using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
+        TensorAssert.AllClose(flat, same.Tokens, rtol: 1e-6, atol: 1e-7, because: "grid = g");
+        using var identity = new IdentityCompressor(c.Grid, c.Width);
+        using var passed = identity.call(x, null, null);
+        TensorAssert.Equal(flat, passed.Tokens, "identity");
+    }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.PoolCases) })]
+    public void Pooling_IsLinear(PoolCase c)
+    {
+        var rng = new Random(c.Seed);
+        using var x = c.Features(rng);
+        using var y = c.Features(rng);
+        double a = rng.NextDouble() * 4 - 2, b = rng.NextDouble() * 4 - 2;
+        using var mixed = x.mul(a).add(y.mul(b));
+        foreach (var block in PoolingKinds(c)) {
+            using (block) {
+                using var fx = block.call(x, null, null);
+                using var fy = block.call(y, null, null);
+                using var fm = block.call(mixed, null, null);
+                using var expected = fx.Tokens.mul(a).add(fy.Tokens.mul(b));
+                TensorAssert.AllClose(expected, fm.Tokens, rtol: 1e-5, atol: 1e-5, because: block.GetName());
+                if (fm.Slow is not null) {
+                    using var slow = fx.Slow!.mul(a).add(fy.Slow!.mul(b));
+                    TensorAssert.AllClose(slow, fm.Slow, rtol: 1e-5, atol: 1e-5, because: "slow tokens");
+                }
+            }
+        }
+    }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.PoolCases) })]
+    public void TemporalPool_FastTokens_AreTheMeanOfEachGroupOfSlowFrames(PoolCase c)
+    {
+        using var x = c.Features(new Random(c.Seed));
+        using var block = new TemporalPoolCompressor(c.Grid, c.Window, c.Stride, c.Width);
+        using var output = block.call(x, null, null);
+        long n = block.SpatialGrid * block.SpatialGrid;
+        Assert.Equal(c.Frames * n, block.SlowTokensFor(c.Frames));
+        using var slow = output.Slow!.reshape(c.Batch, c.Frames, n, c.Width);         // [b, t, n, d]
+        int fastFrames = c.Frames >= c.Window ? c.Frames / c.Window : 1;
+        int window = c.Frames >= c.Window ? c.Window : c.Frames;                       // shorter videos: one mean frame
+        for (int f = 0; f < fastFrames; f++) {
+            using var group = slow.narrow(1, f * window, window).mean(new long[] { 1 });         // [b, n, d]
+            using var fast = output.Tokens.narrow(1, f * n, n);                                   // [b, n, d]
+            TensorAssert.AllClose(group, fast, rtol: 1e-5, atol: 1e-6, because: $"fast frame {f}");
+        }
+        // σ = 1 keeps every patch: the slow tokens are the features themselves
+        using var unpooled = new TemporalPoolCompressor(c.Grid, c.Window, 1, c.Width);
+        using var raw = unpooled.call(x, null, null);
+        using var flat = x.reshape(c.Batch, c.Frames * c.Grid * c.Grid, c.Width);
+        TensorAssert.AllClose(flat, raw.Slow!, rtol: 1e-6, atol: 1e-7, because: "σ = 1");
     }
 
     [Fact]

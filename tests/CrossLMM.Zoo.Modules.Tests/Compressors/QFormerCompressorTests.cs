@@ -4,8 +4,6 @@ using System.Linq;
 using CrossLMM.Testing;
 using CrossLMM.Zoo.Modules.Compressors;
 using CrossLMM.Zoo.Modules.Tests.Support;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,68 +18,63 @@ public class QFormerCompressorTests
         return block;
     }
 
-    [Fact]
-    public void QFormer_AnySizes_EmitsQueriesPerFrameOrPerVideo()
+    [Property(MaxTest = 20, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCases) })]
+    public void QFormer_AnySizes_EmitsQueriesPerFrameOrPerVideo(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(), c => {
-            using var x = c.Features(new Random(c.Seed));
-            using var perFrame = Build(c, Granularity.Frame);
-            using var frameTokens = perFrame.call(x, null, null);
-            TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frameTokens.Tokens, "per frame");
-            Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
-            using var perVideo = Build(c, Granularity.Video);
-            using var videoTokens = perVideo.call(x, null, null);
-            TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, videoTokens.Tokens, "per video");
-            Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
-            TensorAssert.AllFinite(videoTokens.Tokens);
-        }).Check(VisualTestData.Quick(20));
+        using var x = c.Features(new Random(c.Seed));
+        using var perFrame = Build(c, Granularity.Frame);
+        using var frameTokens = perFrame.call(x, null, null);
+        TensorAssert.HasShape(new long[] { c.Batch, c.Frames * c.Queries, c.Hidden }, frameTokens.Tokens, "per frame");
+        Assert.Equal((long)c.Frames * c.Queries, perFrame.TokensFor(c.Frames));
+        using var perVideo = Build(c, Granularity.Video);
+        using var videoTokens = perVideo.call(x, null, null);
+        TensorAssert.HasShape(new long[] { c.Batch, c.Queries, c.Hidden }, videoTokens.Tokens, "per video");
+        Assert.Equal(c.Queries, perVideo.TokensFor(c.Frames));
+        TensorAssert.AllFinite(videoTokens.Tokens);
     }
 
-    [Fact]
-    public void QFormer_PermutingPatchesWithinFrames_LeavesOutputsUnchanged()
+    [Property(MaxTest = 20, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCases) })]
+    public void QFormer_PermutingPatchesWithinFrames_LeavesOutputsUnchanged(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(), c => {
-            var rng = new Random(c.Seed);
-            using var x = c.Features(rng);
-            using var perm = VisualTestData.Permutation(rng, c.Patches);
-            using var shuffled = x.index_select(2, perm);
-            using var perFrame = Build(c, Granularity.Frame);
-            using var a = perFrame.call(x, null, null);
-            using var b = perFrame.call(shuffled, null, null);
-            TensorAssert.AllClose(a.Tokens, b.Tokens, rtol: 1e-4, atol: 1e-5, because: "per frame");
-            // per video the source is one set of T·N tokens: any permutation of it, across frames too
-            using var all = VisualTestData.Permutation(rng, c.Frames * c.Patches);
-            using var mixed = x.reshape(c.Batch, c.Frames * c.Patches, c.VisionWidth).index_select(1, all)
-                .reshape(c.Batch, c.Frames, c.Patches, c.VisionWidth);
-            using var perVideo = Build(c, Granularity.Video);
-            using var v1 = perVideo.call(x, null, null);
-            using var v2 = perVideo.call(mixed, null, null);
-            TensorAssert.AllClose(v1.Tokens, v2.Tokens, rtol: 1e-4, atol: 1e-5, because: "per video");
-        }).Check(VisualTestData.Quick(20));
+        var rng = new Random(c.Seed);
+        using var x = c.Features(rng);
+        using var perm = VisualTestData.Permutation(rng, c.Patches);
+        using var shuffled = x.index_select(2, perm);
+        using var perFrame = Build(c, Granularity.Frame);
+        using var a = perFrame.call(x, null, null);
+        using var b = perFrame.call(shuffled, null, null);
+        TensorAssert.AllClose(a.Tokens, b.Tokens, rtol: 1e-4, atol: 1e-5, because: "per frame");
+        // per video the source is one set of T·N tokens: any permutation of it, across frames too
+        using var all = VisualTestData.Permutation(rng, c.Frames * c.Patches);
+        using var mixed = x.reshape(c.Batch, c.Frames * c.Patches, c.VisionWidth).index_select(1, all)
+            .reshape(c.Batch, c.Frames, c.Patches, c.VisionWidth);
+        using var perVideo = Build(c, Granularity.Video);
+        using var v1 = perVideo.call(x, null, null);
+        using var v2 = perVideo.call(mixed, null, null);
+        TensorAssert.AllClose(v1.Tokens, v2.Tokens, rtol: 1e-4, atol: 1e-5, because: "per video");
     }
 
-    [Fact]
-    public void QFormer_PerFrame_EachFrameOnlyReadsItsOwnPatches()
+    [Property(MaxTest = 15, Arbitrary = new[] { typeof(Arbitraries.LearnedQueryCasesFromTwoFrames) })]
+    public void QFormer_PerFrame_EachFrameOnlyReadsItsOwnPatches(LearnedQueryCase c)
     {
-        Prop.ForAll(LearnedQueryCase.Arbitrary(minFrames: 2), c => {
-            var rng = new Random(c.Seed);
-            using var x = c.Features(rng);
-            using var block = Build(c, Granularity.Frame);
-            using var before = block.call(x, null, null);
-            using var changed = x.clone();
-            using (var last = changed.narrow(1, c.Frames - 1, 1)) {
-                using var noise = VisualTestData.Randn(rng, 1.0, last.shape);
-                last.add_(noise);
-            }
-            using var after = block.call(changed, null, null);
-            long kept = (long)(c.Frames - 1) * c.Queries;
-            using var b0 = before.Tokens.narrow(1, 0, kept);
-            using var a0 = after.Tokens.narrow(1, 0, kept);
-            TensorAssert.AllClose(b0, a0, rtol: 1e-5, atol: 1e-6, because: "frames before the changed one");
-            using var b1 = before.Tokens.narrow(1, kept, c.Queries);
-            using var a1 = after.Tokens.narrow(1, kept, c.Queries);
-            Assert.True(VisualTestData.MaxDiff(b1, a1) > 1e-4, "the changed frame's queries must change");
-        }).Check(VisualTestData.Quick(15));
+        var rng = new Random(c.Seed);
+        using var x = c.Features(rng);
+        using var block = Build(c, Granularity.Frame);
+        using var before = block.call(x, null, null);
+        using var changed = x.clone();
+        using (var last = changed.narrow(1, c.Frames - 1, 1)) {
+            using var noise = VisualTestData.Randn(rng, 1.0, last.shape);
+            last.add_(noise);
+        }
+        using var after = block.call(changed, null, null);
+        long kept = (long)(c.Frames - 1) * c.Queries;
+        using var b0 = before.Tokens.narrow(1, 0, kept);
+        using var a0 = after.Tokens.narrow(1, 0, kept);
+        // Equal up to float32 rounding: libtorch's MKL GEMMs are not bit-reproducible across calls (1.09e-6 seen).
+        TensorAssert.AllClose(b0, a0, rtol: 1e-5, atol: 1e-5, because: "frames before the changed one");
+        using var b1 = before.Tokens.narrow(1, kept, c.Queries);
+        using var a1 = after.Tokens.narrow(1, kept, c.Queries);
+        Assert.True(VisualTestData.MaxDiff(b1, a1) > 1e-4, "the changed frame's queries must change");
     }
 
     [Theory]

@@ -2,8 +2,6 @@ using System;
 using CrossLMM.Testing;
 using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Tests.Support;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,34 +9,31 @@ namespace CrossLMM.Zoo.Modules.Tests.Core;
 
 public class RotaryEmbeddingTests
 {
-    [Fact]
-    public void Rotation_PreservesNorms_AndScoresDependOnlyOnOffset()
+    [Property(MaxTest = 12, Arbitrary = new[] { typeof(Arbitraries.SmallCasesUpToLength6) })]
+    public void Rotation_PreservesNorms_AndScoresDependOnlyOnOffset(SmallCase c)
     {
-        Prop.ForAll(LmTestData.Cases(maxLength: 6), c =>
+        var rng = new Random(c.Seed);
+        long d = c.Hidden / c.Heads;
+        using var rope = new RotaryEmbedding(d, 10000);
+        using var q = LmTestData.Randn(rng, 1.0, 1, 1, 1, d);
+        using var k = LmTestData.Randn(rng, 1.0, 1, 1, 1, d);
+        long shift = rng.Next(1, 50);
+        using var p = torch.tensor(new long[] { c.Length, 0 }, new long[] { 1, 2 });
+        using var pShift = p.add(shift);
+        using var a = rope.call(p);
+        using var b = rope.call(pShift);
+        double Score(RotaryPositions r)
         {
-            var rng = new Random(c.Seed);
-            long d = c.Hidden / c.Heads;
-            using var rope = new RotaryEmbedding(d, 10000);
-            using var q = LmTestData.Randn(rng, 1.0, 1, 1, 1, d);
-            using var k = LmTestData.Randn(rng, 1.0, 1, 1, 1, d);
-            long shift = rng.Next(1, 50);
-            using var p = torch.tensor(new long[] { c.Length, 0 }, new long[] { 1, 2 });
-            using var pShift = p.add(shift);
-            using var a = rope.call(p);
-            using var b = rope.call(pShift);
-            double Score(RotaryPositions r)
-            {
-                using var q1 = RotaryEmbedding.Apply(q, new RotaryPositions(r.Cos.narrow(1, 0, 1), r.Sin.narrow(1, 0, 1)));
-                using var k1 = RotaryEmbedding.Apply(k, new RotaryPositions(r.Cos.narrow(1, 1, 1), r.Sin.narrow(1, 1, 1)));
-                using var s = q1.mul(k1).sum();
-                using var n = q1.norm();
-                using var n0 = q.norm();
-                LmTestData.Close(n0.item<float>(), n.item<float>(), 1e-5);
-                return s.item<float>();
-            }
+            using var q1 = RotaryEmbedding.Apply(q, new RotaryPositions(r.Cos.narrow(1, 0, 1), r.Sin.narrow(1, 0, 1)));
+            using var k1 = RotaryEmbedding.Apply(k, new RotaryPositions(r.Cos.narrow(1, 1, 1), r.Sin.narrow(1, 1, 1)));
+            using var s = q1.mul(k1).sum();
+            using var n = q1.norm();
+            using var n0 = q.norm();
+            LmTestData.Close(n0.item<float>(), n.item<float>(), 1e-5);
+            return s.item<float>();
+        }
 
-            LmTestData.Close(Score(a), Score(b), 1e-4);
-        }).Check(LmTestData.Quick());
+        LmTestData.Close(Score(a), Score(b), 1e-4);
     }
 
     [Fact]

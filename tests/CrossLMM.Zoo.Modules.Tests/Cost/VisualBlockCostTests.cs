@@ -66,19 +66,16 @@ public sealed record VisualCostCase(
 
 public class VisualBlockCostTests
 {
-    [Fact]
-    public void Vision_AnySizes_FlopsAndParametersEqualTheHook()
+    [Property(MaxTest = 20, Arbitrary = new[] { typeof(Arbitraries.VisualCostCases) })]
+    public void Vision_AnySizes_FlopsAndParametersEqualTheHook(VisualCostCase c)
     {
-        Prop.ForAll(VisualCostCase.Arbitrary(), c =>
-        {
-            var v = c.Vision;
-            using var vit = new SiglipVisionTransformer(v);
-            using var frames = torch.randn(new long[] { c.Batch, c.Frames, v.Channels, v.Image, v.Image });
-            var measured = CostMeasurement.Of(vit, () => vit.call(frames));
-            measured.AssertEquals(VisualBlockFlops.Vision(v, (long)c.Batch * c.Frames), c.ToString());
-            Assert.True(measured.ByKind[OpKind.Conv] > 0 && measured.ByKind[OpKind.Matmul] > 0 && measured.ByKind[OpKind.Linear] > 0);
-            CostMeasurement.AssertParameters(vit, BlockParameters.Vision(v), c.ToString());
-        }).Check(VisualTestData.Quick(20));
+        var v = c.Vision;
+        using var vit = new SiglipVisionTransformer(v);
+        using var frames = torch.randn(new long[] { c.Batch, c.Frames, v.Channels, v.Image, v.Image });
+        var measured = CostMeasurement.Of(vit, () => vit.call(frames));
+        measured.AssertEquals(VisualBlockFlops.Vision(v, (long)c.Batch * c.Frames), c.ToString());
+        Assert.True(measured.ByKind[OpKind.Conv] > 0 && measured.ByKind[OpKind.Matmul] > 0 && measured.ByKind[OpKind.Linear] > 0);
+        CostMeasurement.AssertParameters(vit, BlockParameters.Vision(v), c.ToString());
     }
 
     [Fact]
@@ -93,49 +90,48 @@ public class VisualBlockCostTests
         CostMeasurement.AssertParameters(block, BlockParameters.Vision(v), "precomputed");
     }
 
-    [Fact]
-    public void Compressor_EveryKind_FlopsAndParametersEqualTheHook()
+    [Property(MaxTest = 60, Arbitrary = new[] { typeof(Arbitraries.VisualCostCases) })]
+    public void Compressor_EveryKind_FlopsAndParametersEqualTheHook(VisualCostCase c)
     {
-        Prop.ForAll(VisualCostCase.Arbitrary(), c =>
-        {
-            var v = c.Vision;
-            using var compressor = CompressorFactory.Create(c.Compressor, v, c.Resampler, c.TextWidth);
-            using var features = torch.randn(c.Batch, c.Frames, v.TokensPerFrame, v.Hidden);
-            using var prompt = c.Prompt > 0 ? torch.randn(c.Batch, c.Prompt, c.TextWidth) : null;
-            var measured = CostMeasurement.Of(compressor, () => compressor.call(features, prompt, null).Dispose());
-            var expected = VisualBlockFlops.Compressor(c.Compressor, v, c.Resampler, c.TextWidth, c.Batch, c.Frames, c.Prompt);
-            measured.AssertEquals(expected, c.ToString());
-            Assert.Equal(c.Compressor.UsesResampler || c.Compressor is LlamaVidCompressorConfig, expected.Total > 0);
-            CostMeasurement.AssertParameters(compressor, BlockParameters.Compressor(c.Compressor, v, c.Resampler, c.TextWidth), c.ToString());
-        }).Check(VisualTestData.Quick(60));
+        var v = c.Vision;
+        using var compressor = CompressorFactory.Create(c.Compressor, v, c.Resampler, c.TextWidth);
+        using var features = torch.randn(c.Batch, c.Frames, v.TokensPerFrame, v.Hidden);
+        using var prompt = c.Prompt > 0 ? torch.randn(c.Batch, c.Prompt, c.TextWidth) : null;
+        var measured = CostMeasurement.Of(compressor, () => compressor.call(features, prompt, null).Dispose());
+        var expected = VisualBlockFlops.Compressor(c.Compressor, v, c.Resampler, c.TextWidth, c.Batch, c.Frames, c.Prompt);
+        measured.AssertEquals(expected, c.ToString());
+        Assert.Equal(c.Compressor.UsesResampler || c.Compressor is LlamaVidCompressorConfig, expected.Total > 0);
+        CostMeasurement.AssertParameters(compressor, BlockParameters.Compressor(c.Compressor, v, c.Resampler, c.TextWidth), c.ToString());
     }
 
-    [Fact]
-    public void Projector_AnyKind_FlopsAndParametersEqualTheHook()
+    /// <summary>Random projector kinds, widths and input sizes (replaying a failure: see <see cref="Arbitraries"/>).</summary>
+    public static class ProjectorCostCases
     {
-        var cases =
-            from kind in Gen.Elements<ProjectorConfig>(
-                new LinearProjectorConfig(),
-                new MlpProjectorConfig(1, Activation.Gelu, ProjectorNorm.None),
-                new MlpProjectorConfig(2, Activation.Gelu, ProjectorNorm.LayerNorm),
-                new MlpProjectorConfig(2, Activation.GeluTanh, ProjectorNorm.None),
-                new MlpProjectorConfig(3, Activation.Silu, ProjectorNorm.LayerNorm),
-                new MlpProjectorConfig(3, Activation.Relu, ProjectorNorm.None))
-            from input in Gen.Choose(1, 24)
-            from output in Gen.Choose(1, 24)
-            from batch in Gen.Choose(1, 3)
-            from tokens in Gen.Choose(1, 9)
-            select (kind, input, output, batch, tokens);
-        Prop.ForAll(cases.ToArbitrary(), t =>
-        {
-            var (kind, input, output, batch, tokens) = t;
-            using var projector = ProjectorFactory.Create(kind, input, output);
-            using var x = torch.randn(batch, tokens, input);
-            var measured = CostMeasurement.Of(projector, () => projector.call(x));
-            string what = $"{kind} {input}→{output} on {batch}×{tokens}";
-            measured.AssertEquals(VisualBlockFlops.Projector(kind, input, output, (long)batch * tokens), what);
-            CostMeasurement.AssertParameters(projector, BlockParameters.Projector(kind, input, output), what);
-        }).Check(VisualTestData.Quick(30));
+        public static Arbitrary<(ProjectorConfig kind, int input, int output, int batch, int tokens)> Case() =>
+            (from kind in Gen.Elements<ProjectorConfig>(
+                 new LinearProjectorConfig(),
+                 new MlpProjectorConfig(1, Activation.Gelu, ProjectorNorm.None),
+                 new MlpProjectorConfig(2, Activation.Gelu, ProjectorNorm.LayerNorm),
+                 new MlpProjectorConfig(2, Activation.GeluTanh, ProjectorNorm.None),
+                 new MlpProjectorConfig(3, Activation.Silu, ProjectorNorm.LayerNorm),
+                 new MlpProjectorConfig(3, Activation.Relu, ProjectorNorm.None))
+             from input in Gen.Choose(1, 24)
+             from output in Gen.Choose(1, 24)
+             from batch in Gen.Choose(1, 3)
+             from tokens in Gen.Choose(1, 9)
+             select (kind, input, output, batch, tokens)).ToArbitrary();
+    }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(ProjectorCostCases) })]
+    public void Projector_AnyKind_FlopsAndParametersEqualTheHook((ProjectorConfig kind, int input, int output, int batch, int tokens) t)
+    {
+        var (kind, input, output, batch, tokens) = t;
+        using var projector = ProjectorFactory.Create(kind, input, output);
+        using var x = torch.randn(batch, tokens, input);
+        var measured = CostMeasurement.Of(projector, () => projector.call(x));
+        string what = $"{kind} {input}→{output} on {batch}×{tokens}";
+        measured.AssertEquals(VisualBlockFlops.Projector(kind, input, output, (long)batch * tokens), what);
+        CostMeasurement.AssertParameters(projector, BlockParameters.Projector(kind, input, output), what);
     }
 
     [Fact]

@@ -23,11 +23,6 @@ namespace CrossLMM.Zoo.Modules.Tests.Cost;
 /// </summary>
 public class ZooCostTests
 {
-    public static IEnumerable<object[]> Stems() =>
-        from stem in ZooSpecs.Stems
-        from head in new[] { LmHeadPositions.All, LmHeadPositions.Last }
-        select new object[] { stem, head };
-
     /// <summary>Random T ∈ [1, 6], text ∈ [1, 8], B ∈ [1, 2] and a seed.</summary>
     private static Arbitrary<(int Frames, int Text, int Batch, int Seed)> Sizes() =>
         (from t in Gen.Choose(1, 6)
@@ -36,26 +31,39 @@ public class ZooCostTests
          from seed in Gen.Choose(0, 1_000_000)
          select (t, l, b, seed)).ToArbitrary();
 
-    [Theory]
-    [MemberData(nameof(Stems))]
-    public void EveryArchitecture_TinyForwardAndDecode_CostModelEqualsTheFlopHook(string stem, LmHeadPositions head)
+    /// <summary><see cref="Sizes"/> for <c>[Property]</c> (replaying a failure: see <see cref="Arbitraries"/>).</summary>
+    public static class ForwardSizes
     {
-        var config = ZooSpecs.Bind(stem);
-        using var model = VideoLmmBuilder.Build(config);
-        CostMeasurement.AssertParameters(model, CostModel.Parameters(config), stem);
-        Prop.ForAll(Sizes(), s => CheckForward(model, config, s.Frames, s.Text, s.Batch, s.Seed, head)).Check(VisualTestData.Quick(6));
+        public static Arbitrary<(int Frames, int Text, int Batch, int Seed)> Case() => Sizes();
     }
 
-    [Fact]
-    public void RandomArchitectures_AnyFusionKindLayoutScopeAndHeadLayout_CostModelEqualsTheFlopHook()
+    /// <summary>
+    /// Every architecture with both LM-head conventions, on the same 6 random sizes: a <c>[Property]</c> cannot
+    /// also be a theory, so the architectures are a loop inside it (each one's model is built once per case;
+    /// failure messages name the architecture and the head).
+    /// </summary>
+    [Property(MaxTest = 6, Arbitrary = new[] { typeof(ForwardSizes) })]
+    public void EveryArchitecture_TinyForwardAndDecode_CostModelEqualsTheFlopHook((int Frames, int Text, int Batch, int Seed) s)
     {
-        Prop.ForAll(VideoLmmCase.Arbitrary(crossAttentionOnly: true), c =>
+        foreach (var stem in ZooSpecs.Stems)
         {
-            var config = c.Config();
+            var config = ZooSpecs.Bind(stem);
             using var model = VideoLmmBuilder.Build(config);
-            CostMeasurement.AssertParameters(model, CostModel.Parameters(config), c.ToString());
-            CheckForward(model, config, c.Frames, c.TextLength, c.Batch, c.Seed, c.Seed % 2 == 0 ? LmHeadPositions.All : LmHeadPositions.Last);
-        }).Check(VisualTestData.Quick(30));
+            CostMeasurement.AssertParameters(model, CostModel.Parameters(config), stem);
+            foreach (var head in new[] { LmHeadPositions.All, LmHeadPositions.Last })
+            {
+                CheckForward(model, config, s.Frames, s.Text, s.Batch, s.Seed, head);
+            }
+        }
+    }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.VideoLmmCasesWithCrossAttentionOnly) })]
+    public void RandomArchitectures_AnyFusionKindLayoutScopeAndHeadLayout_CostModelEqualsTheFlopHook(VideoLmmCase c)
+    {
+        var config = c.Config();
+        using var model = VideoLmmBuilder.Build(config);
+        CostMeasurement.AssertParameters(model, CostModel.Parameters(config), c.ToString());
+        CheckForward(model, config, c.Frames, c.TextLength, c.Batch, c.Seed, c.Seed % 2 == 0 ? LmHeadPositions.All : LmHeadPositions.Last);
     }
 
     /// <summary>

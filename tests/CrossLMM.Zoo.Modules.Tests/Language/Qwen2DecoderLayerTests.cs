@@ -4,8 +4,6 @@ using CrossLMM.Testing;
 using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Language;
 using CrossLMM.Zoo.Modules.Tests.Support;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,24 +27,21 @@ public class Qwen2DecoderLayerTests
         Assert.Equal(new long[] { 64, 32 }, sd["mlp.gate_proj.weight"].shape);
     }
 
-    [Fact]
-    public void Forward_AnySizes_KeepsShape_AndIsCausal()
+    [Property(MaxTest = 12, Arbitrary = new[] { typeof(Arbitraries.SmallCases) })]
+    public void Forward_AnySizes_KeepsShape_AndIsCausal(SmallCase c)
     {
-        Prop.ForAll(LmTestData.Cases(), c =>
-        {
-            using var scope = torch.NewDisposeScope();
-            using var layer = new Qwen2DecoderLayer(LmTestData.Llm(hidden: c.Hidden));
-            LmTestData.Randomize(layer, c.Seed);
-            var rng = new Random(c.Seed);
-            var x = LmTestData.Randn(rng, 1.0, c.Batch, c.Length, c.Hidden);
-            var ctx = Context(c.Batch, c.Length, c.Hidden / c.Heads);
-            var y = layer.call(x, ctx);
-            Assert.Equal(x.shape, y.shape);
-            int cut = rng.Next(0, c.Length);
-            var changed = torch.cat(new[] { x.narrow(1, 0, cut), x.narrow(1, cut, c.Length - cut).mul(-3.0) }, 1);
-            var y2 = layer.call(changed, ctx);
-            Assert.True(TensorAssert.Identical(y.narrow(1, 0, cut), y2.narrow(1, 0, cut)));
-        }).Check(LmTestData.Quick());
+        using var scope = torch.NewDisposeScope();
+        using var layer = new Qwen2DecoderLayer(LmTestData.Llm(hidden: c.Hidden));
+        LmTestData.Randomize(layer, c.Seed);
+        var rng = new Random(c.Seed);
+        var x = LmTestData.Randn(rng, 1.0, c.Batch, c.Length, c.Hidden);
+        var ctx = Context(c.Batch, c.Length, c.Hidden / c.Heads);
+        var y = layer.call(x, ctx);
+        Assert.Equal(x.shape, y.shape);
+        int cut = rng.Next(0, c.Length);
+        var changed = torch.cat(new[] { x.narrow(1, 0, cut), x.narrow(1, cut, c.Length - cut).mul(-3.0) }, 1);
+        var y2 = layer.call(changed, ctx);
+        Assert.True(TensorAssert.Identical(y.narrow(1, 0, cut), y2.narrow(1, 0, cut)));
     }
 
     [Fact]

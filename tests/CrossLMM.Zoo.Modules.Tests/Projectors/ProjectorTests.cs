@@ -21,38 +21,42 @@ public class ProjectorTests
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
-    [Fact]
-    public void Mlp_AnyConfig_EqualsItsDefinition()
+    /// <summary>Random MLP projector configs and sizes (replaying a failure: see <see cref="Arbitraries"/>).</summary>
+    public static class MlpCases
     {
-        var cases = (from input in Gen.Elements(16, 32, 48, 64)
-                     from output in Gen.Elements(16, 32, 48, 64)
-                     from depth in Gen.Choose(1, 3)
-                     from activation in Gen.Elements(Enum.GetValues<Activation>())
-                     from norm in Gen.Elements(ProjectorNorm.None, ProjectorNorm.LayerNorm)
-                     from tokens in Gen.Choose(1, 6)
-                     from seed in Gen.Choose(0, 1_000_000)
-                     select (input, output, depth, activation, norm, tokens, seed)).ToArbitrary();
-        Prop.ForAll(cases, c => {
-            var config = new MlpProjectorConfig(c.depth, c.activation, c.norm);
-            using var projector = ProjectorFactory.Create(config, c.input, c.output);
-            Assert.IsType<MlpProjector>(projector);
-            VisualTestData.Randomize(projector, c.seed);
-            using var x = VisualTestData.Randn(new Random(c.seed), 1.0, 2, c.tokens, c.input);
-            using var y = projector.call(x);
-            using var scope = torch.NewDisposeScope();
-            var w = VisualTestData.Weights(projector);
-            var h = c.norm == ProjectorNorm.LayerNorm
-                ? nn.functional.layer_norm(x, new long[] { c.input }, w["norm.weight"], w["norm.bias"], 1e-5)
-                : x;
-            for (int i = 1; i <= c.depth; i++) {
-                h = h.matmul(w[$"linear_{i}.weight"].t()).add(w[$"linear_{i}.bias"]);
-                if (i < c.depth) h = Activate(h, c.activation);
-            }
-            TensorAssert.AllClose(h, y, rtol: 1e-5, atol: 1e-5);
-            var expectedKeys = Enumerable.Range(1, c.depth).SelectMany(i => VisualTestData.WeightBias($"linear_{i}")).ToList();
-            if (c.norm == ProjectorNorm.LayerNorm) expectedKeys.AddRange(VisualTestData.WeightBias("norm"));
-            Assert.Equal(VisualTestData.Sorted(expectedKeys), VisualTestData.Keys(projector));
-        }).Check(VisualTestData.Quick(40));
+        public static Arbitrary<(int input, int output, int depth, Activation activation, ProjectorNorm norm, int tokens, int seed)> Case() =>
+            (from input in Gen.Elements(16, 32, 48, 64)
+             from output in Gen.Elements(16, 32, 48, 64)
+             from depth in Gen.Choose(1, 3)
+             from activation in Gen.Elements(Enum.GetValues<Activation>())
+             from norm in Gen.Elements(ProjectorNorm.None, ProjectorNorm.LayerNorm)
+             from tokens in Gen.Choose(1, 6)
+             from seed in Gen.Choose(0, 1_000_000)
+             select (input, output, depth, activation, norm, tokens, seed)).ToArbitrary();
+    }
+
+    [Property(MaxTest = 40, Arbitrary = new[] { typeof(MlpCases) })]
+    public void Mlp_AnyConfig_EqualsItsDefinition((int input, int output, int depth, Activation activation, ProjectorNorm norm, int tokens, int seed) c)
+    {
+        var config = new MlpProjectorConfig(c.depth, c.activation, c.norm);
+        using var projector = ProjectorFactory.Create(config, c.input, c.output);
+        Assert.IsType<MlpProjector>(projector);
+        VisualTestData.Randomize(projector, c.seed);
+        using var x = VisualTestData.Randn(new Random(c.seed), 1.0, 2, c.tokens, c.input);
+        using var y = projector.call(x);
+        using var scope = torch.NewDisposeScope();
+        var w = VisualTestData.Weights(projector);
+        var h = c.norm == ProjectorNorm.LayerNorm
+            ? nn.functional.layer_norm(x, new long[] { c.input }, w["norm.weight"], w["norm.bias"], 1e-5)
+            : x;
+        for (int i = 1; i <= c.depth; i++) {
+            h = h.matmul(w[$"linear_{i}.weight"].t()).add(w[$"linear_{i}.bias"]);
+            if (i < c.depth) h = Activate(h, c.activation);
+        }
+        TensorAssert.AllClose(h, y, rtol: 1e-5, atol: 1e-5);
+        var expectedKeys = Enumerable.Range(1, c.depth).SelectMany(i => VisualTestData.WeightBias($"linear_{i}")).ToList();
+        if (c.norm == ProjectorNorm.LayerNorm) expectedKeys.AddRange(VisualTestData.WeightBias("norm"));
+        Assert.Equal(VisualTestData.Sorted(expectedKeys), VisualTestData.Keys(projector));
     }
 
     [Fact]

@@ -15,9 +15,6 @@ namespace CrossLMM.Zoo.Modules.Tests.Support;
 /// </summary>
 public static class LmTestData
 {
-    /// <summary>Config for properties: few cases (each builds modules), throw on failure with the counterexample.</summary>
-    public static Config Quick(int maxTest = 12) => Config.QuickThrowOnFailure.WithMaxTest(maxTest);
-
     /// <summary>Standard normal values (Box–Muller) scaled by <paramref name="scale"/>, as a float32 tensor.</summary>
     public static Tensor Randn(Random rng, double scale, params long[] shape)
     {

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using FsCheck;
-using FsCheck.Fluent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,9 +13,6 @@ namespace CrossLMM.Zoo.Modules.Tests.Support;
 /// </summary>
 public static class VisualTestData
 {
-    /// <summary>Properties build modules, so few cases each; throw with the counterexample on failure.</summary>
-    public static Config Quick(int maxTest = 10) => Config.QuickThrowOnFailure.WithMaxTest(maxTest);
-
     /// <summary>Standard normal values (Box–Muller) times <paramref name="scale"/>, float32.</summary>
     public static Tensor Randn(Random rng, double scale, params long[] shape)
     {

@@ -38,35 +38,31 @@ public sealed record VitCase(int Batch, int Frames, int Grid, int Patch, int Hid
 
 public class SiglipVisionTransformerTests
 {
-    [Fact]
-    public void Vit_AnySizes_ReturnsPerFramePatchTokens()
+    [Property(MaxTest = 20, Arbitrary = new[] { typeof(Arbitraries.VitCases) })]
+    public void Vit_AnySizes_ReturnsPerFramePatchTokens(VitCase c)
     {
-        Prop.ForAll(VitCase.Arbitrary(), c => {
-            using var vit = c.Build();
-            using var frames = c.Pixels(new Random(c.Seed));
-            using var tokens = vit.call(frames);
-            TensorAssert.HasShape(new long[] { c.Batch, c.Frames, c.Grid * c.Grid, c.Hidden }, tokens);
-            Assert.Equal(c.Grid * c.Grid, vit.TokensPerFrame);
-            TensorAssert.AllFinite(tokens);
-        }).Check(VisualTestData.Quick(20));
+        using var vit = c.Build();
+        using var frames = c.Pixels(new Random(c.Seed));
+        using var tokens = vit.call(frames);
+        TensorAssert.HasShape(new long[] { c.Batch, c.Frames, c.Grid * c.Grid, c.Hidden }, tokens);
+        Assert.Equal(c.Grid * c.Grid, vit.TokensPerFrame);
+        TensorAssert.AllFinite(tokens);
     }
 
-    [Fact]
-    public void Vit_EncodesEveryFrameOnItsOwn()
+    [Property(MaxTest = 8, Arbitrary = new[] { typeof(Arbitraries.VitCases) })]
+    public void Vit_EncodesEveryFrameOnItsOwn(VitCase c)
     {
-        Prop.ForAll(VitCase.Arbitrary(), c => {
-            using var vit = c.Build();
-            using var frames = c.Pixels(new Random(c.Seed));
-            using var tokens = vit.call(frames);
-            for (int b = 0; b < c.Batch; b++) {
-                for (int t = 0; t < c.Frames; t++) {
-                    using var one = frames.narrow(0, b, 1).narrow(1, t, 1);
-                    using var alone = vit.call(one);
-                    using var inBatch = tokens.narrow(0, b, 1).narrow(1, t, 1);
-                    TensorAssert.AllClose(alone, inBatch, rtol: 1e-5, atol: 1e-5, because: $"frame ({b}, {t})");
-                }
+        using var vit = c.Build();
+        using var frames = c.Pixels(new Random(c.Seed));
+        using var tokens = vit.call(frames);
+        for (int b = 0; b < c.Batch; b++) {
+            for (int t = 0; t < c.Frames; t++) {
+                using var one = frames.narrow(0, b, 1).narrow(1, t, 1);
+                using var alone = vit.call(one);
+                using var inBatch = tokens.narrow(0, b, 1).narrow(1, t, 1);
+                TensorAssert.AllClose(alone, inBatch, rtol: 1e-5, atol: 1e-5, because: $"frame ({b}, {t})");
             }
-        }).Check(VisualTestData.Quick(8));
+        }
     }
 
     [Fact]
