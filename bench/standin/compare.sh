@@ -2,7 +2,7 @@
 # The zoo on TorchSharp 0.107 against the zoo on the retired stand-in engine (torch/, Debian's libtorch 1.13),
 # side by side in one run: the same `zoo bench` cases, alternating engines, at 1 and 2 threads.
 #
-#   bash bench/standin/compare.sh /path/to/old-build [runs] [frames] [architectures...]
+#   [ROUNDS=2] bash bench/standin/compare.sh /path/to/old-build [runs] [frames] [architectures...]
 #
 # /path/to/old-build is a clone of the last stand-in commit (21f15d6), built in Release:
 #   git worktree add /tmp/old 21f15d6 && apt-get install -y libtorch-dev cmake g++ libopenblas0-pthread
@@ -24,7 +24,7 @@ new_zoo() { dotnet run --project cli/CrossLMM.Zoo.Cli.csproj -c Release --no-bui
 old_zoo() { (cd "$old" && dotnet run --project cli/CrossLMM.Zoo.Cli.csproj -c Release --no-build -- "$@"); }
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/load.txt"
 for threads in 1 2; do
-  for round in 1 2; do
+  for round in $(seq 1 "${ROUNDS:-2}"); do
     OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads OMP_WAIT_POLICY=passive \
       old_zoo bench "${archs[@]}" --preset small --frames "$frames" --runs "$runs" --format json > "$out/standin-${threads}t-${round}.json"
     new_zoo bench "${archs[@]}" --preset small --frames "$frames" --runs "$runs" --threads "$threads" --format json > "$out/torchsharp-${threads}t-${round}.json"

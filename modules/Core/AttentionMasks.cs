@@ -9,6 +9,16 @@ namespace CrossLMM.Zoo.Modules.Core;
 /// </summary>
 public static class AttentionMasks
 {
+    // Masks made by Causal without past or padding: exactly "key j ≤ query i" over a square S×S.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, object> s_plainCausal = new();
+
+    /// <summary>
+    /// Whether <paramref name="mask"/> is a tensor <see cref="Causal"/> returned for a prefill without past or
+    /// padding (the same object, not a view of it): a square lower-triangular mask, which attention can run as
+    /// libtorch's <c>is_causal</c> instead of reading it.
+    /// </summary>
+    public static bool IsPlainCausal(Tensor? mask) => mask is not null && s_plainCausal.TryGetValue(mask, out _);
+
     /// <summary>
     /// The causal mask for S new positions after P cached ones: query i (absolute position P + i) sees keys
     /// 0 … P + i (bottom-right aligned, as HF's cached decoding needs), combined with key padding.
@@ -34,7 +44,15 @@ public static class AttentionMasks
         var causal = keyPos.le(queryPos).unsqueeze(0).unsqueeze(0);                            // [1, 1, S, K]
         if (keyPadding is null)
         {
-            return causal.MoveToOuterDisposeScope();
+            var mask = causal.MoveToOuterDisposeScope();
+            if (pastLength == 0)
+            {
+                // Lets the attention kernel run libtorch's is_causal path (which skips the masked half) instead of
+                // reading an S×S mask; see ScaledDotProductAttention.
+                s_plainCausal.AddOrUpdate(mask, new object());
+            }
+
+            return mask;
         }
 
         if (keyPadding.shape.Length != 2 || keyPadding.shape[1] != keys)

@@ -33,7 +33,19 @@ public static class ScaledDotProductAttention
     public static Tensor Compute(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
     {
         CheckShapes(query, key, value, mask);
-        var attended = nn.functional.scaled_dot_product_attention(query, key, value, mask);
+        if (AttentionMasks.IsPlainCausal(mask) && query.shape[^2] == key.shape[^2])
+        {
+            return Fused(query, key, value, null, causal: true);
+        }
+
+        return Fused(query, key, value, mask, causal: false);
+    }
+
+    // libtorch's fused kernel, with the FLOPs of the two products reported (the full S×K products, as the cost
+    // model counts them, also where the causal kernel skips the masked half).
+    private static Tensor Fused(Tensor query, Tensor key, Tensor value, Tensor? mask, bool causal)
+    {
+        var attended = nn.functional.scaled_dot_product_attention(query, key, value, mask, 0.0, causal);
         if (FlopCounter.IsCounting)
         {
             // The two products, QKᵀ and PV: rows · K · d and rows · K · d_v multiply-adds, rows = every query of
@@ -83,8 +95,19 @@ public static class ScaledDotProductAttention
             throw new ArgumentException($"key/value heads ({groups}, values {value.shape[1]}) must divide query heads ({heads}): query {Shape(query)}, key {Shape(key)}, value {Shape(value)}", nameof(key));
         }
 
-        long repeats = heads / groups, length = qs[2];
+        long repeats = heads / groups, length = qs[2], keys = key.shape[2];
         using var scope = torch.NewDisposeScope();
+        bool causal = AttentionMasks.IsPlainCausal(mask) && length == keys;
+        // Folding the heads into rows needs the mask per row: a mask that varies over the queries would be copied
+        // h times (h·S·K bytes). Repeating K/V instead costs 2·h·K·d floats; take the cheaper (prefill: repeat).
+        bool perQueryMask = mask is not null && mask.dim() >= 2 && mask.shape[^2] > 1 && (mask.dim() < 3 || mask.shape[^3] == 1);
+        if (causal || (perQueryMask && length > 8 * qs[3]))
+        {
+            var k = RepeatKeyValueHeads(key, repeats);      // [B, h, K, d]
+            var v = RepeatKeyValueHeads(value, repeats);    // [B, h, K, d_v]
+            return Compute(query, k, v, mask).MoveToOuterDisposeScope();   // a plain causal mask runs as is_causal there
+        }
+
         var q = query.reshape(qs[0], groups, repeats * length, qs[3]);   // [B, g, r·S, d]
         var m = mask is null ? null : GroupMask(mask, qs[0], heads, groups, repeats, length, key.shape[2]);   // [B|1, g|1, r·S|1, K]
         var attended = Compute(q, key, value, m);   // [B, g, r·S, d_v]
