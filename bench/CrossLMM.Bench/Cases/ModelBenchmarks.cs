@@ -142,7 +142,8 @@ public class ModelBenchmarks : IModuleCase
         _module?.Dispose();
     }
 
-    private static void OpenGates(nn.Module module, double alpha)
+    /// <summary>Sets every gate α of <paramref name="module"/> (so the fusion branches and FFN count).</summary>
+    internal static void OpenGates(nn.Module module, double alpha)
     {
         using var _ = no_grad();
         foreach (var (name, p) in module.named_parameters())

@@ -85,7 +85,7 @@ public class PlainBenchmarks
         var carrier = Own((Qwen2DecoderLayer)VideoLmmBuilder.BuildLayer(config.Llm, entry));
         var dcal = carrier.Fusion!;
         dcal.eval();
-        OpenGates(dcal, 0.5);
+        ModelBenchmarks.OpenGates(dcal, 0.5);
         long visual = (long)ModelBenchmarks.Frames * ModelBenchmarks.PooledPerFrame;
         var hidden = Own(randn(1, ModelBenchmarks.Stream, config.Llm.Hidden));
         var source = Own(randn(1, (long)ModelBenchmarks.Frames * config.Vision.TokensPerFrame, config.Llm.Hidden));
@@ -108,7 +108,7 @@ public class PlainBenchmarks
         manual_seed(3);
         var model = Own(VideoLmmBuilder.Build(config));
         model.eval();
-        OpenGates(model, 0.5);
+        ModelBenchmarks.OpenGates(model, 0.5);
         var v = config.Vision;
         var video = Own(randn(new long[] { 1, ModelBenchmarks.Frames, v.Channels, v.Image, v.Image }));
         var ids = Own(randint(0, config.Llm.Vocab, new long[] { 1, ModelBenchmarks.TextTokens }));
@@ -131,15 +131,6 @@ public class PlainBenchmarks
     {
         foreach (var d in _owned) d.Dispose();
         _owned.Clear();
-    }
-
-    private static void OpenGates(nn.Module module, double alpha)
-    {
-        using var _ = no_grad();
-        foreach (var (name, p) in module.named_parameters())
-        {
-            if (name.EndsWith("alpha", StringComparison.Ordinal)) p.fill_(alpha);
-        }
     }
 
     /// <summary>The Qwen2 decoder layer case, plain TorchSharp.</summary>
