@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # The zoo's engine is TorchSharp from NuGet (restored by the build); apt brings only the PyTorch reference the
-# tests compare against (/usr/bin/python3 + python3-torch, with OpenBLAS so it runs at speed) and ffmpeg (--video).
-APT_PACKAGES=(python3-torch libopenblas0-pthread ffmpeg)
+# tests compare against (/usr/bin/python3 + python3-torch, with OpenBLAS so it runs at speed), ffmpeg (--video) and ICU
+# (the CLI is not globalization-invariant: the Qwen2 tokenizer needs NFC normalisation).
+APT_PACKAGES=(python3-torch libopenblas0-pthread ffmpeg libicu72)
 # The notebooks run in the real .NET Interactive kernel: dotnet-interactive is a local tool (.config/dotnet-tools.json),
 # driven by Debian's Jupyter nbconvert.
 NOTEBOOK_APT_PACKAGES=(jupyter-nbconvert python3-nbconvert jupyter-client python3-ipykernel)

@@ -99,35 +99,24 @@ public sealed class ByteTokenizer : ITokenizer
     public string Decode(IEnumerable<int> ids, bool skipSpecial = true)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var sb = new StringBuilder();
-        var pending = new List<byte>();
-        void Flush()
-        {
-            if (pending.Count > 0)
-            {
-                sb.Append(Encoding.UTF8.GetString(pending.ToArray()));
-                pending.Clear();
-            }
-        }
-
+        var text = new Utf8TextBuilder();
         foreach (int id in ids)
         {
             CheckId(id);
             if (id < 256)
             {
-                pending.Add((byte)id);
+                text.AddByte((byte)id);
                 continue;
             }
 
-            Flush();
+            text.Flush();
             if (!skipSpecial)
             {
-                sb.Append(SpecialText(id));
+                text.AddText(SpecialText(id));
             }
         }
 
-        Flush();
-        return sb.ToString();
+        return text.ToString();
     }
 
     /// <inheritdoc/>

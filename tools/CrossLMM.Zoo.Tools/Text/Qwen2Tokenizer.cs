@@ -212,35 +212,24 @@ public sealed class Qwen2Tokenizer : ITokenizer
     public string Decode(IEnumerable<int> ids, bool skipSpecial = true)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var sb = new StringBuilder();
-        var pending = new List<byte>();
-        void Flush()
-        {
-            if (pending.Count > 0)
-            {
-                sb.Append(Encoding.UTF8.GetString(pending.ToArray()));
-                pending.Clear();
-            }
-        }
-
+        var text = new Utf8TextBuilder();
         foreach (int id in ids)
         {
             if (_addedById.TryGetValue(id, out var added))
             {
-                Flush();
+                text.Flush();
                 if (!(skipSpecial && added.Special))
                 {
-                    sb.Append(added.Content);
+                    text.AddText(added.Content);
                 }
 
                 continue;
             }
 
-            pending.AddRange(BytesOf(id));
+            text.AddBytes(BytesOf(id));
         }
 
-        Flush();
-        return sb.ToString();
+        return text.ToString();
     }
 
     /// <inheritdoc/>
