@@ -65,7 +65,7 @@ public sealed record TrainingJob(string Name, int Seed, Func<VideoLmm> Build, Ma
 /// <summary>
 /// A plain supervised loop for the tiny notebook experiments: draw a batch of <see cref="MarkerVideoTask"/>,
 /// run the model, cross-entropy over the answer tokens at the last position, backward, AdamW
-/// (<c>torch.optim.AdamW</c>) step. Everything is trained (vision tower, projector, LLM, fusion blocks) from
+/// step (the zoo's <c>CrossLMM.Zoo.Engine.Training.AdamW</c>, PyTorch's update; TorchSharp's AdamW frees temporary scalars mid-call). Everything is trained (vision tower, projector, LLM, fusion blocks) from
 /// the model's initialisation — the zoo's fusion gates start at tanh(0) = 0, so a CrossLMM begins as its
 /// pooling-only counterpart and has to open its gates to use the original tokens.
 /// </summary>
@@ -165,17 +165,17 @@ public static class TinyTrainer
         {
             Record(0);
             model.train();
-            using var optimizer = torch.optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+            using var optimizer = new CrossLMM.Zoo.Engine.Training.AdamW(model.parameters(), lr: options.LearningRate, weightDecay: options.WeightDecay);
             for (int step = 1; step <= options.Steps; step++)
             {
                 using var scope = torch.NewDisposeScope();
                 using var batch = task.Sample(options.Batch, data);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 using var output = model.call(batch.Input, null);
                 var logits = task.AnswerLogits(output.Logits);                   // [B, colours]
                 var loss = nn.functional.cross_entropy(logits, batch.Answers);
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 steps.Add(new TrainingStep(step, loss.item<float>(), Accuracy(logits, batch.Answers)));
                 if (step % options.EvalEvery == 0 || step == options.Steps)
                 {
