@@ -101,7 +101,7 @@ public static class TinyTrainer
     /// <see cref="Run"/> gives). The worker threads are left with one intra-op thread.
     /// </summary>
     /// <param name="jobs">The runs.</param>
-    /// <param name="parallelism">Runs at a time; null = one per core (<see cref="Environment.ProcessorCount"/>).</param>
+    /// <param name="parallelism">Runs at a time; null = one (see the note in the body on TorchSharp's Scalars).</param>
     /// <returns>The logs, in job order.</returns>
     public static IReadOnlyList<TrainingLog> RunAll(IReadOnlyList<TrainingJob> jobs, int? parallelism = null)
     {
@@ -117,7 +117,10 @@ public static class TinyTrainer
         using var blas = SingleThreadedBlas.Enter();
         try
         {
-            var options = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount) };
+            // One job at a time by default: TorchSharp frees temporary Scalars (e.g. the alpha of every tensor add)
+            // when a GC on another thread finalizes them mid-call; with two training threads that failed notebook 05
+            // in the kernel 2 of 2 times ("Expected false to be true" from Scalar::toFloat). See docs/engine.md.
+            var options = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism ?? 1) };
             System.Threading.Tasks.Parallel.For(0, jobs.Count, options, i => logs[i] = Train(models[i], jobs[i].Task, jobs[i].Options, jobs[i].Name, null));
         }
         finally
