@@ -115,6 +115,10 @@ public class ZooCostTests
             logits = output.Logits.shape;
         });
         prefill.AssertEquals(CostModel.Prefill(config, frames, text, options), what + " prefill");
+        // The paper's convention counts half the hook's FLOPs in the vision encoder and the LLM's linear layers.
+        Assert.Equal(
+            2 * PaperConvention.Of(CostModel.Estimate(config, frames, text, options)).Macs,
+            PaperConvention.Counted.Sum(c => prefill.ByComponent[c]));
         Assert.Equal(head == LmHeadPositions.Last ? 1 : counts!.TotalSequence, logits![1]);
 
         var memory = CostModel.Memory(config, frames, text, options);
