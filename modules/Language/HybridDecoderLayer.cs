@@ -12,8 +12,8 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// With β = 0 it equals the base layer exactly, for any visual input.
 /// <para>Shapes: (B, S, H) → (B, S, H). Keys: HF's Qwen2 layer keys unchanged, plus
 /// <c>cross_attn.k_proj</c>, <c>cross_attn.v_proj</c>, <c>cross_attn.gate.proj</c>, <c>cross_attn.gate.beta</c>
-/// (see <see cref="SlowFastCrossAttention"/> for the K/V initialisation). Cache slots: <c>"self_attn"</c>,
-/// <c>"cross_attn"</c>.</para>
+/// (see <see cref="SlowFastCrossAttention"/> for the K/V initialisation). Cache slots: <see cref="CacheSlot.SelfAttention"/>,
+/// <see cref="CacheSlot.CrossAttention"/>.</para>
 /// </summary>
 public sealed class HybridDecoderLayer : DecoderLayer
 {
@@ -132,10 +132,10 @@ public sealed class HybridDecoderLayer : DecoderLayer
         using var scope = torch.NewDisposeScope();
         var x = input_layernorm.call(hidden);
         var q = self_attn.ProjectQueries(x, context.Rotary);                                    // [B, h, S, d]
-        var (k, v) = self_attn.ProjectKeyValues(x, context.Rotary, context.CacheSlot("self_attn"));
+        var (k, v) = self_attn.ProjectKeyValues(x, context.Rotary, context.CacheSlot(CacheSlot.SelfAttention));
         var attended = self_attn.Attend(q, k, v, context.Mask);                                 // [B, S, h·d]
 
-        var slot = context.CacheSlot("cross_attn");
+        var slot = context.CacheSlot(CacheSlot.CrossAttention);
         var source = context.Fusion?.Source(cross_attn.Source);
         var normalised = slot is { HasValues: true } || source is null ? null : input_layernorm.call(source.Tokens);
         attended = cross_attn.call(attended, q, normalised, context);
