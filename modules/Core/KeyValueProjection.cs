@@ -7,7 +7,7 @@ namespace CrossLMM.Zoo.Modules.Core;
 /// <c>k_proj</c>/<c>v_proj</c> pair of its owner (which keeps them as its own fields, so the parameter keys stay
 /// <c>k_proj</c>/<c>v_proj</c>), the split into g key/value heads, and, for a fixed source read at every decoding
 /// step, the cache: stored at prefill, reused afterwards. <see cref="GroupedQueryAttention"/>,
-/// <see cref="CrossAttention"/> and <see cref="Fusion.SlowFastCrossAttention"/> use it.
+/// <see cref="CrossAttention"/> and <see cref="Fusion.HybridCrossAttention"/> use it.
 /// <para>Shapes: B batch, M source tokens, H_s source width, g key/value heads, d head width.
 /// <see cref="Project"/>: source (B, M, H_s) → keys, values (B, g, M, d).</para>
 /// </summary>

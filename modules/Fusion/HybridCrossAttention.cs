@@ -21,11 +21,11 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <see cref="CopyFrom"/> initialises them as exact copies of the layer's <c>k_proj</c>/<c>v_proj</c>, so that
 /// at initialisation the cross keys/values of a token equal its self-attention keys/values before RoPE.</para>
 /// </summary>
-public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, LayerContext, Tensor>
+public sealed class HybridCrossAttention : nn.Module<Tensor, Tensor, Tensor?, LayerContext, Tensor>
 {
     private readonly Linear k_proj;
     private readonly Linear v_proj;
-    private readonly SlowFastGate gate;
+    private readonly HybridGate gate;
     private readonly KeyValueProjection _keyValues;
 
     /// <summary>Creates the cross-attention with PyTorch's default Linear initialisation (see <see cref="CopyFrom"/>).</summary>
@@ -35,8 +35,8 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     /// <param name="source">The visual source read as keys/values (<c>slow</c> with temporal pooling; <c>original</c> by default).</param>
     /// <param name="betaInit">Initial β of the gate (0: closed, the layer equals its base).</param>
     /// <exception cref="ArgumentException">Sizes that do not divide.</exception>
-    public SlowFastCrossAttention(long hidden, long heads, long kvHeads, FusionSource source = FusionSource.Original, double betaInit = 0.0)
-        : base(nameof(SlowFastCrossAttention))
+    public HybridCrossAttention(long hidden, long heads, long kvHeads, FusionSource source = FusionSource.Original, double betaInit = 0.0)
+        : base(nameof(HybridCrossAttention))
     {
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         BlockChecks.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
@@ -47,7 +47,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
         Source = source;
         k_proj = nn.Linear(hidden, kvHeads * HeadDim);
         v_proj = nn.Linear(hidden, kvHeads * HeadDim);
-        gate = new SlowFastGate(hidden, betaInit);
+        gate = new HybridGate(hidden, betaInit);
         _keyValues = new KeyValueProjection(k_proj, v_proj, hidden, kvHeads, "(B, M, H)");
         RegisterComponents();
     }
@@ -68,7 +68,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     public FusionSource Source { get; }
 
     /// <summary>The gate (its β is the warm-up scalar).</summary>
-    public SlowFastGate Gate => gate;
+    public HybridGate Gate => gate;
 
     /// <summary>
     /// Copies the layer's self-attention key/value projections into the cross projections, head by head
