@@ -29,7 +29,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder
     /// <param name="mlp">MLP inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid; the message quotes it.</exception>
-    public SiglipVisionTransformer(int image, int patch, int channels, int hidden, int layers, int heads, int mlp, double normEps)
+    public SiglipVisionTransformer(int image, int patch, long channels, long hidden, int layers, long heads, long mlp, double normEps)
         : base(nameof(SiglipVisionTransformer), PatchGridOf(image, patch), hidden)
     {
         embeddings = new SiglipVisionEmbeddings(image, patch, channels, hidden);
@@ -49,7 +49,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder
     }
 
     /// <summary>Input channels C.</summary>
-    public int Channels { get; }
+    public long Channels { get; }
 
     /// <summary>Input side H = W in pixels.</summary>
     public int Image { get; }
@@ -64,9 +64,9 @@ public sealed class SiglipVisionTransformer : VisionEncoder
         }
         using var scope = NewDisposeScope();
         long batch = frames.shape[0], time = frames.shape[1];
-        var images = frames.reshape(batch * time, frames.shape[2], frames.shape[3], frames.shape[4]); // [b·t, c, h, w]
-        var tokens = post_layernorm.call(encoder.call(embeddings.call(images)));                       // [b·t, n, d]
-        return tokens.view(batch, time, TokensPerFrame, Hidden).MoveToOuterDisposeScope();          // [b, t, n, d]
+        var images = frames.reshape(batch * time, frames.shape[2], frames.shape[3], frames.shape[4]); // [B·T, C, H, W]
+        var tokens = post_layernorm.call(encoder.call(embeddings.call(images)));                       // [B·T, N, D]
+        return tokens.view(batch, time, TokensPerFrame, Hidden).MoveToOuterDisposeScope();          // [B, T, N, D]
     }
 
     private static int PatchGridOf(int image, int patch)
