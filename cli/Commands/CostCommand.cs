@@ -28,13 +28,14 @@ internal static class CostCommand
         var svg = CommonOptions.Svg("a line chart over frames (one series per architecture)");
         var chart = CommonOptions.Choice("--chart", "What the SVG plots", CostMetric.Flops);
         var scale = CommonOptions.Choice("--scale", "Y scale of the SVG", ScaleKind.Log);
+        var zoo = CommonOptions.ZooFile();
         var command = new Command("cost", "Analytic cost: LLM tokens, FLOPs per component, KV-cache bytes and parameters over frame counts (no allocation)")
         {
-            architectures, preset, frames, text, format, svg, chart, scale,
+            architectures, preset, frames, text, format, svg, chart, scale, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
-            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!);
+            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!, parse.GetValue(zoo));
             var reports = CostSweep.Run(configs, parse.FramesOrDefault(frames, defaultFrames), parse.GetValue(text));
             switch (parse.GetValue(format) ?? OutputFormat.Table)
             {

@@ -128,6 +128,46 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void CLMZ0006_StrTaggedInteger_NamesKeyValueAndTag()
+    {
+        // !!str makes '3' a string in every YAML schema: reading it as an integer would silently change its type.
+        var d = Single(Demo.Replace("grid: 3", "grid: !!str 3"));
+        AssertDiagnostic(d, "CLMZ0006", "compressor.grid: expected an integer, got '3' tagged !!str", 3, 35);
+    }
+
+    [Theory]
+    [InlineData("grid: !!int 3")]
+    [InlineData("grid: !!int \"3\"")]
+    public void CLMZ0006_IntTaggedInteger_IsAnInteger(string grid) =>
+        Assert.Equal(3, ((Pool2dCompressorConfig)Bind(Demo.Replace("grid: 3", grid)).Compressor).Grid);
+
+    [Theory]
+    [InlineData("kind: !!int pool2d", "compressor.kind: expected one of identity, pool2d, strided_pool2d, temporal_pool, qformer, perceiver, ccam, llama_vid, got 'pool2d' tagged !!int", 3, 21)]
+    [InlineData("grid: !custom 3", "compressor.grid: expected an integer, got '3' tagged !custom", 3, 35)]
+    public void CLMZ0006_TagThatContradictsTheField_IsReported(string replacement, string message, int line, int column)
+    {
+        var d = Single(Demo.Replace(replacement.StartsWith("kind", System.StringComparison.Ordinal) ? "kind: pool2d" : "grid: 3", replacement));
+        AssertDiagnostic(d, "CLMZ0006", message, line, column);
+    }
+
+    [Fact]
+    public void CLMZ0006_StrTaggedBoolean_IsNotABoolean()
+    {
+        var zoo = ZooFile.Parse(ZooYaml.Replace("tie_embeddings: true", "tie_embeddings: !!str true"), ZooPath);
+        var d = zoo.Diagnostics.First();
+        Assert.Equal("CLMZ0006", d.Id);
+        Assert.Contains("expected true or false, got 'true' tagged !!str", d.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CLMZ0001_TabAsIndentation_IsReportedAtTheTab()
+    {
+        // YamlDotNet throws this one without a position (Mark.Empty, which reads as 1,1): the scanner's cursor is at the tab.
+        var d = Single("name: Demo\nvision: { kind: vit }\nprojector: { kind: mlp }\ncompressor:\n\tkind: pool2d\n");
+        AssertDiagnostic(d, "CLMZ0001", "YAML syntax error: While scanning a mapping, found invalid tab as indentation.", 5, 1);
+    }
+
+    [Fact]
     public void CLMZ0006_ScalarForSlot_SuggestsTheMappingForm()
     {
         var d = Single(Demo.Replace("vision: { kind: vit }", "vision: vit"));

@@ -150,7 +150,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return (null, FieldSet.Empty, null);
             }
 
-            if (kindNode is not YScalar kindScalar || kindScalar.IsNull)
+            if (kindNode is not YScalar kindScalar || kindScalar.IsNull || !kindScalar.IsText)
             {
                 bag.Report(SpecDiagnostics.WrongType, $"{path}.kind: expected one of {Text.Join(slot.Kinds.Select(k => k.Name))}, got {kindNode.Describe()}", kindNode);
                 return (null, FieldSet.Empty, null);
