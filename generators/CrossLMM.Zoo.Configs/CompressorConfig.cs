@@ -32,8 +32,26 @@ namespace CrossLMM.Zoo.Configs
         /// </summary>
         public abstract bool IsPerFrame { get; }
 
-        /// <summary>Whether this kind provides the <c>slow</c> fusion source (only <c>temporal_pool</c>).</summary>
-        public virtual bool ProvidesSlowSource => false;
+        /// <summary>
+        /// <c>compressor.slow_stride</c>: the spatial stride σ of the <c>slow</c> fusion source of every kind but
+        /// <c>temporal_pool</c> (whose slow tokens are pooled by its own stride): every frame's encoder tokens,
+        /// average-pooled with kernel = stride = σ in ceil mode, T·⌈g/σ⌉² tokens. 1 keeps every token. So any
+        /// compressor can feed the stream while hybrid (or other fusion) layers read their own pooled source.
+        /// </summary>
+        public int SlowStride { get; init; } = 1;
+
+        /// <summary>The stride σ of the <c>slow</c> source: <see cref="SlowStride"/>, or temporal_pool's own stride.</summary>
+        public virtual int SlowSourceStride => SlowStride;
+
+        /// <summary>Tokens of the <c>slow</c> fusion source: T·⌈g/σ⌉² with σ = <see cref="SlowSourceStride"/>.</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        /// <param name="patchGrid">Patch grid side g.</param>
+        public long SlowTokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            long side = CeilDiv(patchGrid, SlowSourceStride);
+            return frames * side * side;
+        }
 
         /// <summary>The token-count formula in symbols: T = frames, g = patch grid side (e.g. <c>T·grid²</c>).</summary>
         public abstract string TokensFormula { get; }
@@ -229,7 +247,7 @@ namespace CrossLMM.Zoo.Configs
         public override bool IsPerFrame => false;
 
         /// <inheritdoc/>
-        public override bool ProvidesSlowSource => true;
+        public override int SlowSourceStride => Stride;
 
         /// <inheritdoc/>
         public override string TokensFormula => "max(1, ⌊T/frames⌋)·⌈g/stride⌉²";
@@ -244,16 +262,6 @@ namespace CrossLMM.Zoo.Configs
         {
             CheckFrames(frames);
             return frames == 0 ? 0 : Math.Max(1, frames / Frames);
-        }
-
-        /// <summary>Slow tokens (the <c>slow</c> source): T·⌈g/σ⌉².</summary>
-        /// <param name="frames">Frame count T ≥ 0.</param>
-        /// <param name="patchGrid">Patch grid side g.</param>
-        public long SlowTokens(int frames, int patchGrid)
-        {
-            CheckFrames(frames);
-            long side = SpatialGrid(patchGrid);
-            return frames * side * side;
         }
 
         /// <inheritdoc/>
@@ -480,4 +488,5 @@ namespace CrossLMM.Zoo.Configs
             return problems;
         }
     }
+
 }

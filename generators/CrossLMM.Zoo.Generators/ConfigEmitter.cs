@@ -218,7 +218,10 @@ namespace CrossLMM.Zoo.Generators
         private static string Ints(EquatableArray<int> values) =>
             $"{Configs}EquatableArray.Of<int>({string.Join(", ", values.Select(CSharp.Int))})";
 
-        private static string Compressor(CompressorConfig compressor) => compressor switch
+        private static string Compressor(CompressorConfig compressor) =>
+            compressor.SlowStride == 1 ? Record(compressor) : $"{Record(compressor)} with {{ SlowStride = {CSharp.Int(compressor.SlowStride)} }}";
+
+        private static string Record(CompressorConfig compressor) => compressor switch
         {
             IdentityCompressorConfig => $"new {Configs}IdentityCompressorConfig()",
             Pool2dCompressorConfig p => $"new {Configs}Pool2dCompressorConfig(Grid: {CSharp.Int(p.Grid)})",

@@ -176,6 +176,12 @@ namespace CrossLMM.Zoo.Generators
             w.Line("var llm = config.Llm;");
             w.Line($"var visionTower = new {vision.Type}({vision.Arguments});");
             w.Line($"var compressor = new {compressor.Type}({compressor.Arguments});");
+            if (fusion.Any(f => f.Source == FusionSource.Slow))
+            {
+                // The pooling of the slow source (parameter-free), as CompressorFactory sets it.
+                w.Line("compressor.WithSlowStride(config.Compressor.SlowSourceStride);");
+            }
+
             w.Line($"var multiModalProjector = new {projector.Type}(config.Projector, architecture.ProjectorInputWidth, llm.Hidden);");
             if (sourceProjector)
             {

@@ -42,6 +42,7 @@ public static class CompressorFactory
     public static VisualCompressor Create(ArchitectureConfig architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        return Create(architecture.Compressor, architecture.Vision, architecture.Resampler, architecture.Llm.Hidden);
+        return Create(architecture.Compressor, architecture.Vision, architecture.Resampler, architecture.Llm.Hidden)
+            .WithSlowStride(architecture.Compressor.SlowSourceStride);
     }
 }

@@ -174,7 +174,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 {
                     if (layer >= llm.Layers)
                     {
-                        bag.Report(SpecDiagnostics.FusionLayerOutOfRange, $"{entry.Path}.layers: layer {layer} is outside the LLM (llm.layers = {llm.Layers}: valid indices 0…{llm.Layers - 1}){suffix}", node);
+                        bag.Report(SpecDiagnostics.FusionLayerOutOfRange, $"{entry.Path}.layers: layer {layer} is outside the LLM (llm.layers = {llm.Layers}: valid indices 0…{llm.Layers - 1}){suffix}; a paper's layer list can name the presets it fits with presets: [...]", node);
                     }
                     else
                     {
@@ -206,24 +206,35 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return true;
             }
 
-            switch (syntax.CompressorKind!.Name)
+            var compressor = Kind();
+            if (compressor is null || !fields.Has("slow_stride"))
             {
-                case "identity":
-                    return new IdentityCompressorConfig();
-                case "pool2d":
-                    return NotLargerThanGrid("grid") ? new Pool2dCompressorConfig(Int("grid")) : null;
-                case "strided_pool2d":
-                    return NotLargerThanGrid("stride") ? new StridedPool2dCompressorConfig(Int("stride")) : null;
-                case "temporal_pool":
-                    return NotLargerThanGrid("stride") ? new TemporalPoolCompressorConfig(Int("frames"), Int("stride")) : null;
-                case "qformer":
-                    return new QFormerCompressorConfig(Int("queries"), EnumNames.Per(fields.Str("per")), Int("cross_every"));
-                case "perceiver":
-                    return new PerceiverCompressorConfig(Int("latents"), EnumNames.Per(fields.Str("per")), Int("max_frames"));
-                case "ccam":
-                    return new CcamCompressorConfig(Int("queries"));
-                default:
-                    return new LlamaVidCompressorConfig(Int("queries"));
+                return compressor;
+            }
+
+            return NotLargerThanGrid("slow_stride") ? compressor with { SlowStride = Int("slow_stride") } : null;
+
+            CompressorConfig? Kind()
+            {
+                switch (syntax.CompressorKind!.Name)
+                {
+                    case "identity":
+                        return new IdentityCompressorConfig();
+                    case "pool2d":
+                        return NotLargerThanGrid("grid") ? new Pool2dCompressorConfig(Int("grid")) : null;
+                    case "strided_pool2d":
+                        return NotLargerThanGrid("stride") ? new StridedPool2dCompressorConfig(Int("stride")) : null;
+                    case "temporal_pool":
+                        return NotLargerThanGrid("stride") ? new TemporalPoolCompressorConfig(Int("frames"), Int("stride")) : null;
+                    case "qformer":
+                        return new QFormerCompressorConfig(Int("queries"), EnumNames.Per(fields.Str("per")), Int("cross_every"));
+                    case "perceiver":
+                        return new PerceiverCompressorConfig(Int("latents"), EnumNames.Per(fields.Str("per")), Int("max_frames"));
+                    case "ccam":
+                        return new CcamCompressorConfig(Int("queries"));
+                    default:
+                        return new LlamaVidCompressorConfig(Int("queries"));
+                }
             }
         }
     }

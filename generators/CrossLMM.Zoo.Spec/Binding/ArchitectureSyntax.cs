@@ -36,6 +36,14 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         public Dictionary<string, OverrideSyntax> Overrides { get; } = new Dictionary<string, OverrideSyntax>();
 
+        /// <summary>The presets the file supports (its <c>presets</c> list), or null for every preset.</summary>
+        public List<string>? Presets { get; set; }
+
+        public YNode? PresetsNode { get; set; }
+
+        /// <summary>Whether the architecture is bound at <paramref name="preset"/>.</summary>
+        public bool Supports(string preset) => Presets is null || Presets.Contains(preset);
+
         /// <summary>Whether every part needed for binding was read with valid values (so per-preset checks cannot cascade).</summary>
         public bool CanBind { get; set; }
 

@@ -63,8 +63,9 @@ public static class ZooCatalog
         var names = SplitNames(namesStemsOrPaths);
         if (names is null)
         {
+            // An architecture whose spec lists its presets (presets: [2b, 7b]) is left out at the others.
             string p = Preset(preset);
-            return Architectures.Select(a => a.Config(p)).ToArray();
+            return Architectures.Where(a => a.Presets.Contains(p)).Select(a => a.Config(p)).ToArray();
         }
 
         // A spec file is checked against its own registry's presets (read at run time), a catalogue name against the
