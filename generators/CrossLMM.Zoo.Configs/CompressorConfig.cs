@@ -70,6 +70,20 @@ namespace CrossLMM.Zoo.Configs
         /// <param name="patchGrid">Patch grid side g = image / patch.</param>
         public virtual int? TokensPerFrame(int patchGrid) => null;
 
+        /// <summary>The most frames one forward may receive, or null for no limit (perceiver: the rows of its time embedding).</summary>
+        public virtual int? FrameLimit => null;
+
+        /// <summary>
+        /// The one wording of the frame-limit rule, used by the block, the cost model and the tools alike: null when
+        /// <paramref name="frames"/> fits <see cref="FrameLimit"/>, otherwise
+        /// <c>"frames (5000) must be ≤ compressor.max_frames (1024): the perceiver's time embedding has no row for later frames"</c>.
+        /// </summary>
+        /// <param name="frames">Frame count T.</param>
+        public string? FramesProblem(int frames) =>
+            FrameLimit is int limit && frames > limit
+                ? $"frames ({frames}) must be ≤ compressor.max_frames ({limit}): the {KindName}'s time embedding has no row for later frames"
+                : null;
+
         /// <summary>Width of the output tokens: vision.hidden or resampler.hidden, by <see cref="OutputSpace"/>.</summary>
         /// <param name="vision">The vision config.</param>
         /// <param name="resampler">The resampler config.</param>
@@ -363,6 +377,9 @@ namespace CrossLMM.Zoo.Configs
 
         /// <inheritdoc/>
         public override string TokensFormula => Per == Granularity.Frame ? "T·latents" : "latents";
+
+        /// <inheritdoc/>
+        public override int? FrameLimit => MaxFrames;
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => Per == Granularity.Frame ? $"{Latents}·T" : $"{Latents}";

@@ -206,36 +206,27 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return true;
             }
 
-            var compressor = Kind();
-            if (compressor is null || !fields.Has("slow_stride"))
+            // The record, then its own sized rules (the only ones left once the vocabulary has checked the ranges), each at the
+            // YAML value it is about.
+            var compressor = CompressorRecords.Create(EnumNames.Compressor(syntax.CompressorKind!.Name), Int, name => fields.Str(name));
+            var problems = compressor.Validate(vision);
+            foreach (string problem in problems)
+            {
+                string field = CompressorRecords.FieldOf(problem) ?? "kind";
+                bag.Report(SpecDiagnostics.PoolLargerThanPatchGrid, problem + suffix, field == "kind" ? syntax.CompressorKindNode! : Node(field));
+            }
+
+            if (problems.Count > 0)
+            {
+                return null;
+            }
+
+            if (!fields.Has("slow_stride"))
             {
                 return compressor;
             }
 
             return NotLargerThanGrid("slow_stride") ? compressor with { SlowStride = Int("slow_stride") } : null;
-
-            CompressorConfig? Kind()
-            {
-                switch (syntax.CompressorKind!.Name)
-                {
-                    case "identity":
-                        return new IdentityCompressorConfig();
-                    case "pool2d":
-                        return NotLargerThanGrid("grid") ? new Pool2dCompressorConfig(Int("grid")) : null;
-                    case "strided_pool2d":
-                        return NotLargerThanGrid("stride") ? new StridedPool2dCompressorConfig(Int("stride")) : null;
-                    case "temporal_pool":
-                        return NotLargerThanGrid("stride") ? new TemporalPoolCompressorConfig(Int("frames"), Int("stride")) : null;
-                    case "qformer":
-                        return new QFormerCompressorConfig(Int("queries"), EnumNames.Per(fields.Str("per")), Int("cross_every"));
-                    case "perceiver":
-                        return new PerceiverCompressorConfig(Int("latents"), EnumNames.Per(fields.Str("per")), Int("max_frames"));
-                    case "ccam":
-                        return new CcamCompressorConfig(Int("queries"));
-                    default:
-                        return new LlamaVidCompressorConfig(Int("queries"));
-                }
-            }
         }
     }
 }

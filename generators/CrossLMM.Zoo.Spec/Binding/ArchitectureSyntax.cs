@@ -47,13 +47,9 @@ namespace CrossLMM.Zoo.Spec.Binding
         /// <summary>Whether every part needed for binding was read with valid values (so per-preset checks cannot cascade).</summary>
         public bool CanBind { get; set; }
 
-        public bool CompressorIsPerFrame => CompressorKind?.Name switch
-        {
-            "identity" or "pool2d" or "strided_pool2d" or "llama_vid" => true,
-            "qformer" => Compressor.Str("per") == "frame",
-            "perceiver" => Compressor.Str("per") == "frame",
-            _ => false,
-        };
+        /// <summary>Whether the compressor as written is per-frame: its record's own <see cref="CompressorConfig.IsPerFrame"/>.</summary>
+        public bool CompressorIsPerFrame =>
+            CompressorKind is not null && CompressorRecords.Create(EnumNames.Compressor(CompressorKind.Name), Compressor.Int, Compressor.Str).IsPerFrame;
     }
 
     /// <summary>A fusion entry as written.</summary>

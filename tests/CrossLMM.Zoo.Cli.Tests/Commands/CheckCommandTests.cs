@@ -41,7 +41,7 @@ public class CheckCommandTests
         Assert.Equal(1, r.Code);
         var lines = ErrLines(r);
         Assert.Equal(CheckCommand.DefaultMaxDiagnostics, lines.Count(l => l.StartsWith(path + "(", System.StringComparison.Ordinal)));
-        Assert.Equal($"{path}(10,1): error CLMZ0002: unknown key 'unknown_key_0' in the architecture; expected one of: name, paper, summary, vision, compressor, projector, llm, fusion, layout, overrides", lines[0]);
+        Assert.Equal($"{path}(10,1): error CLMZ0002: unknown key 'unknown_key_0' in the architecture; expected one of: name, paper, summary, vision, compressor, projector, llm, fusion, layout, presets, overrides", lines[0]);
         Assert.Equal($"{path}: ... and 150 more diagnostic(s) not shown (250 in all; --max-diagnostics 0 prints every one)", lines[100]);
         Assert.Equal($"{path}: 250 error(s), 0 warning(s); see docs/diagnostics/CLMZ0002.md", lines[101]);
     }
