@@ -506,4 +506,75 @@ namespace CrossLMM.Zoo.Configs
         }
     }
 
+    /// <summary>
+    /// <c>longvlm</c>: LongVLM (Weng et al. 2024, arXiv:2404.03384), parameter-free. Local tokens: the T frames are
+    /// cut into ⌈T/F⌉ contiguous segments of F = <paramref name="SegmentFrames"/> frames (the last may be shorter),
+    /// and each segment's F·N encoder tokens are reduced to K = <paramref name="SegmentTokens"/> by rounds of ToMe
+    /// bipartite soft matching (<see cref="MergeRounds"/>), kept in temporal order. Global token: the mean of all
+    /// T·N encoder tokens, placed before the local tokens. Tokens: 1 + ⌈T/F⌉·K. Output in vision space.
+    /// docs/kinds/longvlm.md separates what the paper and its code state from what the zoo infers.
+    /// </summary>
+    /// <param name="SegmentFrames">Frames per segment F ≥ 1 (10 in LongVLM: 100 frames in 10 segments).</param>
+    /// <param name="SegmentTokens">Local tokens per segment K, 1 ≤ K ≤ g² (30 in LongVLM's default merge schedule).</param>
+    public sealed record LongVlmCompressorConfig(int SegmentFrames, int SegmentTokens) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.LongVlm;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => false;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "1 + ⌈T/segment_frames⌉·segment_tokens";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"1 + {SegmentTokens}·⌈T/{SegmentFrames}⌉";
+
+        /// <summary>Segments for <paramref name="frames"/> frames: ⌈T/F⌉.</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        public int Segments(int frames)
+        {
+            CheckFrames(frames);
+            return CeilDiv(frames, SegmentFrames);
+        }
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid) => frames == 0 ? 0 : 1 + (long)Segments(frames) * SegmentTokens;
+
+        /// <summary>
+        /// The merge schedule of one segment of <paramref name="segmentTokens"/> tokens: each round removes
+        /// r = min(t − K, ⌊t/2⌋) of the t tokens (bipartite matching pairs at most half), until K remain. For a
+        /// 10-frame segment of 256 tokens per frame and K = 30: 2560 → 1280 → 640 → 320 → 160 → 80 → 40 → 30,
+        /// LongVLM's default list (1280, 640, 320, 160, 80, 40, 10).
+        /// </summary>
+        /// <param name="segmentTokens">Tokens t ≥ K of the segment (frames · N).</param>
+        /// <returns>(t before the round, r removed) per round.</returns>
+        public IReadOnlyList<(int Before, int Removed)> MergeRounds(int segmentTokens)
+        {
+            var rounds = new List<(int, int)>();
+            for (int t = segmentTokens; t > SegmentTokens; t -= Math.Min(t - SegmentTokens, t / 2))
+            {
+                rounds.Add((t, Math.Min(t - SegmentTokens, t / 2)));
+            }
+
+            return rounds;
+        }
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.segment_frames", SegmentFrames);
+            ConfigRules.Positive(problems, "compressor.segment_tokens", SegmentTokens);
+            if (SegmentTokens > vision.TokensPerFrame)
+            {
+                problems.Add($"compressor.segment_tokens ({SegmentTokens}) must be ≤ the tokens of one frame ({vision.TokensPerFrame} = g² with g = {vision.PatchGrid})");
+            }
+
+            return problems;
+        }
+    }
 }

@@ -54,6 +54,10 @@ namespace CrossLMM.Zoo.Configs
         /// <summary><c>llama_vid</c>: LLaMA-VID context token + content token per frame.</summary>
         [YamlName("llama_vid")]
         LlamaVid,
+
+        /// <summary><c>longvlm</c>: LongVLM segment tokens (ToMe-merged per segment) after one global token.</summary>
+        [YamlName("longvlm")]
+        LongVlm,
     }
 
     /// <summary>The projector kind (<c>projector.kind</c>).</summary>
