@@ -34,13 +34,14 @@ internal static class CostCommand
             "How FLOPs are counted: exact (the zoo's: 2 per multiply-add of every product, equal to the FLOP hook) or paper " +
             "(the CrossLMM paper's: MACs of the vision encoder + the LLM's linear layers × tokens, no attention scores, no fusion layers)",
             CostConvention.Exact);
+        var zoo = CommonOptions.ZooFile();
         var command = new Command("cost", "Analytic cost: LLM tokens, FLOPs per component, KV-cache bytes and parameters over frame counts (no allocation)")
         {
-            architectures, preset, frames, text, format, svg, chart, scale, convention,
+            architectures, preset, frames, text, format, svg, chart, scale, convention, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
-            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!);
+            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!, parse.GetValue(zoo));
             var reports = CostSweep.Run(configs, parse.FramesOrDefault(frames, defaultFrames), parse.GetValue(text));
             var counting = parse.GetValue(convention) ?? CostConvention.Exact;
             switch (parse.GetValue(format) ?? OutputFormat.Table)

@@ -35,9 +35,10 @@ internal static class RunCommand
         var checkpoint = CheckpointOptions.Checkpoint(required: false);
         var raw = new Option<bool>("--raw") { Description = "With --checkpoint: encode the prompt as given, without the chat template" };
         var allowMissing = CheckpointOptions.AllowMissing();
+        var zoo = CommonOptions.ZooFile();
         var command = new Command("run", "Run one forward pass (prefill) and print token counts, timing and the most likely next tokens")
         {
-            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads, checkpoint, raw, allowMissing,
+            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads, checkpoint, raw, allowMissing, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -56,13 +57,13 @@ internal static class RunCommand
                 return 0;
             }
 
-            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
+            string p = parse.GetValue(preset)!;
             var config = (name, file) switch
             {
                 (null, null) => throw new ZooUserException("name an architecture (zoo list) or a spec with --yaml file.yaml"),
                 (not null, not null) => throw new ZooUserException($"give either an architecture ('{name}') or --yaml ('{file}'), not both"),
-                (not null, null) => ZooCatalog.ConfigOrFile(name, p),
-                _ => ZooCatalog.Bind(file!, p),
+                (not null, null) => ZooCatalog.ConfigOrFile(name, p, parse.GetValue(zoo)),
+                _ => ZooCatalog.Bind(file!, p, parse.GetValue(zoo)),
             };
             var result = ForwardRunner.Run(config, new RunOptions(parse.GetValue(frames), parse.GetValue(prompt) ?? string.Empty, parse.GetValue(video),
                 parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(allowMissing)));

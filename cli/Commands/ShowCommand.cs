@@ -34,10 +34,11 @@ internal static class ShowCommand
         var preset = CommonOptions.Preset("tiny", "to build or cost");
         var frames = CommonOptions.Frames(8);
         var text = CommonOptions.Text(16);
+        var zoo = CommonOptions.ZooFile();
         var depth = new Option<int>("--depth") { Description = "Levels of the module tree to expand", DefaultValueFactory = _ => 4 };
         var command = new Command("show", "Show an architecture: module tree with parameter counts per block, the expanded layer plan, and the shapes at each stage")
         {
-            architecture, preset, frames, text, depth, checkpoint,
+            architecture, preset, frames, text, depth, checkpoint, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -53,7 +54,7 @@ internal static class ShowCommand
             }
 
             var config = ZooCatalog.ConfigOrFile(name ?? throw new ZooUserException("name an architecture (zoo list), a spec file, or --checkpoint DIR"),
-                ZooCatalog.Preset(parse.GetValue(preset)!));
+                parse.GetValue(preset)!, parse.GetValue(zoo));
             int t = parse.GetValue(frames), l = parse.GetValue(text);
             var ui = console.Ui;
             ui.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] ({Markup.Escape(config.Stem)}) - {Markup.Escape(config.Summary)}");

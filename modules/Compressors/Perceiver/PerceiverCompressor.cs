@@ -85,9 +85,8 @@ public sealed class PerceiverCompressor : VisualCompressor
     {
         CheckFeatures(features);
         long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame, h = OutputWidth;
-        if (time > MaxFrames) {
-            throw new ArgumentException(
-                $"features have T ({time}) frames but the Perceiver's time embedding has max_frames ({MaxFrames}) rows: features {BlockChecks.Format(features.shape)}", nameof(features));
+        if (_config.FramesProblem((int)time) is string problem) {
+            throw new ArgumentException($"{problem}: features {BlockChecks.Format(features.shape)}", nameof(features));
         }
         using var scope = NewDisposeScope();
         var media = media_proj.call(features)                                  // [B, T, N, H]
