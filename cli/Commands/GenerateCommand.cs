@@ -93,8 +93,7 @@ internal static class GenerateCommand
         var expanded = VideoPrompt.Encode(tokenizer, prompt, raw, system, config.VideoTokenId, Math.Min(visual, config.Llm.MaxPositions + 1L));
         long length = expanded.TextIds.Length + visual + maxNewTokens;
         InferenceGuards.EnsurePositions(length, config.Llm.MaxPositions, $"{visual} visual tokens for {frames} frames + {expanded.TextIds.Length} prompt tokens + {maxNewTokens} new");
-        InferenceGuards.EnsureWorkingMemoryFits(InferenceGuards.PrefillBytes(config.Llm, length)
-            + 4L * frames * config.Vision.PatchGrid * config.Vision.PatchGrid * (8L * config.Vision.Hidden + 2L * config.Vision.Mlp),
+        InferenceGuards.EnsureWorkingMemoryFits(CheckpointForward.VideoPrefillBytes(config, frames, length),
             $"{frames} frames through the vision tower, KV cache and attention scores for {length} positions");
         var decoded = Video.FfmpegFrameReader.Read(videoPath, frames, config.Vision.Image);
         using var checkpoint = LlavaOnevisionCheckpoint.Load(folder, variant, allowMissing);

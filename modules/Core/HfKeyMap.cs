@@ -51,6 +51,16 @@ public sealed class HfKeyMap
     /// <summary>A block whose keys are already Hugging Face's.</summary>
     public static HfKeyMap Same { get; } = new("(same names)");
 
+    /// <summary>
+    /// A block no Hugging Face checkpoint has (a fusion block new in the zoo's architecture): its keys are absent from
+    /// every checkpoint, and loading a base model's weights needs <c>--allow-missing</c> for them.
+    /// </summary>
+    /// <param name="origin">Where the block comes from (a paper), for messages.</param>
+    public static HfKeyMap New(string origin) => new($"new block ({origin}); not in Hugging Face checkpoints") { IsNew = true };
+
+    /// <summary>Whether the block is new (<see cref="New"/>).</summary>
+    public bool IsNew { get; private init; }
+
     /// <summary>The Hugging Face module the block stands for.</summary>
     public string HfModule { get; }
 
@@ -92,6 +102,19 @@ public sealed class HfKeyMap
         }
 
         return map;
+    }
+
+    /// <summary>The state-dict keys of <paramref name="model"/> that sit in a block declared <see cref="New"/>, with that block's path.</summary>
+    /// <param name="model">The model.</param>
+    /// <returns>Key → path of its new block (e.g. <c>language_model.model.layers.3.cross_attn</c>).</returns>
+    public static IReadOnlyDictionary<string, string> NewBlockKeys(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var blocks = model.named_modules().Where(m => m.module is IHfKeyMapped { HfKeys.IsNew: true }).Select(m => m.name + ".").ToArray();
+        return model.state_dict().Keys
+            .Select(k => (Key: k, Block: blocks.FirstOrDefault(b => k.StartsWith(b, StringComparison.Ordinal))))
+            .Where(p => p.Block is not null)
+            .ToDictionary(p => p.Key, p => p.Block![..^1], StringComparer.Ordinal);
     }
 
     private static string Map(nn.Module module, string key)

@@ -50,6 +50,14 @@ public class VisionCheckpointTests
             TensorAssert.AllClose(reference["last_hidden_state"], last[0], rtol: 1e-4, atol: 1e-5);
             TensorAssert.AllClose(reference["pooler_output"], pooled![0], rtol: 1e-4, atol: 1e-5);
         }
+
+        string mp4 = TestVideo.Create(dir.File("clip.mp4"));
+        var r = ZooCommand.Run("run", "--checkpoint", folder, "--video", mp4, "--frames", "2");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("last_hidden_state (1, 2, 25, 32)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("pooler_output (1, 2, 32)", r.Out, StringComparison.Ordinal);
+        ZooCommand.Run("run", "--checkpoint", folder).AssertOneLineError(1, "is a vision model: give --video FILE");
+        ZooCommand.Run("generate", "--checkpoint", folder, "--prompt", "hi").AssertOneLineError(1, "is a SiglipVisionModel (a vision encoder): it generates no text");
     }
 
     public static TheoryData<int, bool, string> Layouts => new()
@@ -111,7 +119,7 @@ public class VisionCheckpointTests
         // Strict: the fusion blocks are not in any LLaVA-OneVision checkpoint.
         var refused = Assert.Throws<ZooUserException>(() => LlavaOnevisionCheckpoint.Load(folder, LlavaOnevisionVariant.CrossLmm));
         Assert.Contains("missing keys (language_model.model.layers.3.cross_attn.", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("--allow-missing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("new in this architecture, e.g. language_model.model.layers.3.cross_attn: '*.cross_attn.*'", refused.Message, StringComparison.Ordinal);
 
         using var baseModel = LlavaOnevisionCheckpoint.Load(folder);
         using var crossLmm = LlavaOnevisionCheckpoint.Load(folder, LlavaOnevisionVariant.CrossLmm, new[] { "*.cross_attn.*" });
@@ -156,6 +164,13 @@ public class VisionCheckpointTests
         Assert.Contains("checkpoint keys: LlavaOnevisionForConditionalGeneration (language_model.model.*)", show.Out, StringComparison.Ordinal);
 
         ZooCommand.Run("generate", "--checkpoint", folder, "--prompt", "hi").AssertOneLineError(1, "is a video model: give --video FILE");
+        string mp4 = TestVideo.Create(dir.File("clip.mp4"));
+        var run = ZooCommand.Run("run", "--checkpoint", folder, "--video", mp4, "--frames", "2", "--prompt", "What is it?", "--top", "3");
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("top 3 next tokens", run.Out, StringComparison.Ordinal);
+        var tokenizer = Qwen2Tokenizer.Load(folder);
+        var expanded = VideoPrompt.Encode(tokenizer, "What is it?", raw: false, system: null, videoTokenId: 151647, visualTokens: 2 * HfVisionReference.PooledPerFrame + 1);
+        Assert.Contains($"prompt: {expanded.Ids.Length} tokens", run.Out, StringComparison.Ordinal);
         ZooCommand.Run("generate", "--checkpoint", folder, "--prompt", "hi", "--video", dir.File("none.mp4"), "--frames", "100000")
             .AssertOneLineError(1, "over the model's limit of 4096 (max_position_embeddings)");
     }

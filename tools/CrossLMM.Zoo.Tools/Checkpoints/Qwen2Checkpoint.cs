@@ -100,7 +100,7 @@ public sealed class Qwen2Checkpoint : IDisposable
         try
         {
             var ignore = config.Llm.TieEmbeddings ? new[] { "lm_head.weight" } : Array.Empty<string>();
-            var report = StrictStateLoader.Load(model, weights, allowMissing, ignore);
+            var report = StrictStateLoader.Load(model, weights, allowMissing, ignore, Modules.Core.HfKeyMap.Compose(model));
             model.eval();
             watch.Stop();
             return new Qwen2Checkpoint(folder, config, model, tokenizer, report, weights.Files, watch.Elapsed.TotalMilliseconds);

@@ -57,7 +57,7 @@ public static class StrictStateLoader
             if (unexpected.Length > 0) parts.Add($"{unexpected.Length} unexpected key{(unexpected.Length == 1 ? "" : "s")} ({List(unexpected)})");
             throw new ZooUserException(
                 $"the checkpoint '{weights.Folder}' does not match the model ({model.GetName()}, {expected.Length} keys{(hfKeys is null ? "" : ", Hugging Face names")}): {string.Join("; ", parts)}" +
-                (notAllowed.Length > 0 ? "; --allow-missing PATTERN permits absent keys such as new fusion blocks" : string.Empty));
+                (notAllowed.Length > 0 ? "; --allow-missing PATTERN permits absent keys such as new fusion blocks" + NewBlockHint(model, notAllowed, readers) : string.Empty));
         }
 
         // Every shape and dtype is checked before anything is copied: TorchSharp's copy_ broadcasts (a (H) tensor would
@@ -121,6 +121,20 @@ public static class StrictStateLoader
         }
 
         return new StrictLoadReport(loaded, allowed, weights.Keys.Where(ignored.Contains).ToArray(), converted);
+    }
+
+    // "(N of them are in blocks new in this architecture, e.g. language_model.model.layers.3.cross_attn: '*.cross_attn.*')"
+    private static string NewBlockHint(nn.Module model, IReadOnlyList<string> missing, IReadOnlyDictionary<string, string[]> readers)
+    {
+        var newKeys = HfKeyMap.NewBlockKeys(model);
+        var blocks = missing.SelectMany(k => readers[k]).Where(newKeys.ContainsKey).Select(k => newKeys[k]).Distinct(StringComparer.Ordinal).ToArray();
+        if (blocks.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var names = blocks.Select(b => b[(b.LastIndexOf('.') + 1)..]).Distinct(StringComparer.Ordinal).Select(n => $"'*.{n}.*'");
+        return $" ({blocks.Length} block{(blocks.Length == 1 ? " is" : "s are")} new in this architecture, e.g. {blocks[0]}: {string.Join(", ", names)})";
     }
 
     /// <summary>"a, b, c" or "a, b, … (N in all)".</summary>
