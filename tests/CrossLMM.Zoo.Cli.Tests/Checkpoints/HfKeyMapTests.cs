@@ -55,4 +55,19 @@ public class HfKeyMapTests
         Assert.Equal("ab.c", map.Apply("ab.c"));   // "a." needs the dot
         Assert.Throws<ArgumentException>(() => new HfKeyMap("Twice", new HfKeyRule("a.", "x."), new HfKeyRule("a.", "y.")));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ParameterCounts_WithoutAllocating_EqualTheBuiltModels(bool head)
+    {
+        var siglip = new SiglipCheckpointConfig(Tiny().Vision, head, null);
+        using (var tower = SiglipCheckpoint.Build(siglip))
+        {
+            Assert.Equal(tower.parameters().Sum(p => p.numel()), SiglipCheckpoint.ParameterCount(siglip));
+        }
+
+        using var llava = LlavaOnevisionCheckpoint.Build(Tiny(), LlavaOnevisionVariant.Base);
+        Assert.Equal(llava.parameters().Sum(p => p.numel()), LlavaOnevisionCheckpoint.ParameterCount(Tiny()));
+    }
 }

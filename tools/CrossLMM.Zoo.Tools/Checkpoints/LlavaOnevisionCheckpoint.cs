@@ -154,12 +154,9 @@ public sealed class LlavaOnevisionCheckpoint : IDisposable
     public static long ParameterCount(LlavaOnevisionCheckpointConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var v = config.Vision;
-        long d = v.Hidden, h = config.Llm.Hidden;
-        long vision = (long)v.Channels * v.Patch * v.Patch * d + d + (long)v.PatchGrid * v.PatchGrid * d
-            + v.Layers * (4 * (d * d + d) + 2 * d * v.Mlp + v.Mlp + d + 4 * d) + 2 * d;
-        long projector = d * h + h + h * h + h + h;
-        return vision + projector + Qwen2Checkpoint.ParameterCount(config.Llm);
+        long d = config.Vision.Hidden, h = config.Llm.Hidden;
+        long projector = d * h + h + h * h + h + h;   // linear_1, linear_2, image_newline
+        return SiglipCheckpoint.ParameterCount(new SiglipCheckpointConfig(config.Vision, UseHead: false, null)) + projector + Qwen2Checkpoint.ParameterCount(config.Llm);
     }
 
     /// <summary>Builds the model from config.json and loads the weights and the tokenizer, strictly.</summary>
