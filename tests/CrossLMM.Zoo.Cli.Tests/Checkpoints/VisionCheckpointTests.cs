@@ -57,6 +57,10 @@ public class VisionCheckpointTests
         Assert.Contains("last_hidden_state (1, 2, 25, 32)", r.Out, StringComparison.Ordinal);
         Assert.Contains("pooler_output (1, 2, 32)", r.Out, StringComparison.Ordinal);
         ZooCommand.Run("run", "--checkpoint", folder).AssertOneLineError(1, "is a vision model: give --video FILE");
+        var show = ZooCommand.Run("show", "--checkpoint", folder);
+        Assert.True(show.Code == 0, show.Err);
+        Assert.Contains("SiglipVisionModel: 3 layers, hidden 32, 4 heads, mlp 64, 40 px / patch 8 (5×5 tokens), pooling head", show.Out, StringComparison.Ordinal);
+        Assert.Contains("SiglipMultiheadAttentionPoolingHead", show.Out, StringComparison.Ordinal);
         ZooCommand.Run("generate", "--checkpoint", folder, "--prompt", "hi").AssertOneLineError(1, "is a SiglipVisionModel (a vision encoder): it generates no text");
     }
 

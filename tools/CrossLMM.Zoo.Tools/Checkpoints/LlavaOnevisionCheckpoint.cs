@@ -140,6 +140,12 @@ public sealed class LlavaOnevisionCheckpoint : IDisposable
     {
         ArgumentNullException.ThrowIfNull(llm);
         var template = ZooCatalog.Config("crosslmm", "tiny").Fusion.OfType<DualCrossAttentionConfig>().Single();
+        if (template.Scope != TokenScope.Global)
+        {
+            // per-frame scope needs the stream's visual tokens in whole frames; LLaVA-OneVision's newline token is not one
+            throw new ZooUserException($"crosslmm.yaml's fusion scope is {template.Scope}; on LLaVA-OneVision (one newline token after the frames) only the global scope is supported");
+        }
+
         var layers = Enumerable.Range(0, llm.Layers).Where(i => (i + 1) % FusionEvery == 0).ToEquatableArray();
         if (layers.Count == 0)
         {
