@@ -21,7 +21,7 @@ public static class CompressorFactory
     /// <param name="resampler">Resampler section: sizes of the learned-query kinds (ignored by the pooling kinds).</param>
     /// <param name="textWidth">Width of the embedded prompt (llm.hidden); only LLaMA-VID reads text.</param>
     /// <exception cref="ArgumentException">A config is invalid or the kind is unknown.</exception>
-    public static VisualCompressor Create(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler, int textWidth)
+    public static VisualCompressor Create(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth)
     {
         ArgumentNullException.ThrowIfNull(config);
         return config switch {

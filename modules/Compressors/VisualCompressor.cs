@@ -40,7 +40,7 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
     /// <param name="inputWidth">Encoder feature width D.</param>
     /// <param name="outputWidth">Width D_c of the output tokens (D for pooling kinds, the resampler width for learned-query kinds).</param>
     /// <exception cref="ArgumentException">A size is not positive.</exception>
-    protected VisualCompressor(string name, int patchGrid, int inputWidth, int outputWidth) : base(name)
+    protected VisualCompressor(string name, int patchGrid, long inputWidth, long outputWidth) : base(name)
     {
         BlockChecks.Positive(patchGrid, "patchGrid");
         BlockChecks.Positive(inputWidth, "inputWidth");
@@ -57,10 +57,10 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
     public int InputTokensPerFrame => PatchGrid * PatchGrid;
 
     /// <summary>Encoder feature width D.</summary>
-    public int InputWidth { get; }
+    public long InputWidth { get; }
 
     /// <summary>Width D_c of <see cref="CompressorOutput.Tokens"/>.</summary>
-    public int OutputWidth { get; }
+    public long OutputWidth { get; }
 
     /// <summary>Tokens this compressor emits for <paramref name="frames"/> frames (the config's formula).</summary>
     public abstract long TokensFor(int frames);

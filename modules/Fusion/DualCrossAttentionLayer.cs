@@ -30,7 +30,7 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>input_layernorm.weight</c>, <c>v2v.{q,k,v,o}_proj.*</c> (k/v: (g·d, H)), <c>v2v_gate.alpha</c>,
 /// <c>t2v.{q,k,v,o}_proj.*</c>, <c>t2v_gate.alpha</c> (each branch only when present),
 /// <c>post_attention_layernorm.weight</c>, <c>mlp.{gate,up,down}_proj.weight</c>, <c>mlp_gate.alpha</c>.
-/// Cache slot: <c>"cross_attn.t2v"</c> (the T2V source keys/values (B, g, M, d), computed once at prefill).
+/// Cache slot: <see cref="CacheSlot.TextToVisual"/> (the T2V source keys/values (B, g, M, d), computed once at prefill).
 /// V2V keeps nothing: decoding steps add text positions only, so no V2V query ever reads its keys/values
 /// after the prefill.</para>
 /// <para>Causality caveat: with <c>layout: video_first</c> the visual positions come before the question, so
@@ -173,7 +173,7 @@ public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped
         var textQueries = t2v is null ? null : StreamSegments.Text(x, visual);                // [B, L_t, H]
         if (t2v is not null && textQueries is not null)
         {
-            var kv = t2v.KeyValues(source?.Tokens, sourceMask, context.CacheSlot("cross_attn.t2v"));
+            var kv = t2v.KeyValues(source?.Tokens, sourceMask, context.CacheSlot(CacheSlot.TextToVisual));
             if (kv is { } keyValues)
             {
                 var (k, v, mask) = keyValues;

@@ -18,7 +18,7 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>attn_norm.{weight,bias}</c>, <c>attn.{q,k,v,o}_proj.weight</c> (no biases, as in flamingo-pytorch;
 /// k/v: (g·d, H)), <c>attn_gate.alpha</c>,
 /// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
-/// Cache slot: <c>"cross_attn"</c>.</para>
+/// Cache slot: <see cref="CacheSlot.GatedCrossAttention"/>.</para>
 /// </summary>
 public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
@@ -93,7 +93,7 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
         using var scope = torch.NewDisposeScope();
         var media = context.Fusion?.Source(Source);
         CheckInputs(hidden, media);
-        var kv = attn.KeyValues(media?.Tokens, media?.KeyMask(), context.CacheSlot("cross_attn"));   // mask [B, 1, 1, M]
+        var kv = attn.KeyValues(media?.Tokens, media?.KeyMask(), context.CacheSlot(CacheSlot.GatedCrossAttention));   // mask [B, 1, 1, M]
         if (kv is not { } keyValues)
         {
             return hidden.alias().MoveToOuterDisposeScope();

@@ -28,7 +28,7 @@ public sealed class MlpProjector : VisualProjector, IHfKeyMapped
     /// <param name="layerNorm">Normalisation of the input before the first Linear.</param>
     /// <param name="normEps">Epsilon of that LayerNorm.</param>
     /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
-    public MlpProjector(int inputWidth, int outputWidth, int depth = 2, Activation activation = Activation.Gelu,
+    public MlpProjector(long inputWidth, long outputWidth, int depth = 2, Activation activation = Activation.Gelu,
         ProjectorNorm layerNorm = ProjectorNorm.None, double normEps = 1e-5)
         : base(nameof(MlpProjector), inputWidth, outputWidth)
     {
@@ -53,7 +53,7 @@ public sealed class MlpProjector : VisualProjector, IHfKeyMapped
     /// <param name="config">Depth, activation, normalisation.</param>
     /// <param name="inputWidth">Width of the incoming tokens.</param>
     /// <param name="outputWidth">Width of the outgoing tokens (llm.hidden).</param>
-    public MlpProjector(MlpProjectorConfig config, int inputWidth, int outputWidth)
+    public MlpProjector(MlpProjectorConfig config, long inputWidth, long outputWidth)
         : this(inputWidth, outputWidth, Checked(config).Depth, config.Activation, config.Norm)
     {
     }

@@ -19,7 +19,7 @@ public sealed class SiglipEncoder : nn.Module<Tensor, Tensor>
     /// <param name="mlp">MLP inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public SiglipEncoder(int layers, int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoder))
+    public SiglipEncoder(int layers, long hidden, long heads, long mlp, double normEps) : base(nameof(SiglipEncoder))
     {
         BlockChecks.Positive(layers, "layers");
         this.layers = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new SiglipEncoderLayer(hidden, heads, mlp, normEps)).ToArray());

@@ -17,7 +17,7 @@ public sealed class SiglipMultiheadAttentionPoolingHead : nn.Module<Tensor, Tens
     private readonly SiglipPoolingAttention attention;
     private readonly LayerNorm layernorm;
     private readonly GeluMlp mlp;
-    private readonly int _hidden;
+    private readonly long _hidden;
 
     /// <summary>Creates the head.</summary>
     /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
@@ -25,7 +25,7 @@ public sealed class SiglipMultiheadAttentionPoolingHead : nn.Module<Tensor, Tens
     /// <param name="mlp">MLP inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public SiglipMultiheadAttentionPoolingHead(int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipMultiheadAttentionPoolingHead))
+    public SiglipMultiheadAttentionPoolingHead(long hidden, long heads, long mlp, double normEps) : base(nameof(SiglipMultiheadAttentionPoolingHead))
     {
         BlockChecks.Positive(mlp, "mlp");
         _hidden = hidden;
@@ -41,9 +41,9 @@ public sealed class SiglipMultiheadAttentionPoolingHead : nn.Module<Tensor, Tens
     {
         BlockChecks.Tokens(tokens, _hidden, nameof(tokens));
         using var scope = NewDisposeScope();
-        var query = probe.expand(tokens.shape[0], 1, _hidden);   // [b, 1, d]
-        var h = attention.call(query, tokens);                    // [b, 1, d]
-        h = h.add(mlp.call(layernorm.call(h)));
-        return h.select(1, 0).MoveToOuterDisposeScope();          // [b, d]
+        var query = probe.expand(tokens.shape[0], 1, _hidden);   // [B, 1, D]
+        var pooled = attention.call(query, tokens);               // [B, 1, D]
+        pooled = pooled.add(mlp.call(layernorm.call(pooled)));
+        return pooled.select(1, 0).MoveToOuterDisposeScope();     // [B, D]
     }
 }

@@ -6,7 +6,7 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// <summary>
 /// The attention of SigLIP's pooling head, laid out as PyTorch's <c>nn.MultiheadAttention</c> (batch first, no
 /// dropout) so that HF checkpoints load by name: one packed (3D, D) input projection split into q, k, v rows, then
-/// <c>out_proj</c>. Queries (B, Q, D) attend to tokens (B, N, D) → (B, Q, D).
+/// <c>out_proj</c>. Queries (B, Q, D) attend to the source tokens (B, M, D) → (B, Q, D).
 /// Keys: <c>in_proj_weight</c> (3D, D), <c>in_proj_bias</c> (3D), <c>out_proj.{weight,bias}</c>.
 /// </summary>
 public sealed class SiglipPoolingAttention : nn.Module<Tensor, Tensor, Tensor>
@@ -14,14 +14,14 @@ public sealed class SiglipPoolingAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Parameter in_proj_weight;
     private readonly Parameter in_proj_bias;
     private readonly Linear out_proj;
-    private readonly int _hidden;
-    private readonly int _heads;
+    private readonly long _hidden;
+    private readonly long _heads;
 
     /// <summary>Creates the attention with PyTorch's initialisation (Xavier-uniform packed weight, zero biases).</summary>
     /// <param name="hidden">Width D; divisible by <paramref name="heads"/>.</param>
     /// <param name="heads">Heads.</param>
     /// <exception cref="System.ArgumentException">hidden is not a positive multiple of heads.</exception>
-    public SiglipPoolingAttention(int hidden, int heads) : base(nameof(SiglipPoolingAttention))
+    public SiglipPoolingAttention(long hidden, long heads) : base(nameof(SiglipPoolingAttention))
     {
         BlockChecks.Divisible(hidden, "hidden", heads, "heads");
         _hidden = hidden;
@@ -32,18 +32,18 @@ public sealed class SiglipPoolingAttention : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Queries (B, Q, D) and tokens (B, N, D) → (B, Q, D).</summary>
-    public override Tensor forward(Tensor queries, Tensor tokens)
+    /// <summary>Queries (B, Q, D) and source tokens (B, M, D) → (B, Q, D).</summary>
+    public override Tensor forward(Tensor queries, Tensor source)
     {
         BlockChecks.Tokens(queries, _hidden, nameof(queries));
-        BlockChecks.Tokens(tokens, _hidden, nameof(tokens));
+        BlockChecks.Tokens(source, _hidden, nameof(source));
         using var scope = NewDisposeScope();
-        var weights = in_proj_weight.chunk(3, 0);   // 3 × [d, d]
-        var biases = in_proj_bias.chunk(3, 0);      // 3 × [d]
-        var q = MultiHead.Split(nn.functional.linear(queries, weights[0], biases[0]), _heads);   // [b, h, q, d/h]
-        var k = MultiHead.Split(nn.functional.linear(tokens, weights[1], biases[1]), _heads);    // [b, h, n, d/h]
-        var v = MultiHead.Split(nn.functional.linear(tokens, weights[2], biases[2]), _heads);    // [b, h, n, d/h]
-        var attended = MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v));           // [b, q, d]
+        var weights = in_proj_weight.chunk(3, 0);   // 3 × [D, D]
+        var biases = in_proj_bias.chunk(3, 0);      // 3 × [D]
+        var q = MultiHead.Split(nn.functional.linear(queries, weights[0], biases[0]), _heads);   // [B, h, Q, d]
+        var k = MultiHead.Split(nn.functional.linear(source, weights[1], biases[1]), _heads);    // [B, h, M, d]
+        var v = MultiHead.Split(nn.functional.linear(source, weights[2], biases[2]), _heads);    // [B, h, M, d]
+        var attended = MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v));           // [B, Q, h·d]
         return out_proj.call(attended).MoveToOuterDisposeScope();
     }
 }

@@ -40,7 +40,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
     /// instead of the post-layernorm output; null (default) = <c>last_hidden_state</c>.</param>
     /// <param name="poolingHead">Add the attention-pooling head (HF's <c>vision_use_head</c>; key <c>head</c>).</param>
     /// <exception cref="System.ArgumentException">A size is invalid; the message quotes it.</exception>
-    public SiglipVisionTransformer(int image, int patch, int channels, int hidden, int layers, int heads, int mlp, double normEps,
+    public SiglipVisionTransformer(int image, int patch, long channels, long hidden, int layers, long heads, long mlp, double normEps,
         int? featureLayer = null, bool poolingHead = false)
         : base(nameof(SiglipVisionTransformer), PatchGridOf(image, patch), hidden)
     {
@@ -75,7 +75,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
     }
 
     /// <summary>Input channels C.</summary>
-    public int Channels { get; }
+    public long Channels { get; }
 
     /// <summary>Input side H = W in pixels.</summary>
     public int Image { get; }
@@ -90,12 +90,12 @@ public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
         }
         using var scope = NewDisposeScope();
         long batch = frames.shape[0], time = frames.shape[1];
-        var images = frames.reshape(batch * time, frames.shape[2], frames.shape[3], frames.shape[4]); // [b·t, c, h, w]
-        var embedded = embeddings.call(images);                                                       // [b·t, n, d]
+        var images = frames.reshape(batch * time, frames.shape[2], frames.shape[3], frames.shape[4]); // [B·T, C, H, W]
+        var embedded = embeddings.call(images);                                                       // [B·T, N, D]
         var tokens = _featureLayer is int k
             ? encoder.ForwardFirst(embedded, k < 0 ? encoder.Count + 1 + k : k)                        // hidden_states[k]
             : post_layernorm.call(encoder.call(embedded));                                             // last_hidden_state
-        return tokens.view(batch, time, TokensPerFrame, Hidden).MoveToOuterDisposeScope();          // [b, t, n, d]
+        return tokens.view(batch, time, TokensPerFrame, Hidden).MoveToOuterDisposeScope();          // [B, T, N, D]
     }
 
     /// <summary>
@@ -113,8 +113,8 @@ public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
         BlockChecks.Rank(tokens, 4, nameof(tokens), "(B, T, N, D)");
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0], time = tokens.shape[1];
-        var pooled = head.call(tokens.reshape(batch * time, tokens.shape[2], tokens.shape[3]));      // [b·t, d]
-        return pooled.view(batch, time, Hidden).MoveToOuterDisposeScope();                           // [b, t, d]
+        var pooled = head.call(tokens.reshape(batch * time, tokens.shape[2], tokens.shape[3]));      // [B·T, D]
+        return pooled.view(batch, time, Hidden).MoveToOuterDisposeScope();                           // [B, T, D]
     }
 
     private static int PatchGridOf(int image, int patch)
