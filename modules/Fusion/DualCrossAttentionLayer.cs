@@ -37,7 +37,7 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// under the causal mask the V2V queries are not text-aware (the paper's wording notwithstanding);
 /// <c>layout: question_first</c> puts the question first and makes them so.</para>
 /// </summary>
-public sealed class DualCrossAttentionLayer : DecoderFusion
+public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
     private readonly RMSNorm input_layernorm;
     private readonly CrossAttention? v2v;
@@ -127,6 +127,9 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
 
     /// <inheritdoc/>
     public override long Hidden => HiddenWidth;
+
+    /// <summary>New in CrossLMM: no Hugging Face checkpoint has these keys (a CrossLMM built on LLaVA-OneVision loads with <c>--allow-missing '*.cross_attn.*'</c>).</summary>
+    public HfKeyMap HfKeys { get; } = HfKeyMap.New("CrossLMM DCAL, arXiv:2505.17020");
 
     /// <summary>Whether V2V queries see all frames or only their own.</summary>
     public TokenScope Scope { get; }

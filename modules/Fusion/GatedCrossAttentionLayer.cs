@@ -20,7 +20,7 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
 /// Cache slot: <see cref="CacheSlot.GatedCrossAttention"/>.</para>
 /// </summary>
-public sealed class GatedCrossAttentionLayer : DecoderFusion
+public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
     private readonly LayerNorm attn_norm;
     private readonly CrossAttention attn;
@@ -58,6 +58,9 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         ff_gate = new TanhGate(gateInit);
         RegisterComponents();
     }
+
+    /// <summary>New in the zoo's Flamingo-style architectures: no Hugging Face checkpoint has these keys.</summary>
+    public HfKeyMap HfKeys { get; } = HfKeyMap.New("Flamingo gated cross-attention, arXiv:2204.14198");
 
     /// <summary>Creates the block from its bound config entry.</summary>
     /// <param name="config">The fusion entry (source, gate init, heads, kv_heads, FFN width).</param>

@@ -14,7 +14,7 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// Tokens (…, D_in) → (…, D_out).
 /// Keys: <c>norm</c> (when enabled), <c>linear_1</c> (D_in → D_out), <c>linear_2</c> … <c>linear_depth</c> (D_out → D_out).
 /// </summary>
-public sealed class MlpProjector : VisualProjector
+public sealed class MlpProjector : VisualProjector, IHfKeyMapped
 {
     private readonly LayerNorm? norm;
     private readonly Linear[] _linears;
@@ -57,6 +57,9 @@ public sealed class MlpProjector : VisualProjector
         : this(inputWidth, outputWidth, Checked(config).Depth, config.Activation, config.Norm)
     {
     }
+
+    /// <summary>HF's <c>LlavaOnevisionMultiModalProjector</c> / <c>LlavaMultiModalProjector</c>: the same names (<c>linear_1</c>, <c>linear_2</c>; <c>norm</c> is CrossLMM's and has none).</summary>
+    public HfKeyMap HfKeys { get; } = new("LlavaOnevisionMultiModalProjector");
 
     /// <summary>Number of Linear layers.</summary>
     public int Depth => _linears.Length;

@@ -36,4 +36,28 @@ public sealed class SiglipEncoder : nn.Module<Tensor, Tensor>
         }
         return h.MoveToOuterDisposeScope(); // layers ≥ 1, so h is a new tensor
     }
+
+    /// <summary>Number of blocks.</summary>
+    public int Count => layers.Count;
+
+    /// <summary>
+    /// Tokens (B, S, D) through the first <paramref name="count"/> blocks only: HF's <c>hidden_states[count]</c>
+    /// (0 = the input itself), what LLaVA's <c>vision_feature_layer</c> selects.
+    /// </summary>
+    /// <param name="x">Tokens.</param>
+    /// <param name="count">Blocks to run, in [0, <see cref="Count"/>].</param>
+    /// <returns>A new tensor; the caller owns it.</returns>
+    /// <exception cref="System.ArgumentOutOfRangeException">count outside [0, Count].</exception>
+    public Tensor ForwardFirst(Tensor x, int count)
+    {
+        if (count < 0 || count > layers.Count) {
+            throw new System.ArgumentOutOfRangeException(nameof(count), count, $"must be in [0, {layers.Count}] (the encoder's blocks)");
+        }
+        using var scope = NewDisposeScope();
+        var h = x.alias();
+        for (int i = 0; i < count; i++) {
+            h = layers[i].call(h);
+        }
+        return h.MoveToOuterDisposeScope();
+    }
 }
