@@ -8,6 +8,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using CrossLMM.Zoo.Cli.Commands;
 using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Spec;
 using CrossLMM.Zoo.Tools;
 using CrossLMM.Zoo.Tools.Catalog;
 
@@ -70,10 +71,10 @@ public static class ZooCli
         {
             return body(parse);
         }
-        catch (ZooSpecException e)
+        catch (SpecException e)
         {
             string more = e.Diagnostics.Count > 1 ? $" (+{e.Diagnostics.Count - 1} more; run 'zoo check {e.Path}')" : string.Empty;
-            console.Error.WriteLine(OneLine(e.Message) + more);
+            console.Error.WriteLine(OneLine(e.Diagnostics.Count == 0 ? e.Message : e.Diagnostics[0].ToString()) + more);
             return 1;
         }
         catch (ZooUserException e)

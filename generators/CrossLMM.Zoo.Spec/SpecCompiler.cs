@@ -56,8 +56,18 @@ namespace CrossLMM.Zoo.Spec
             Diagnostics = diagnostics;
         }
 
+        /// <summary>Creates the exception from the diagnostics of one spec, in the order they were reported.</summary>
+        /// <param name="diagnostics">The diagnostics (at least one).</param>
+        public SpecException(IEnumerable<SpecDiagnostic> diagnostics)
+            : this(new EquatableArray<SpecDiagnostic>(diagnostics))
+        {
+        }
+
         /// <summary>The diagnostics.</summary>
         public EquatableArray<SpecDiagnostic> Diagnostics { get; }
+
+        /// <summary>The spec file the first diagnostic names (empty when it names none).</summary>
+        public string Path => Diagnostics.Count == 0 ? string.Empty : Diagnostics[0].FilePath;
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ public static class ZooCatalog
     /// <param name="namesStemsOrPaths">Stems, names or <c>.yaml</c> paths.</param>
     /// <param name="preset">Preset name (checked first).</param>
     /// <exception cref="ZooUserException">An unknown name or preset, or an unreadable file.</exception>
-    /// <exception cref="ZooSpecException">A spec file that does not bind.</exception>
+    /// <exception cref="SpecException">A spec file that does not bind.</exception>
     /// <param name="zooPath">For spec files: a zoo.yaml to bind against (<c>--zoo</c>); null = <see cref="RegistryFor"/>'s search.</param>
     public static IReadOnlyList<ArchitectureConfig> Configs(IEnumerable<string>? namesStemsOrPaths, string preset, string? zooPath = null)
     {
@@ -169,7 +169,7 @@ public static class ZooCatalog
     /// <summary>Binds a user's spec file at one preset with the runtime builder's binder (<c>Zoo.TryBind</c>: no rebuild needed).</summary>
     /// <param name="path">The architecture YAML.</param>
     /// <param name="preset">Preset name.</param>
-    /// <exception cref="ZooSpecException">The spec has errors (all of them are attached).</exception>
+    /// <exception cref="SpecException">The spec has errors (all of them are attached).</exception>
     /// <exception cref="ZooUserException">The file cannot be read, or an unknown preset.</exception>
     /// <param name="zooPath">A zoo.yaml to bind against (<c>--zoo</c>); null = <see cref="RegistryFor"/>'s search.</param>
     public static ArchitectureConfig Bind(string path, string preset, string? zooPath = null)
@@ -180,7 +180,7 @@ public static class ZooCatalog
         string name = registry.DeclaredPresets.FirstOrDefault(p => string.Equals(p, preset, StringComparison.OrdinalIgnoreCase))
             ?? throw new ZooUserException($"unknown preset '{preset}'{NameSuggestions.Hint(preset, registry.DeclaredPresets)} (presets of {registry.Path}: {string.Join(", ", registry.DeclaredPresets)})");
         var result = Zoo.TryBind(text, name, path, registry);
-        return result.Success ? result.Config! : throw new ZooSpecException(path, result.Diagnostics.Where(d => d.IsError).ToArray());
+        return result.Success ? result.Config! : throw new SpecException(result.Diagnostics.Where(d => d.IsError));
     }
 
     /// <summary>
@@ -253,24 +253,4 @@ public static class ZooCatalog
 
         return File.ReadAllText(path);
     }
-}
-
-/// <summary>A user's spec that does not bind; carries every error diagnostic (MSBuild form via ToString).</summary>
-public sealed class ZooSpecException : Exception
-{
-    /// <summary>The spec at <paramref name="path"/> has <paramref name="diagnostics"/>.</summary>
-    /// <param name="path">The file.</param>
-    /// <param name="diagnostics">Its error diagnostics (at least one).</param>
-    public ZooSpecException(string path, IReadOnlyList<SpecDiagnostic> diagnostics)
-        : base(diagnostics.Count == 0 ? $"{path}: the spec does not bind" : diagnostics[0].ToString())
-    {
-        Path = path;
-        Diagnostics = diagnostics;
-    }
-
-    /// <summary>The spec file.</summary>
-    public string Path { get; }
-
-    /// <summary>The errors, in the order the spec core reported them.</summary>
-    public IReadOnlyList<SpecDiagnostic> Diagnostics { get; }
 }
