@@ -16,7 +16,7 @@
 #:property TreatWarningsAsErrors=true
 #:package Microsoft.CodeAnalysis.CSharp@4.14.0
 #:project ../../generators/CrossLMM.Zoo.Generators/CrossLMM.Zoo.Generators.csproj
-#:project ../../generators/CrossLMM.Zoo.Spec/CrossLMM.Zoo.Spec.csproj
+#:project ../../spec/CrossLMM.Zoo.Spec/CrossLMM.Zoo.Spec.csproj
 #:project ../../modules/CrossLMM.Zoo.Modules.csproj
 
 using System;

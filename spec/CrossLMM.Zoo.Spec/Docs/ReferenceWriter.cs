@@ -20,7 +20,7 @@ namespace CrossLMM.Zoo.Spec.Docs
 
             Line("# Architecture spec reference");
             Line();
-            Line("<!-- Generated from generators/CrossLMM.Zoo.Spec/Vocabulary/SpecVocabulary.cs by ReferenceWriter - do not edit.");
+            Line("<!-- Generated from spec/CrossLMM.Zoo.Spec/Vocabulary/SpecVocabulary.cs by ReferenceWriter - do not edit.");
             Line("     tests/CrossLMM.Zoo.Spec.Tests compares this file with the generator; on a mismatch it writes README.received.md");
             Line("     next to it (or, with CLMZ_APPROVE=1 in the environment, overwrites this file). -->");
             Line();

@@ -21,7 +21,7 @@ namespace CrossLMM.Zoo.Spec.Docs
         /// <summary>Pattern of architecture stems.</summary>
         public const string StemPattern = "^[a-z0-9]+([-_][a-z0-9]+)*$";
 
-        private const string Banner = "Generated from the spec vocabulary (generators/CrossLMM.Zoo.Spec/Vocabulary/SpecVocabulary.cs) - do not edit; see architectures/README.md.";
+        private const string Banner = "Generated from the spec vocabulary (spec/CrossLMM.Zoo.Spec/Vocabulary/SpecVocabulary.cs) - do not edit; see architectures/README.md.";
 
         /// <summary>The schema of architectures/&lt;stem&gt;.yaml.</summary>
         public static string ArchitectureSchema()
