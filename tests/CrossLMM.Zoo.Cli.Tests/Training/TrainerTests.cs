@@ -186,6 +186,28 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Run_Bf16_ComputesInBf16WithFp32MastersAndTracksFp32()
+    {
+        using var dir = new TempDir();
+        var fp32 = TinyRecipes.Write(dir, TinyRecipes.Text(steps: 4, checkpointEvery: 2), "fp32.yaml");
+        var bf16 = TinyRecipes.Write(dir, TinyRecipes.Text(steps: 4, checkpointEvery: 2, training: "  precision: bf16"), "bf16.yaml");
+        Assert.Equal(TrainingPrecision.Bf16, bf16.Precision);
+        using (var setup = TrainingModel.Create(bf16))
+        {
+            Assert.All(setup.Model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
+        }
+
+        var a = Trainer.Run(fp32);
+        var b = Trainer.Run(bf16, new TrainingRunOptions(dir.File("bf16")));
+        // bf16 keeps 8 bits of mantissa: the first step's loss agrees to about 1 %.
+        Assert.Equal(a.Steps[0].Loss, b.Steps[0].Loss, a.Steps[0].Loss * 0.02);
+        Assert.All(b.Steps, s => Assert.True(double.IsFinite(s.Loss)));
+        var optimizer = CrossLMM.Zoo.Engine.Safetensors.Load(Path.Combine(CheckpointStore.Open(dir.File("bf16")).Directory, CheckpointStore.OptimizerFile));
+        Assert.Contains(optimizer, kv => kv.Key.StartsWith("master.") && kv.Value.dtype == ScalarType.Float32);
+        Assert.Contains(optimizer, kv => kv.Key.StartsWith("exp_avg.") && kv.Value.dtype == ScalarType.Float32);
+    }
+
+    [Fact]
     public void Prefetcher_YieldsTheSameBatchesAsDrawingDirectly()
     {
         var config = CrossLMM.Zoo.Tools.Catalog.ZooCatalog.Config("crosslmm-1tok", "tiny");
