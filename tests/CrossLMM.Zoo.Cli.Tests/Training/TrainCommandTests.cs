@@ -77,6 +77,7 @@ public sealed class TrainCommandTests
         Assert.Contains("| crosslmm-1tok |", table);
         Assert.Contains(" ± ", table);
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(output, "tradeoff.svg")));
+        Assert.Equal(table, CrossLMM.Zoo.Tools.Tables.TableWriters.Markdown(TradeoffSweep.Load(output, pick: 1).Table()));
 
         var rerun = ZooCommand.Run("train-sweep", recipe, "--architectures", $"{Repo.PathOf("recipes/architectures/pool-only-1tok.yaml")},crosslmm-1tok",
             "--lrs", "0.001,0.01", "--pick", "1", "--seeds", "1,2", "--output-dir", output);

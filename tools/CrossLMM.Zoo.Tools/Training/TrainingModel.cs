@@ -46,6 +46,9 @@ public sealed class TrainingModel : IDisposable
     /// <summary>Names of the parameters the freeze patterns froze (LoRA freezes the rest of the model besides).</summary>
     public IReadOnlyList<string> Frozen { get; }
 
+    /// <summary>With <c>model.checkpoint</c>: the language model's keys the checkpoint did not have (fusion blocks), left at their initialisation.</summary>
+    public IReadOnlyList<string> FreshLanguageModelKeys { get; private init; } = Array.Empty<string>();
+
     /// <summary>The parameters that train, in model order.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> Trainable { get; }
 
@@ -58,11 +61,16 @@ public sealed class TrainingModel : IDisposable
     public static TrainingModel Create(TrainingRecipe recipe)
     {
         ArgumentNullException.ThrowIfNull(recipe);
-        var config = ZooCatalog.ConfigOrFile(recipe.Model.Architecture, recipe.Model.Preset);
+        var checkpoint = recipe.Model.Checkpoint;
+        var config = checkpoint is null
+            ? ZooCatalog.ConfigOrFile(recipe.Model.Architecture, recipe.Model.Preset)
+            : HuggingFaceStart.Config(recipe.Model.Architecture, recipe.Model.Preset, checkpoint);
         var data = CreateData(recipe, config);
-        var model = ZooCatalog.Build(config, recipe.Seed);
+        torch.manual_seed(recipe.Seed);
+        var model = checkpoint is null ? ZooCatalog.Build(config, recipe.Seed) : VideoLmmBuilder.Build(config);
         try
         {
+            var fresh = checkpoint is null ? Array.Empty<string>() : HuggingFaceStart.LoadLanguageModel(model, checkpoint);
             var lora = recipe.Lora is null ? null : LoraAdapters.Apply(model, recipe.Lora, recipe.Path);
             var frozen = ParameterSelection.Freeze(model, recipe.Freeze, recipe.Path);
             if (recipe.Precision == TrainingPrecision.Bf16)
@@ -71,7 +79,7 @@ public sealed class TrainingModel : IDisposable
             }
 
             model.train();
-            return new TrainingModel(recipe, config, model, data, lora, frozen);
+            return new TrainingModel(recipe, config, model, data, lora, frozen) { FreshLanguageModelKeys = fresh };
         }
         catch
         {
@@ -100,7 +108,9 @@ public sealed class TrainingModel : IDisposable
             }
         }
 
-        ITokenizer tokenizer = d.Tokenizer == "byte" ? new ByteTokenizer(config.Llm.Vocab) : Qwen2Tokenizer.Load(d.Tokenizer);
+        ITokenizer tokenizer = (d.Tokenizer ?? recipe.Model.Checkpoint) is { } source && source != "byte"
+            ? Qwen2Tokenizer.Load(source)
+            : new ByteTokenizer(config.Llm.Vocab);
         return new JsonlVideoQaData(d.Source, d.Validation, d.Test, config, d.Frames, tokenizer, recipe.DataSeed);
     }
 

@@ -199,6 +199,28 @@ public static class TradeoffSweep
         return final;
     }
 
+    /// <summary>
+    /// Reads a sweep's <c>runs.jsonl</c> back (e.g. the committed results of the full experiment) and rebuilds the plan and
+    /// the learning rates chosen on validation from it.
+    /// </summary>
+    /// <param name="directory">The sweep's output folder.</param>
+    /// <param name="pick">Learning rates chosen per architecture (as in the run).</param>
+    /// <exception cref="ZooUserException">No runs.jsonl there.</exception>
+    public static SweepResult Load(string directory, int pick = 2)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string log = Path.Combine(directory, RunsFile);
+        if (!File.Exists(log)) throw new ZooUserException($"no {RunsFile} in '{directory}'");
+        var runs = File.ReadLines(log).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<SweepRun>(l, TrainingMetrics.Json)!).ToArray();
+        var sweep = runs.Where(r => r.Phase == "lr-sweep").ToArray();
+        var architectures = runs.Select(r => r.Architecture).Distinct().ToArray();
+        var chosen = architectures.ToDictionary(a => a, a => (IReadOnlyList<double>)sweep.Where(r => r.Architecture == a)
+            .OrderByDescending(r => r.ValidationAccuracy).ThenBy(r => r.ValidationLoss).Take(pick).Select(r => r.LearningRate).OrderBy(l => l).ToArray(), StringComparer.Ordinal);
+        var plan = new SweepPlan(architectures, sweep.Select(r => r.LearningRate).Distinct().OrderBy(l => l).ToArray(), pick,
+            sweep.Select(r => r.Seed).FirstOrDefault(), runs.Where(r => r.Phase == "final").Select(r => r.Seed).Distinct().OrderBy(s => s).ToArray());
+        return new SweepResult(plan, runs, chosen);
+    }
+
     /// <summary>Writes table.md and tradeoff.svg.</summary>
     /// <param name="outputDirectory">The folder.</param>
     /// <param name="result">The sweep so far.</param>

@@ -24,6 +24,7 @@ public static class RecipeReader
     {
         FieldSpec.Str("architecture", "a zoo stem or an architecture YAML").Req(),
         FieldSpec.Str("preset", "size preset").Default("tiny", "tiny"),
+        FieldSpec.Str("checkpoint", "a Hugging Face Qwen2ForCausalLM folder for the language model"),
     };
 
     private static readonly FieldSpec[] DataFields =
@@ -37,7 +38,7 @@ public static class RecipeReader
         FieldSpec.Int("block", "marker block side", 1, 4096).Default(8, "8"),
         FieldSpec.Int("validation_samples", "marker validation videos", 1, 1_000_000).Default(256, "256"),
         FieldSpec.Int("test_samples", "marker test videos", 1, 1_000_000).Default(256, "256"),
-        FieldSpec.Str("tokenizer", "byte or a tokenizer.json").Default("byte", "byte"),
+        FieldSpec.Str("tokenizer", "byte or a tokenizer.json"),
         FieldSpec.Int("seed", "data seed", int.MinValue, int.MaxValue),
     };
 
@@ -234,7 +235,17 @@ public static class RecipeReader
             bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Spec.Text.Quote(preset)}' for model.preset{Suggest.Hint(preset, ZooCatalog.Presets.ToArray())}", model.NodeOf("preset")!);
         }
 
-        return new ModelRecipe(isFile ? Resolve(path, name) : name, preset);
+        string? checkpoint = null;
+        if (model.Get("checkpoint") is { } folder)
+        {
+            checkpoint = Resolve(path, (string)folder.Value);
+            if (!File.Exists(Path.Combine(checkpoint, "config.json")))
+            {
+                bag.Report(SpecDiagnostics.UnknownValue, $"model.checkpoint: '{Spec.Text.Quote((string)folder.Value)}' is not a Hugging Face model folder (no config.json there)", folder.Node);
+            }
+        }
+
+        return new ModelRecipe(isFile ? Resolve(path, name) : name, preset, checkpoint);
     }
 
     private static DataRecipe? BindData(FieldSet data, string path, DiagnosticBag bag)
@@ -282,10 +293,10 @@ public static class RecipeReader
             }
         }
 
-        string tokenizer = data.Str("tokenizer");
+        string? tokenizer = data.Get("tokenizer")?.Value as string;
         return new DataRecipe(
             resolvedSource, Split("validation"), Split("test"), data.Int("frames"), data.Int("colours"), data.Number("clutter"), data.Int("block"),
-            data.Int("validation_samples"), data.Int("test_samples"), tokenizer == "byte" ? tokenizer : Resolve(path, tokenizer), data.OptionalInt("seed"));
+            data.Int("validation_samples"), data.Int("test_samples"), tokenizer is null or "byte" ? tokenizer : Resolve(path, tokenizer), data.OptionalInt("seed"));
     }
 
     private static (double, double) Betas(Dictionary<string, (YNode Key, YNode Value)> sections, DiagnosticBag bag)

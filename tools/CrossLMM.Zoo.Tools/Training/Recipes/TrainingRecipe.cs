@@ -23,8 +23,9 @@ public sealed record NamePattern(string Glob, SourceSpan Span);
 
 /// <summary>What is trained: an architecture (stem or YAML file) at a size preset.</summary>
 /// <param name="Architecture">A zoo stem (<c>zoo list</c>) or a path to an architecture YAML (resolved against the recipe's folder).</param>
-/// <param name="Preset">Size preset (<c>tiny</c>, <c>small</c>, …).</param>
-public sealed record ModelRecipe(string Architecture, string Preset);
+/// <param name="Preset">Size preset (<c>tiny</c>, <c>small</c>, …); with a checkpoint, the vision and resampler sizes.</param>
+/// <param name="Checkpoint">A Hugging Face Qwen2ForCausalLM folder to start the language model from (its sizes replace the preset's LLM), or null.</param>
+public sealed record ModelRecipe(string Architecture, string Preset, string? Checkpoint = null);
 
 /// <summary>Where the samples come from.</summary>
 /// <param name="Source"><c>builtin:marker</c> or a JSONL file of <c>{video, question, answer}</c> (the training split).</param>
@@ -36,7 +37,7 @@ public sealed record ModelRecipe(string Architecture, string Preset);
 /// <param name="Block">Marker task: block side in pixels.</param>
 /// <param name="ValidationSamples">Marker task: validation videos.</param>
 /// <param name="TestSamples">Marker task: test videos.</param>
-/// <param name="Tokenizer">JSONL: <c>byte</c> (the zoo's byte-level tokenizer) or a tokenizer.json path / Hugging Face folder.</param>
+/// <param name="Tokenizer">JSONL: <c>byte</c> (the zoo's byte-level tokenizer) or a tokenizer.json path / Hugging Face folder; null = the model checkpoint's, else byte.</param>
 /// <param name="Seed">Seed of the data (splits and order); null = the training seed.</param>
 public sealed record DataRecipe(
     string Source,
@@ -48,7 +49,7 @@ public sealed record DataRecipe(
     int Block,
     int ValidationSamples,
     int TestSamples,
-    string Tokenizer,
+    string? Tokenizer,
     int? Seed)
 {
     /// <summary>The builtin marker task's source name.</summary>
