@@ -114,6 +114,11 @@ public sealed class TrainerTests
         var recipe = TinyRecipes.Write(dir, TinyRecipes.Text(extra: "freeze: ['*']"));
         var e = Assert.Throws<RecipeException>(() => TrainingModel.Create(recipe));
         Assert.Contains("freeze all", e.Diagnostics[0].Message);
+        var only = TinyRecipes.Write(dir, TinyRecipes.Text(extra: "trainable: ['multi_modal_projector.*', '*.cross_attn.*']"), "only.yaml");
+        using var stage = TrainingModel.Create(only);
+        Assert.All(stage.Trainable, t => Assert.True(t.Name.StartsWith("multi_modal_projector.") || t.Name.Contains(".cross_attn."), t.Name));
+        Assert.Contains(stage.Trainable, t => t.Name.Contains(".cross_attn."));
+        Assert.Contains(stage.Trainable, t => t.Name.StartsWith("multi_modal_projector."));
         Assert.Contains("nothing would train", e.Diagnostics[0].Message);
     }
 

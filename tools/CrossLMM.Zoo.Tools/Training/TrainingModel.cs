@@ -72,7 +72,7 @@ public sealed class TrainingModel : IDisposable
         {
             var fresh = checkpoint is null ? Array.Empty<string>() : HuggingFaceStart.LoadLanguageModel(model, checkpoint);
             var lora = recipe.Lora is null ? null : LoraAdapters.Apply(model, recipe.Lora, recipe.Path);
-            var frozen = ParameterSelection.Freeze(model, recipe.Freeze, recipe.Path);
+            var frozen = ParameterSelection.Freeze(model, recipe.Freeze, recipe.TrainableOnly, recipe.Path);
             if (recipe.Precision == TrainingPrecision.Bf16)
             {
                 model.to(ScalarType.BFloat16);

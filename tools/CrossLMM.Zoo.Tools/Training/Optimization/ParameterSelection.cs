@@ -23,33 +23,49 @@ public static class ParameterSelection
     }
 
     /// <summary>
-    /// Sets requires_grad = false on every parameter whose name matches one of <paramref name="patterns"/>.
+    /// Freezes parameters (requires_grad = false): with <paramref name="trainableOnly"/>, every parameter that matches none
+    /// of those patterns; then every parameter that matches one of <paramref name="freeze"/>.
     /// </summary>
     /// <param name="model">The model.</param>
-    /// <param name="patterns">Freeze patterns.</param>
+    /// <param name="freeze">Patterns of parameters to freeze.</param>
+    /// <param name="trainableOnly">Patterns of the only parameters that train, or null.</param>
     /// <param name="recipePath">The recipe (named in errors).</param>
     /// <returns>The names frozen, in model order.</returns>
     /// <exception cref="RecipeException">A pattern that matches no parameter (with its location and a close name), or patterns that freeze every parameter.</exception>
-    public static IReadOnlyList<string> Freeze(nn.Module model, IReadOnlyList<NamePattern> patterns, string recipePath)
+    public static IReadOnlyList<string> Freeze(nn.Module model, IReadOnlyList<NamePattern> freeze, IReadOnlyList<NamePattern>? trainableOnly, string recipePath)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(patterns);
+        ArgumentNullException.ThrowIfNull(freeze);
         var parameters = model.named_parameters().ToArray();
         var errors = new List<SpecDiagnostic>();
         var frozen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pattern in patterns)
+        (string name, Parameter parameter)[] Matching(NamePattern pattern, string what)
         {
             var regex = ToRegex(pattern.Glob);
             var matched = parameters.Where(p => regex.IsMatch(p.name)).ToArray();
             if (matched.Length == 0)
             {
                 errors.Add(new SpecDiagnostic(SpecDiagnostics.UnknownValue, SpecSeverity.Error,
-                    $"freeze pattern '{pattern.Glob}' matches no parameter{Closest(pattern.Glob, parameters.Select(p => p.name))} ({parameters.Length} parameters; 'zoo show' lists the modules)",
+                    $"{what} pattern '{pattern.Glob}' matches no parameter{Closest(pattern.Glob, parameters.Select(p => p.name))} ({parameters.Length} parameters; 'zoo show' lists the modules)",
                     recipePath, pattern.Span));
-                continue;
             }
 
-            foreach (var (name, parameter) in matched)
+            return matched;
+        }
+
+        if (trainableOnly is not null)
+        {
+            var keep = trainableOnly.SelectMany(p => Matching(p, "trainable")).Select(p => p.name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, parameter) in parameters.Where(p => !keep.Contains(p.name)))
+            {
+                parameter.requires_grad = false;
+                frozen.Add(name);
+            }
+        }
+
+        foreach (var pattern in freeze)
+        {
+            foreach (var (name, parameter) in Matching(pattern, "freeze"))
             {
                 parameter.requires_grad = false;
                 frozen.Add(name);
@@ -58,9 +74,10 @@ public static class ParameterSelection
 
         if (errors.Count == 0 && frozen.Count == parameters.Length && parameters.Length > 0)
         {
+            var all = freeze.Concat(trainableOnly ?? Array.Empty<NamePattern>()).ToArray();
             errors.Add(new SpecDiagnostic(SpecDiagnostics.UnknownValue, SpecSeverity.Error,
-                $"the freeze patterns ({string.Join(", ", patterns.Select(p => "'" + p.Glob + "'"))}) freeze all {parameters.Length} parameters: nothing would train",
-                recipePath, patterns[0].Span));
+                $"the freeze/trainable patterns ({string.Join(", ", all.Select(p => "'" + p.Glob + "'"))}) freeze all {parameters.Length} parameters: nothing would train",
+                recipePath, all[0].Span));
         }
 
         if (errors.Count > 0)

@@ -18,7 +18,7 @@ namespace CrossLMM.Zoo.Tools.Training.Recipes;
 /// </summary>
 public static class RecipeReader
 {
-    private static readonly string[] Sections = { "model", "data", "optimizer", "schedule", "training", "eval", "checkpoint", "freeze", "lora" };
+    private static readonly string[] Sections = { "model", "data", "optimizer", "schedule", "training", "eval", "checkpoint", "freeze", "trainable", "lora" };
 
     private static readonly FieldSpec[] ModelFields =
     {
@@ -179,6 +179,7 @@ public static class RecipeReader
         }
 
         var freeze = sections.TryGetValue("freeze", out var freezeNode) ? Patterns(freezeNode.Value, "freeze", bag) : Array.Empty<NamePattern>();
+        var trainable = sections.TryGetValue("trainable", out var trainableNode) ? Patterns(trainableNode.Value, "trainable", bag) : null;
         LoraRecipe? loraRecipe = null;
         if (lora is not null)
         {
@@ -208,7 +209,8 @@ public static class RecipeReader
             freeze,
             loraRecipe,
             checkpoint.Int("every"),
-            checkpoint.Int("keep"));
+            checkpoint.Int("keep"),
+            trainable);
     }
 
     private static ModelRecipe? BindModel(FieldSet model, string path, DiagnosticBag bag)

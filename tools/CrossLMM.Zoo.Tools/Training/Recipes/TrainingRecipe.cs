@@ -92,6 +92,7 @@ public sealed record LoraRecipe(int Rank, double Alpha, IReadOnlyList<NamePatter
 /// <param name="Lora">LoRA, or null.</param>
 /// <param name="CheckpointEvery">Write a checkpoint every this many steps (0: only the final one).</param>
 /// <param name="KeepLast">Checkpoints kept (older ones are deleted after a newer one is complete).</param>
+/// <param name="TrainableOnly">When given, only parameters matching one of these train (applied before <paramref name="Freeze"/>).</param>
 public sealed record TrainingRecipe(
     string Path,
     ModelRecipe Model,
@@ -109,7 +110,8 @@ public sealed record TrainingRecipe(
     IReadOnlyList<NamePattern> Freeze,
     LoraRecipe? Lora,
     int CheckpointEvery,
-    int KeepLast)
+    int KeepLast,
+    IReadOnlyList<NamePattern>? TrainableOnly = null)
 {
     /// <summary>Samples per optimizer step.</summary>
     public int SamplesPerStep => BatchSize * GradientAccumulation;
