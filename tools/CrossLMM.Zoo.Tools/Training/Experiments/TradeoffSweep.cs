@@ -76,27 +76,46 @@ public sealed record SweepResult(SweepPlan Plan, IReadOnlyList<SweepRun> Runs, I
         return table;
     }
 
-    /// <summary>Test accuracy against training FLOPs: one whisker (low, mean, high of the 95 % interval) per architecture and learning rate.</summary>
-    public LineChart Chart() => new()
+    /// <summary>
+    /// Test accuracy against training FLOPs: one whisker (low, mean, high of the 95 % interval, clipped to 0–100 %) per
+    /// architecture and learning rate; the learning rates of one architecture are drawn a few percent apart on x so
+    /// that their whiskers do not hide each other.
+    /// </summary>
+    public LineChart Chart()
     {
-        Series = (from architecture in Plan.Architectures
-                  from lr in Chosen[architecture]
-                  let runs = Final(architecture, lr)
-                  where runs.Count > 0
-                  let interval = MeanInterval.Of(runs.Select(r => r.TestAccuracy!.Value * 100))
-                  let flops = runs.Average(r => r.TrainingFlops)
-                  let half = double.IsNaN(interval.HalfWidth) ? 0 : interval.HalfWidth
-                  select ChartSeries.Of($"{Name(architecture)}, lr {lr.ToString("G3", CultureInfo.InvariantCulture)}",
-                      new[] { (flops, interval.Mean - half), (flops, interval.Mean), (flops, interval.Mean + half) },
-                      emphasized: architecture.Contains("crosslmm", StringComparison.OrdinalIgnoreCase))).ToArray(),
-        Title = "Accuracy against training compute",
-        Subtitle = $"test accuracy, mean and 95 % interval over {Plan.Seeds.Count} seeds; x = training FLOPs per run",
-        XLabel = "training FLOPs per run (≈ 3 × forward × samples)",
-        YLabel = "test accuracy (%)",
-        XScale = ScaleKind.Log,
-        YScale = ScaleKind.Linear,
-        YFormat = v => v.ToString("0", CultureInfo.InvariantCulture),
-    };
+        var series = new List<ChartSeries>();
+        var ticks = new List<double>();
+        foreach (string architecture in Plan.Architectures)
+        {
+            var rates = Chosen[architecture];
+            var all = rates.SelectMany(lr => Final(architecture, lr)).ToArray();
+            if (all.Length > 0) ticks.Add(all.Average(r => r.TrainingFlops));
+            for (int i = 0; i < rates.Count; i++)
+            {
+                var runs = Final(architecture, rates[i]);
+                if (runs.Count == 0) continue;
+                var interval = MeanInterval.Of(runs.Select(r => r.TestAccuracy!.Value * 100));
+                double half = double.IsNaN(interval.HalfWidth) ? 0 : interval.HalfWidth;
+                double x = runs.Average(r => r.TrainingFlops) * (1 + 0.05 * (i - (rates.Count - 1) / 2.0));
+                series.Add(ChartSeries.Of($"{Name(architecture)}, lr {rates[i].ToString("G3", CultureInfo.InvariantCulture)}",
+                    new[] { (x, Math.Max(0, interval.Mean - half)), (x, interval.Mean), (x, Math.Min(100, interval.Mean + half)) },
+                    emphasized: architecture.Contains("crosslmm", StringComparison.OrdinalIgnoreCase)));
+            }
+        }
+
+        return new LineChart
+        {
+            Series = series,
+            Title = "Accuracy against training compute",
+            Subtitle = $"test accuracy: mean (middle dot) and 95 % t-interval over {Plan.Seeds.Count} seeds, clipped to 0–100 %; x = training FLOPs per run",
+            XLabel = "training FLOPs per run (≈ 3 × forward × samples)",
+            YLabel = "test accuracy (%)",
+            XScale = ScaleKind.Log,
+            XTicks = ticks,
+            YScale = ScaleKind.Linear,
+            YFormat = v => v.ToString("0", CultureInfo.InvariantCulture),
+        };
+    }
 
     /// <summary>A short display name (the file name without .yaml for a path).</summary>
     /// <param name="architecture">Stem or path.</param>
