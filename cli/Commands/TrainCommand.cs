@@ -30,7 +30,7 @@ internal static class TrainCommand
         var maxSteps = new Option<int?>("--max-steps") { Description = "Total optimizer steps instead of the recipe's (the schedule follows)", HelpName = "N" };
         var resume = new Option<string?>("--resume") { Description = "Continue a run exactly: its output folder (newest checkpoint) or one checkpoint folder", HelpName = "DIR" };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop after step N with a checkpoint, schedule unchanged (resume later with --resume)", HelpName = "N" };
-        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads while training (1 by default: the zoo's small models are fastest, and reproducible, on one)", DefaultValueFactory = _ => 1, CustomParser = CommonOptions.ParseThreads, HelpName = "N" };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads while training (1 by default: the zoo's rule for training, see docs/training.md)", DefaultValueFactory = _ => 1, CustomParser = CommonOptions.ParseThreads, HelpName = "N" };
         var command = new Command("train", "Train or fine-tune from a recipe: AdamW, cosine schedule, freezing, LoRA, checkpoints, exact resume, metrics and charts")
         {
             recipe, outputDir, maxSteps, resume, stopAfter, threads,
