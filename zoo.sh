@@ -117,6 +117,9 @@ PY
 </Project>
 EOF
   dotnet restore "$install/install.csproj" -p:RestoreAdditionalProjectSources="$PWD/out/nuget" -nologo -v:q >/dev/null
+  # The kernel's package manager caches what a `#r "nuget: …"` line resolved to, keyed by the line: drop the entries for
+  # this package, or a kernel keeps the dependency list of an earlier pack of the same version.
+  grep -l -i "$NOTEBOOK_PACKAGE" "$HOME"/.packagemanagement/nuget/Cache/* 2>/dev/null | while read -r f; do rm -f "$f" "${f%.*}".csx "${f%.*}".resolvedReferences.paths; done
 }
 
 # Runs notebooks/*.ipynb (or those named) in the kernel through nbconvert, every cell even after a failure, and

@@ -111,7 +111,8 @@ public static class ZooCli
             "zoo show my-variant.yaml --preset tiny", "zoo show --checkpoint Qwen2.5-0.5B-Instruct");
         Add(CheckCommand.Create(console), "zoo check my-variant.yaml", "zoo check architectures/*.yaml");
         Add(CostCommand.Create(console), "zoo cost crosslmm llava-ov --preset 7b --frames 32,64,128,256", "zoo cost --format json > cost.json",
-            "zoo cost all --frames 256 --format csv", "zoo cost crosslmm full-tokens --svg flops.svg --chart flops --scale log");
+            "zoo cost all --frames 256 --format csv", "zoo cost crosslmm full-tokens --svg flops.svg --chart flops --scale log",
+            "zoo cost crosslmm llava-ov --convention paper");
         Add(BenchCommand.Create(console), "zoo bench crosslmm llava-ov --preset small --frames 8,16,32", "zoo bench all --frames 8 --runs 3 --svg latency.svg",
             "zoo bench crosslmm --format json");
         Add(RunCommand.Create(console), "zoo run crosslmm --frames 8 --prompt \"What happens?\"", "zoo run crosslmm --video clip.mp4 --frames 16 --preset small --prompt \"Describe it\"",

@@ -148,8 +148,7 @@ public class VideoLmm : nn.Module<VideoLmmInput, KvCache?, VideoLmmOutput>
             {
                 FusionSource.Compressed => visual!,
                 FusionSource.Original => VisionSpace(features.flatten(1, 2)),    // [B, T·N, H]
-                FusionSource.Slow => VisionSpace(compressed!.Slow
-                    ?? throw new InvalidOperationException($"a fusion layer reads the slow source, but {compressor.GetName()} produces no slow tokens")),
+                FusionSource.Slow => VisionSpace(compressor.SlowTokens(features, compressed)),   // [B, T·n, H]
                 _ => throw new InvalidOperationException($"unknown fusion source {source}"),
             };
             sources[source] = new FusionSourceTokens(tokens);

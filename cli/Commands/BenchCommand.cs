@@ -31,22 +31,22 @@ internal static class BenchCommand
         var svg = CommonOptions.Svg("a bar chart of the median latencies");
         var threads = CommonOptions.Threads();
         var dtype = CommonOptions.Dtype();
+        var zoo = CommonOptions.ZooFile();
         var command = new Command("bench", "Measure prefill latency (median of runs after warm-up, Stopwatch around the forward under no_grad) and peak memory (RSS high-water mark)")
         {
-            architectures, preset, frames, text, runs, warmup, seed, device, threads, dtype, format, svg,
+            architectures, preset, frames, text, runs, warmup, seed, device, threads, dtype, format, svg, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
             EngineInfo.SetThreads(parse.GetValue(threads));
-            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
-            var configs = ZooCatalog.Configs(parse.GetValue(architectures), p);
+            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!, parse.GetValue(zoo));
             var where = ZooCatalog.Device(parse.GetValue(device)!);
             foreach (var config in configs.Where(_ => where.type == DeviceType.CPU))
             {
                 Tools.Inference.ForwardRunner.EnsureFits(config);
             }
 
-            var measurements = ProgressDisplay.Run(console, $"bench {p}", progress =>
+            var measurements = ProgressDisplay.Run(console, $"bench {configs[0].Preset}", progress =>
                 PrefillBenchmark.Run(configs, parse.FramesOrDefault(frames, defaultFrames).ToArray(), parse.GetValue(text), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(seed), progress, where,
                     dtype: parse.GetValue(dtype)));
             var machine = MachineInfo.Current();

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
+using CrossLMM.Zoo.Modules.Cost;
 using CrossLMM.Zoo.Tools.Catalog;
 using CrossLMM.Zoo.Tools.Charts;
 using CrossLMM.Zoo.Tools.Cost;
@@ -28,33 +29,40 @@ internal static class CostCommand
         var svg = CommonOptions.Svg("a line chart over frames (one series per architecture)");
         var chart = CommonOptions.Choice("--chart", "What the SVG plots", CostMetric.Flops);
         var scale = CommonOptions.Choice("--scale", "Y scale of the SVG", ScaleKind.Log);
+        var convention = CommonOptions.Choice(
+            "--convention",
+            "How FLOPs are counted: exact (the zoo's: 2 per multiply-add of every product, equal to the FLOP hook) or paper " +
+            "(the CrossLMM paper's: MACs of the vision encoder + the LLM's linear layers × tokens, no attention scores, no fusion layers)",
+            CostConvention.Exact);
+        var zoo = CommonOptions.ZooFile();
         var command = new Command("cost", "Analytic cost: LLM tokens, FLOPs per component, KV-cache bytes and parameters over frame counts (no allocation)")
         {
-            architectures, preset, frames, text, format, svg, chart, scale,
+            architectures, preset, frames, text, format, svg, chart, scale, convention, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
-            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!);
+            var configs = ZooCatalog.Configs(parse.GetValue(architectures), parse.GetValue(preset)!, parse.GetValue(zoo));
             var reports = CostSweep.Run(configs, parse.FramesOrDefault(frames, defaultFrames), parse.GetValue(text));
+            var counting = parse.GetValue(convention) ?? CostConvention.Exact;
             switch (parse.GetValue(format) ?? OutputFormat.Table)
             {
                 case OutputFormat.Json:
-                    console.Out.Write(CostOutputs.ToJson(reports));
+                    console.Out.Write(CostOutputs.ToJson(reports, counting));
                     break;
                 case OutputFormat.Csv:
-                    console.Out.Write(CostOutputs.ToCsv(reports));
+                    console.Out.Write(CostOutputs.ToCsv(reports, counting));
                     break;
                 case OutputFormat.Markdown:
-                    console.Out.Write(TableWriters.Markdown(CostOutputs.Table(reports)));
+                    console.Out.Write(TableWriters.Markdown(CostOutputs.Table(reports, counting)));
                     break;
                 default:
-                    Render.Table(console.Ui, CostOutputs.Table(reports));
+                    Render.Table(console.Ui, CostOutputs.Table(reports, counting));
                     break;
             }
 
             if (parse.GetValue(svg) is { } path)
             {
-                WriteFile(path, CostOutputs.Chart(reports, parse.GetValue(chart) ?? CostMetric.Flops, parse.GetValue(scale) ?? ScaleKind.Log).ToSvg());
+                WriteFile(path, CostOutputs.Chart(reports, parse.GetValue(chart) ?? CostMetric.Flops, parse.GetValue(scale) ?? ScaleKind.Log, counting).ToSvg());
                 console.Error.WriteLine($"wrote {path}");
             }
 

@@ -8,11 +8,13 @@ using CrossLMM.Zoo.Tools;
 using CrossLMM.Zoo.Tools.Checkpoints;
 using CrossLMM.Zoo.Tools.Inference;
 using CrossLMM.Zoo.Tools.Text;
+using Video = CrossLMM.Zoo.Tools.Video;
 
 namespace CrossLMM.Zoo.Cli.Commands;
 
 /// <summary>
-/// <c>zoo generate</c>: text from a Hugging Face Qwen2 checkpoint (greedy or sampled, over the KV cache), streamed to
+/// <c>zoo generate</c>: text from a Hugging Face Qwen2 checkpoint, or from a LLaVA-OneVision one (or CrossLMM on it) with
+/// <c>--video</c> (greedy or sampled, over the KV cache), streamed to
 /// stdout; timings (prefill and decode tokens/s) on stderr, or everything as one JSON object.
 /// </summary>
 internal static class GenerateCommand
@@ -60,6 +62,51 @@ internal static class GenerateCommand
         return 0;
     }
 
+    private static int PrintResult(CliConsole console, string folder, bool json, GenerationResult result)
+    {
+        if (json)
+        {
+            console.Out.Write(JsonSerializer.Serialize(new GenerateJson(folder, result.PromptIds, result.GeneratedIds, result.Text, result.StopReason,
+                result.PrefillMs, result.DecodeMs, result.PrefillTokensPerSecond, result.DecodeTokensPerSecond), JsonOutput.Options) + "\n");
+            return 0;
+        }
+
+        console.Out.Write("\n");
+        console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"zoo generate: {result.PromptIds.Length} prompt tokens, prefill {result.PrefillMs:F1} ms ({result.PrefillTokensPerSecond:F1} tok/s); " +
+            $"{result.GeneratedIds.Length} generated, decode {result.DecodeMs:F1} ms ({result.DecodeTokensPerSecond:F1} tok/s); stop: {result.StopReason}"));
+        return 0;
+    }
+
+    // A LLaVA-OneVision checkpoint (or CrossLMM on it) on a decoded video: the guards first, then the weights.
+    private static int GenerateWithVideo(CliConsole console, string folder, string videoPath, int frames, string prompt, bool raw, string? system,
+        int maxNewTokens, SamplingOptions sampling, LlavaOnevisionVariant variant, string[]? allowMissing, bool json)
+    {
+        if (frames < 1)
+        {
+            throw new ZooUserException($"--frames ({frames}) must be ≥ 1");
+        }
+
+        var config = LlavaOnevisionCheckpointConfig.ReadFolder(folder);
+        var tokenizer = Qwen2Tokenizer.Load(folder);
+        long visual = config.VideoTokens(frames);
+        var expanded = VideoPrompt.Encode(tokenizer, prompt, raw, system, config.VideoTokenId, Math.Min(visual, config.Llm.MaxPositions + 1L));
+        long length = expanded.TextIds.Length + visual + maxNewTokens;
+        InferenceGuards.EnsurePositions(length, config.Llm.MaxPositions, $"{visual} visual tokens for {frames} frames + {expanded.TextIds.Length} prompt tokens + {maxNewTokens} new");
+        InferenceGuards.EnsureWorkingMemoryFits(CheckpointForward.VideoPrefillBytes(config, frames, length),
+            $"{frames} frames through the vision tower, KV cache and attention scores for {length} positions");
+        var decoded = Video.FfmpegFrameReader.Read(videoPath, frames, config.Vision.Image);
+        using var checkpoint = LlavaOnevisionCheckpoint.Load(folder, variant, allowMissing);
+        using var pixels = Video.FfmpegFrameReader.ToTensor(decoded).unsqueeze(0);   // [1, T, 3, S, S]
+        Action<string>? stream = json ? null : piece =>
+        {
+            console.Out.Write(piece);
+            console.Out.Flush();
+        };
+        var result = TextGenerator.Generate(checkpoint.Model, pixels, expanded, checkpoint.Tokenizer, maxNewTokens, checkpoint.StopIds, sampling, stream);
+        return PrintResult(console, folder, json, result);
+    }
+
     public static Command Create(CliConsole console)
     {
         var checkpoint = CheckpointOptions.Checkpoint(required: true);
@@ -77,10 +124,17 @@ internal static class GenerateCommand
         var topP = new Option<double>("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to p", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the sampler", DefaultValueFactory = _ => 0L };
         var allowMissing = CheckpointOptions.AllowMissing();
+        var video = new Option<string?>("--video")
+        {
+            Description = "A video file (decoded with ffmpeg) for a LlavaOnevisionForConditionalGeneration checkpoint; its <video> placeholder is expanded to the visual token count",
+            HelpName = "FILE",
+        };
+        var frames = new Option<int>("--frames") { Description = "Frames sampled uniformly from --video", DefaultValueFactory = _ => 8 };
+        var variant = CheckpointOptions.Variant();
         var format = CommonOptions.Format(OutputFormat.Table, OutputFormat.Json);
         var command = new Command("generate", "Generate text with a Hugging Face Qwen2 checkpoint (greedy or sampled; KV cache; streams to stdout)")
         {
-            checkpoint, prompt, promptsFile, system, raw, maxNew, temperature, topK, topP, seed, allowMissing, format,
+            checkpoint, prompt, promptsFile, system, raw, maxNew, temperature, topK, topP, seed, allowMissing, video, frames, variant, format,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -91,6 +145,34 @@ internal static class GenerateCommand
             if (maxNewTokens < 1)
             {
                 throw new ZooUserException($"--max-new-tokens ({maxNewTokens}) must be ≥ 1");
+            }
+
+            bool json = (parse.GetValue(format) ?? OutputFormat.Table) == OutputFormat.Json;
+            string architecture = HfConfigJson.ArchitectureOf(folder);
+            if (architecture == "SiglipVisionModel")
+            {
+                throw new ZooUserException($"'{folder}' is a SiglipVisionModel (a vision encoder): it generates no text; zoo run --checkpoint prints its features");
+            }
+
+            if (parse.GetValue(video) is { } videoPath)
+            {
+                if (architecture != "LlavaOnevisionForConditionalGeneration")
+                {
+                    throw new ZooUserException($"--video needs a video model (LlavaOnevisionForConditionalGeneration); '{folder}' is a {architecture}");
+                }
+
+                if (parse.GetValue(promptsFile) is not null || parse.GetValue(prompt) is null)
+                {
+                    throw new ZooUserException("with --video give one --prompt (a batch of videos is not implemented)");
+                }
+
+                return GenerateWithVideo(console, folder, videoPath, parse.GetValue(frames), parse.GetValue(prompt)!, parse.GetValue(raw), parse.GetValue(system),
+                    maxNewTokens, sampling, CheckpointOptions.ParseVariant(parse.GetValue(variant)), parse.GetValue(allowMissing), json);
+            }
+
+            if (architecture == "LlavaOnevisionForConditionalGeneration")
+            {
+                throw new ZooUserException($"'{folder}' is a video model: give --video FILE (text-only generation with it is not implemented)");
             }
 
             // Everything that can be checked without the weights is checked before they are loaded.
@@ -111,7 +193,6 @@ internal static class GenerateCommand
                 $"KV cache and attention scores for {batch.Length} × {longest + maxNewTokens} positions");
 
             using var loaded = Qwen2Checkpoint.Load(folder, parse.GetValue(allowMissing));
-            bool json = (parse.GetValue(format) ?? OutputFormat.Table) == OutputFormat.Json;
             if (file is not null)
             {
                 return PrintBatch(console, folder, json, BatchGenerator.Generate(loaded.Model, loaded.Tokenizer, batch, maxNewTokens, loaded.StopIds, sampling));
@@ -124,18 +205,7 @@ internal static class GenerateCommand
                 console.Out.Flush();
             };
             var result = TextGenerator.Generate(loaded.Model, loaded.Tokenizer, ids, maxNewTokens, loaded.StopIds, sampling, stream);
-            if (json)
-            {
-                console.Out.Write(JsonSerializer.Serialize(new GenerateJson(folder, result.PromptIds, result.GeneratedIds, result.Text, result.StopReason,
-                    result.PrefillMs, result.DecodeMs, result.PrefillTokensPerSecond, result.DecodeTokensPerSecond), JsonOutput.Options) + "\n");
-                return 0;
-            }
-
-            console.Out.Write("\n");
-            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"zoo generate: {result.PromptIds.Length} prompt tokens, prefill {result.PrefillMs:F1} ms ({result.PrefillTokensPerSecond:F1} tok/s); " +
-                $"{result.GeneratedIds.Length} generated, decode {result.DecodeMs:F1} ms ({result.DecodeTokensPerSecond:F1} tok/s); stop: {result.StopReason}"));
-            return 0;
+            return PrintResult(console, folder, json, result);
         }));
         return command;
     }

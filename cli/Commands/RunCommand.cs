@@ -35,9 +35,11 @@ internal static class RunCommand
         var checkpoint = CheckpointOptions.Checkpoint(required: false);
         var raw = new Option<bool>("--raw") { Description = "With --checkpoint: encode the prompt as given, without the chat template" };
         var allowMissing = CheckpointOptions.AllowMissing();
+        var zoo = CommonOptions.ZooFile();
+        var variant = CheckpointOptions.Variant();
         var command = new Command("run", "Run one forward pass (prefill) and print token counts, timing and the most likely next tokens")
         {
-            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads, checkpoint, raw, allowMissing,
+            architecture, yaml, preset, frames, video, prompt, weights, top, seed, device, threads, checkpoint, raw, allowMissing, variant, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -45,24 +47,24 @@ internal static class RunCommand
             string? name = parse.GetValue(architecture), file = parse.GetValue(yaml);
             if (parse.GetValue(checkpoint) is { } folder)
             {
-                if (name is not null || file is not null || parse.GetValue(weights) is not null || parse.GetValue(video) is not null)
+                if (name is not null || file is not null || parse.GetValue(weights) is not null)
                 {
-                    throw new ZooUserException("--checkpoint runs a Hugging Face Qwen2ForCausalLM (text only): give no architecture, --yaml, --weights or --video with it");
+                    throw new ZooUserException("--checkpoint runs a Hugging Face model folder: give no architecture, --yaml or --weights with it");
                 }
 
                 var r = CheckpointForward.Run(new CheckpointRunOptions(folder, parse.GetValue(prompt) ?? string.Empty, parse.GetValue(raw), null, parse.GetValue(top),
-                    parse.GetValue(allowMissing)));
+                    parse.GetValue(allowMissing), parse.GetValue(video), parse.GetValue(frames), CheckpointOptions.ParseVariant(parse.GetValue(variant))));
                 PrintCheckpoint(console, r, folder);
                 return 0;
             }
 
-            string p = ZooCatalog.Preset(parse.GetValue(preset)!);
+            string p = parse.GetValue(preset)!;
             var config = (name, file) switch
             {
                 (null, null) => throw new ZooUserException("name an architecture (zoo list) or a spec with --yaml file.yaml"),
                 (not null, not null) => throw new ZooUserException($"give either an architecture ('{name}') or --yaml ('{file}'), not both"),
-                (not null, null) => ZooCatalog.ConfigOrFile(name, p),
-                _ => ZooCatalog.Bind(file!, p),
+                (not null, null) => ZooCatalog.ConfigOrFile(name, p, parse.GetValue(zoo)),
+                _ => ZooCatalog.Bind(file!, p, parse.GetValue(zoo)),
             };
             var result = ForwardRunner.Run(config, new RunOptions(parse.GetValue(frames), parse.GetValue(prompt) ?? string.Empty, parse.GetValue(video),
                 parse.GetValue(weights), parse.GetValue(top), parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(allowMissing)));
@@ -125,12 +127,22 @@ internal static class RunCommand
     {
         var ui = console.Ui;
         var c = CultureInfo.InvariantCulture;
-        Render.Line(ui, $"{r.Config} from {folder}");
+        Render.Line(ui, $"{r.Description} from {folder}");
         Render.Line(ui, $"weights: {r.Report.Loaded} tensors loaded strictly from {string.Join(", ", r.Files.Select(System.IO.Path.GetFileName))}" +
                         (r.Report.Converted.Count > 0 ? $" ({string.Join(", ", r.Report.Converted.Select(kv => $"{kv.Value} converted from {kv.Key}"))})" : string.Empty) +
                         (r.Report.AllowedMissing.Count > 0 ? $"; {r.Report.AllowedMissing.Count} allowed missing (kept at their initialisation)" : string.Empty));
+        Render.Line(ui, string.Create(c, $"time: load {r.LoadMs:F1} ms, forward {r.PrefillMs:F1} ms (no_grad, batch 1, cpu)"));
+        foreach (var line in r.Outputs)
+        {
+            Render.Line(ui, line);
+        }
+
+        if (r.Top.Count == 0)
+        {
+            return;
+        }
+
         Render.Line(ui, $"prompt: {r.PromptIds.Length} tokens (qwen2-bpe)");
-        Render.Line(ui, string.Create(c, $"time: load {r.LoadMs:F1} ms, prefill {r.PrefillMs:F1} ms (no_grad, batch 1, cpu)"));
         var table = new ReportTable($"top {r.Top.Count} next tokens", new[]
         {
             new ReportColumn("rank"), new ReportColumn("id"), new ReportColumn("token", ColumnAlignment.Left), new ReportColumn("prob"), new ReportColumn("logit"),

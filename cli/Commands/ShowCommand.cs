@@ -1,14 +1,16 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
 using CrossLMM.Zoo.Cli.Infrastructure;
 using CrossLMM.Zoo.Modules.Cost;
 using CrossLMM.Zoo.Tools;
-using CrossLMM.Zoo.Tools.Checkpoints;
 using CrossLMM.Zoo.Tools.Catalog;
+using CrossLMM.Zoo.Tools.Checkpoints;
 using CrossLMM.Zoo.Tools.Inspection;
 using CrossLMM.Zoo.Tools.Tables;
+using CrossLMM.Zoo.Tools.Text;
 using Spectre.Console;
 
 namespace CrossLMM.Zoo.Cli.Commands;
@@ -34,10 +36,13 @@ internal static class ShowCommand
         var preset = CommonOptions.Preset("tiny", "to build or cost");
         var frames = CommonOptions.Frames(8);
         var text = CommonOptions.Text(16);
+        var zoo = CommonOptions.ZooFile();
         var depth = new Option<int>("--depth") { Description = "Levels of the module tree to expand", DefaultValueFactory = _ => 4 };
+        var variant = CheckpointOptions.Variant();
+        var allowMissing = CheckpointOptions.AllowMissing();
         var command = new Command("show", "Show an architecture: module tree with parameter counts per block, the expanded layer plan, and the shapes at each stage")
         {
-            architecture, preset, frames, text, depth, checkpoint,
+            architecture, preset, frames, text, depth, checkpoint, variant, allowMissing, zoo,
         };
         command.SetAction(ZooCli.Guard(console, command, parse =>
         {
@@ -49,11 +54,11 @@ internal static class ShowCommand
                     throw new ZooUserException($"give either an architecture ('{name}') or --checkpoint ('{folder}'), not both");
                 }
 
-                return ShowCheckpoint(console, folder, parse.GetValue(depth));
+                return ShowCheckpoint(console, folder, parse.GetValue(depth), CheckpointOptions.ParseVariant(parse.GetValue(variant)), parse.GetValue(allowMissing));
             }
 
             var config = ZooCatalog.ConfigOrFile(name ?? throw new ZooUserException("name an architecture (zoo list), a spec file, or --checkpoint DIR"),
-                ZooCatalog.Preset(parse.GetValue(preset)!));
+                parse.GetValue(preset)!, parse.GetValue(zoo));
             int t = parse.GetValue(frames), l = parse.GetValue(text);
             var ui = console.Ui;
             ui.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] ({Markup.Escape(config.Stem)}) - {Markup.Escape(config.Summary)}");
@@ -123,18 +128,57 @@ internal static class ShowCommand
     }
 
     // A Hugging Face checkpoint: sizes from config.json, the model built and loaded strictly, then its module tree.
-    private static int ShowCheckpoint(CliConsole console, string folder, int depth)
+    private static int ShowCheckpoint(CliConsole console, string folder, int depth, LlavaOnevisionVariant variant, string[]? allowMissing)
     {
         var ui = console.Ui;
-        using var loaded = Qwen2Checkpoint.Load(folder);
-        Render.Line(ui, $"{loaded.Config} from {folder}");
-        Render.Line(ui, $"weights: {loaded.Report.Loaded} tensors loaded strictly from {string.Join(", ", loaded.Files.Select(System.IO.Path.GetFileName))}" +
-                        $" (stored {loaded.Config.TorchDtype ?? "dtype not named"}, run in fp32); tokenizer {loaded.Tokenizer.Name}, {loaded.Tokenizer.VocabSize} ids");
-        var tree = ModuleTree.Of(loaded.Model, "model", Math.Max(depth, 6));   // HF nests the projections 6 deep: model.model.layers.N.self_attn.q_proj
-        Render.Heading(ui, "Module tree (Hugging Face key names)");
+        switch (HfConfigJson.ArchitectureOf(folder))
+        {
+            case "SiglipVisionModel":
+            {
+                using var siglip = SiglipCheckpoint.Load(folder, allowMissing);
+                Render.Line(ui, $"{siglip.Config} from {folder}");
+                PrintTree(console, siglip.Model, siglip.Report, siglip.Files, siglip.Config.TorchDtype, null, depth, siglip.Model.HfKeys.ToString());
+                return 0;
+            }
+
+            case "LlavaOnevisionForConditionalGeneration":
+            {
+                using var llava = LlavaOnevisionCheckpoint.Load(folder, variant, allowMissing);
+                Render.Line(ui, $"{llava.Config} from {folder}");
+                Render.Line(ui, variant == LlavaOnevisionVariant.CrossLmm
+                    ? $"built as CrossLMM: dual cross-attention after decoder layers {string.Join(", ", LlavaOnevisionCheckpoint.CrossLmmFusion(llava.Config.Llm).Layers)} (new, gates at 0: starts as the base model)"
+                    : "built as LLaVA-OneVision (HF's video path)");
+                PrintTree(console, llava.Model, llava.Report, llava.Files, llava.Config.TorchDtype, llava.Tokenizer, depth, llava.Layout);
+                return 0;
+            }
+
+            default:
+            {
+                using var loaded = Qwen2Checkpoint.Load(folder, allowMissing);
+                Render.Line(ui, $"{loaded.Config} from {folder}");
+                PrintTree(console, loaded.Model, loaded.Report, loaded.Files, loaded.Config.TorchDtype, loaded.Tokenizer, depth, null);
+                return 0;
+            }
+        }
+    }
+
+    private static void PrintTree(CliConsole console, nn.Module model, StrictLoadReport report, IReadOnlyList<string> files, string? dtype, Qwen2Tokenizer? tokenizer,
+        int depth, string? layout)
+    {
+        var ui = console.Ui;
+        Render.Line(ui, $"weights: {report.Loaded} tensors loaded strictly from {string.Join(", ", files.Select(System.IO.Path.GetFileName))}" +
+                        $" (stored {dtype ?? "dtype not named"}, run in fp32)" +
+                        (report.AllowedMissing.Count > 0 ? $"; {report.AllowedMissing.Count} absent keys permitted (kept at their initialisation)" : string.Empty) +
+                        (tokenizer is null ? string.Empty : $"; tokenizer {tokenizer.Name}, {tokenizer.VocabSize} ids"));
+        if (layout is not null)
+        {
+            Render.Line(ui, $"checkpoint keys: {layout} (each block's own mapping composed; the tree shows the zoo's names)");
+        }
+
+        var tree = ModuleTree.Of(model, "model", Math.Max(depth, 6));   // HF nests the projections 6 deep: model.model.layers.N.self_attn.q_proj
+        Render.Heading(ui, layout is null ? "Module tree (Hugging Face key names)" : "Module tree");
         ui.Write(ToTree(tree));
         Render.Line(ui, $"parameters: {Units.Count(tree.Parameters)} ({tree.Parameters.ToString("N0", CultureInfo.InvariantCulture)})");
-        return 0;
     }
 
     private static Tree ToTree(ModuleNode root)

@@ -9,9 +9,26 @@ internal static class CheckpointOptions
     /// <param name="required">Whether the command needs it.</param>
     public static Option<string?> Checkpoint(bool required) => new("--checkpoint")
     {
-        Description = "A Hugging Face model folder (config.json, model.safetensors or model.safetensors.index.json, tokenizer.json); Qwen2ForCausalLM",
+        Description = "A Hugging Face model folder (config.json, model.safetensors or model.safetensors.index.json, tokenizer.json): Qwen2ForCausalLM, SiglipVisionModel or LlavaOnevisionForConditionalGeneration",
         HelpName = "DIR",
         Required = required,
+    };
+
+    /// <summary><c>--variant base|crosslmm</c>: what to build on a LLaVA-OneVision checkpoint.</summary>
+    public static Option<string> Variant() => new("--variant")
+    {
+        Description = "On a LlavaOnevisionForConditionalGeneration checkpoint: 'base' (LLaVA-OneVision) or 'crosslmm' (CrossLMM's new fusion blocks, gates at 0, " +
+                      "so it starts as exactly the base model; needs --allow-missing '*.cross_attn.*')",
+        DefaultValueFactory = _ => "base",
+    };
+
+    /// <summary>The <see cref="Tools.Checkpoints.LlavaOnevisionVariant"/> a <c>--variant</c> value names.</summary>
+    /// <param name="value">base or crosslmm.</param>
+    public static Tools.Checkpoints.LlavaOnevisionVariant ParseVariant(string? value) => value switch
+    {
+        null or "base" => Tools.Checkpoints.LlavaOnevisionVariant.Base,
+        "crosslmm" => Tools.Checkpoints.LlavaOnevisionVariant.CrossLmm,
+        _ => throw new Tools.ZooUserException($"--variant '{value}' is not base or crosslmm"),
     };
 
     /// <summary><c>--allow-missing PATTERN</c> (repeatable).</summary>

@@ -36,6 +36,13 @@ internal static class CommonOptions
         HelpName = "name",
     };
 
+    /// <summary><c>--zoo</c>: the zoo.yaml that spec files are bound against (read at run time, no rebuild).</summary>
+    public static Option<string?> ZooFile() => new("--zoo")
+    {
+        Description = "zoo.yaml to bind spec files against [default: the nearest zoo.yaml at or above the spec file, else the compiled-in one]",
+        HelpName = "zoo.yaml",
+    };
+
     /// <summary><c>--frames/-f</c>: one or more frame counts, comma-separated or repeated (absent: null; the command applies its defaults, shown in the help as typed).</summary>
     /// <param name="defaults">Default counts.</param>
     /// <param name="description">Help text.</param>

@@ -85,7 +85,7 @@ namespace CrossLMM.Zoo.Configs
 
         /// <summary>
         /// Tokens of a fusion source for <paramref name="frames"/> frames: <c>original</c> T·N, <c>compressed</c>
-        /// the compressor output, <c>slow</c> T·⌈g/σ⌉² (temporal_pool only; 0 otherwise).
+        /// the compressor output, <c>slow</c> T·⌈g/σ⌉² (<see cref="CompressorConfig.SlowSourceStride"/>).
         /// </summary>
         /// <param name="source">The source.</param>
         /// <param name="frames">Frame count T ≥ 0.</param>
@@ -93,7 +93,7 @@ namespace CrossLMM.Zoo.Configs
         {
             FusionSource.Original => (long)Math.Max(frames, 0) * EncoderTokensPerFrame,
             FusionSource.Compressed => CompressedTokens(frames),
-            FusionSource.Slow => Compressor is TemporalPoolCompressorConfig t ? t.SlowTokens(frames, PatchGrid) : 0,
+            FusionSource.Slow => Compressor.SlowTokens(frames, PatchGrid),
             _ => 0,
         };
 
@@ -185,9 +185,9 @@ namespace CrossLMM.Zoo.Configs
                     }
                 }
 
-                if (fusion.Source == FusionSource.Slow && !Compressor.ProvidesSlowSource)
+                if (fusion.Source == FusionSource.Slow && (Compressor.SlowSourceStride < 1 || Compressor.SlowSourceStride > PatchGrid))
                 {
-                    problems.Add($"fusion[{i}].source 'slow' needs compressor kind temporal_pool (the compressor is {Compressor.KindName})");
+                    problems.Add($"fusion[{i}].source 'slow': compressor.slow_stride ({Compressor.SlowSourceStride}) must be in [1, {PatchGrid}] (the patch grid side g)");
                 }
 
                 if (fusion is DualCrossAttentionConfig dual)

@@ -32,8 +32,26 @@ namespace CrossLMM.Zoo.Configs
         /// </summary>
         public abstract bool IsPerFrame { get; }
 
-        /// <summary>Whether this kind provides the <c>slow</c> fusion source (only <c>temporal_pool</c>).</summary>
-        public virtual bool ProvidesSlowSource => false;
+        /// <summary>
+        /// <c>compressor.slow_stride</c>: the spatial stride σ of the <c>slow</c> fusion source of every kind but
+        /// <c>temporal_pool</c> (whose slow tokens are pooled by its own stride): every frame's encoder tokens,
+        /// average-pooled with kernel = stride = σ in ceil mode, T·⌈g/σ⌉² tokens. 1 keeps every token. So any
+        /// compressor can feed the stream while hybrid (or other fusion) layers read their own pooled source.
+        /// </summary>
+        public int SlowStride { get; init; } = 1;
+
+        /// <summary>The stride σ of the <c>slow</c> source: <see cref="SlowStride"/>, or temporal_pool's own stride.</summary>
+        public virtual int SlowSourceStride => SlowStride;
+
+        /// <summary>Tokens of the <c>slow</c> fusion source: T·⌈g/σ⌉² with σ = <see cref="SlowSourceStride"/>.</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        /// <param name="patchGrid">Patch grid side g.</param>
+        public long SlowTokens(int frames, int patchGrid)
+        {
+            CheckFrames(frames);
+            long side = CeilDiv(patchGrid, SlowSourceStride);
+            return frames * side * side;
+        }
 
         /// <summary>The token-count formula in symbols: T = frames, g = patch grid side (e.g. <c>T·grid²</c>).</summary>
         public abstract string TokensFormula { get; }
@@ -51,6 +69,20 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>Output tokens per frame for per-frame kinds; <see langword="null"/> for the others.</summary>
         /// <param name="patchGrid">Patch grid side g = image / patch.</param>
         public virtual int? TokensPerFrame(int patchGrid) => null;
+
+        /// <summary>The most frames one forward may receive, or null for no limit (perceiver: the rows of its time embedding).</summary>
+        public virtual int? FrameLimit => null;
+
+        /// <summary>
+        /// The one wording of the frame-limit rule, used by the block, the cost model and the tools alike: null when
+        /// <paramref name="frames"/> fits <see cref="FrameLimit"/>, otherwise
+        /// <c>"frames (5000) must be ≤ compressor.max_frames (1024): the perceiver's time embedding has no row for later frames"</c>.
+        /// </summary>
+        /// <param name="frames">Frame count T.</param>
+        public string? FramesProblem(int frames) =>
+            FrameLimit is int limit && frames > limit
+                ? $"frames ({frames}) must be ≤ compressor.max_frames ({limit}): the {KindName}'s time embedding has no row for later frames"
+                : null;
 
         /// <summary>Width of the output tokens: vision.hidden or resampler.hidden, by <see cref="OutputSpace"/>.</summary>
         /// <param name="vision">The vision config.</param>
@@ -229,7 +261,7 @@ namespace CrossLMM.Zoo.Configs
         public override bool IsPerFrame => false;
 
         /// <inheritdoc/>
-        public override bool ProvidesSlowSource => true;
+        public override int SlowSourceStride => Stride;
 
         /// <inheritdoc/>
         public override string TokensFormula => "max(1, ⌊T/frames⌋)·⌈g/stride⌉²";
@@ -244,16 +276,6 @@ namespace CrossLMM.Zoo.Configs
         {
             CheckFrames(frames);
             return frames == 0 ? 0 : Math.Max(1, frames / Frames);
-        }
-
-        /// <summary>Slow tokens (the <c>slow</c> source): T·⌈g/σ⌉².</summary>
-        /// <param name="frames">Frame count T ≥ 0.</param>
-        /// <param name="patchGrid">Patch grid side g.</param>
-        public long SlowTokens(int frames, int patchGrid)
-        {
-            CheckFrames(frames);
-            long side = SpatialGrid(patchGrid);
-            return frames * side * side;
         }
 
         /// <inheritdoc/>
@@ -355,6 +377,9 @@ namespace CrossLMM.Zoo.Configs
 
         /// <inheritdoc/>
         public override string TokensFormula => Per == Granularity.Frame ? "T·latents" : "latents";
+
+        /// <inheritdoc/>
+        public override int? FrameLimit => MaxFrames;
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => Per == Granularity.Frame ? $"{Latents}·T" : $"{Latents}";
@@ -477,6 +502,78 @@ namespace CrossLMM.Zoo.Configs
         {
             var problems = new List<string>();
             ConfigRules.Positive(problems, "compressor.queries", Queries);
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// <c>longvlm</c>: LongVLM (Weng et al. 2024, arXiv:2404.03384), parameter-free. Local tokens: the T frames are
+    /// cut into ⌈T/F⌉ contiguous segments of F = <paramref name="SegmentFrames"/> frames (the last may be shorter),
+    /// and each segment's F·N encoder tokens are reduced to K = <paramref name="SegmentTokens"/> by rounds of ToMe
+    /// bipartite soft matching (<see cref="MergeRounds"/>), kept in temporal order. Global token: the mean of all
+    /// T·N encoder tokens, placed before the local tokens. Tokens: 1 + ⌈T/F⌉·K. Output in vision space.
+    /// docs/kinds/longvlm.md separates what the paper and its code state from what the zoo infers.
+    /// </summary>
+    /// <param name="SegmentFrames">Frames per segment F ≥ 1 (10 in LongVLM: 100 frames in 10 segments).</param>
+    /// <param name="SegmentTokens">Local tokens per segment K, 1 ≤ K ≤ g² (30 in LongVLM's default merge schedule).</param>
+    public sealed record LongVlmCompressorConfig(int SegmentFrames, int SegmentTokens) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override CompressorKind Kind => CompressorKind.LongVlm;
+
+        /// <inheritdoc/>
+        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
+
+        /// <inheritdoc/>
+        public override bool IsPerFrame => false;
+
+        /// <inheritdoc/>
+        public override string TokensFormula => "1 + ⌈T/segment_frames⌉·segment_tokens";
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"1 + {SegmentTokens}·⌈T/{SegmentFrames}⌉";
+
+        /// <summary>Segments for <paramref name="frames"/> frames: ⌈T/F⌉.</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        public int Segments(int frames)
+        {
+            CheckFrames(frames);
+            return CeilDiv(frames, SegmentFrames);
+        }
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid) => frames == 0 ? 0 : 1 + (long)Segments(frames) * SegmentTokens;
+
+        /// <summary>
+        /// The merge schedule of one segment of <paramref name="segmentTokens"/> tokens: each round removes
+        /// r = min(t − K, ⌊t/2⌋) of the t tokens (bipartite matching pairs at most half), until K remain. For a
+        /// 10-frame segment of 256 tokens per frame and K = 30: 2560 → 1280 → 640 → 320 → 160 → 80 → 40 → 30,
+        /// LongVLM's default list (1280, 640, 320, 160, 80, 40, 10).
+        /// </summary>
+        /// <param name="segmentTokens">Tokens t ≥ K of the segment (frames · N).</param>
+        /// <returns>(t before the round, r removed) per round.</returns>
+        public IReadOnlyList<(int Before, int Removed)> MergeRounds(int segmentTokens)
+        {
+            var rounds = new List<(int, int)>();
+            for (int t = segmentTokens; t > SegmentTokens; t -= Math.Min(t - SegmentTokens, t / 2))
+            {
+                rounds.Add((t, Math.Min(t - SegmentTokens, t / 2)));
+            }
+
+            return rounds;
+        }
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.segment_frames", SegmentFrames);
+            ConfigRules.Positive(problems, "compressor.segment_tokens", SegmentTokens);
+            if (SegmentTokens > vision.TokensPerFrame)
+            {
+                problems.Add($"compressor.segment_tokens ({SegmentTokens}) must be ≤ the tokens of one frame ({vision.TokensPerFrame} = g² with g = {vision.PatchGrid})");
+            }
+
             return problems;
         }
     }

@@ -17,32 +17,47 @@ namespace CrossLMM.Zoo.Configs
         Qwen2,
     }
 
-    /// <summary>The compressor kind (<c>compressor.kind</c>); one per <see cref="CompressorConfig"/> subtype.</summary>
+    /// <summary>
+    /// The compressor kind (<c>compressor.kind</c>, its <see cref="YamlNameAttribute"/>); kind K has the record
+    /// <c>KCompressorConfig</c> and the block <c>KCompressor</c> (<see cref="BlockWiring"/>).
+    /// </summary>
     public enum CompressorKind
     {
         /// <summary><c>identity</c>: all encoder tokens (LLaVA-OneVision style full tokens).</summary>
+        [YamlName("identity")]
         Identity,
 
         /// <summary><c>pool2d</c>: adaptive 2D average pooling of each frame to a grid × grid map.</summary>
+        [YamlName("pool2d")]
         Pool2d,
 
         /// <summary><c>strided_pool2d</c>: 2D average pooling with kernel = stride (ceil mode).</summary>
+        [YamlName("strided_pool2d")]
         StridedPool2d,
 
         /// <summary><c>temporal_pool</c>: slow-fast temporal pooling (fast tokens in the stream, slow tokens as a source).</summary>
+        [YamlName("temporal_pool")]
         TemporalPool,
 
         /// <summary><c>qformer</c>: BLIP-2 Q-Former with learned queries.</summary>
+        [YamlName("qformer")]
         QFormer,
 
         /// <summary><c>perceiver</c>: Flamingo Perceiver resampler with learned latents.</summary>
+        [YamlName("perceiver")]
         Perceiver,
 
         /// <summary><c>ccam</c>: Video-CCAM projector (queries with causal cross-attention masks over frames).</summary>
+        [YamlName("ccam")]
         Ccam,
 
         /// <summary><c>llama_vid</c>: LLaMA-VID context token + content token per frame.</summary>
+        [YamlName("llama_vid")]
         LlamaVid,
+
+        /// <summary><c>longvlm</c>: LongVLM segment tokens (ToMe-merged per segment) after one global token.</summary>
+        [YamlName("longvlm")]
+        LongVlm,
     }
 
     /// <summary>The projector kind (<c>projector.kind</c>).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Reflection;
 
 namespace CrossLMM.Zoo.Configs
 {
@@ -8,6 +9,9 @@ namespace CrossLMM.Zoo.Configs
     /// </summary>
     public static class YamlNames
     {
+        // The [YamlName] of every CompressorKind member, read once.
+        private static readonly System.Collections.Generic.Dictionary<CompressorKind, string> CompressorNames = ReadNames<CompressorKind>();
+
         /// <summary>YAML name of a vision kind.</summary>
         /// <param name="value">The value.</param>
         public static string Of(VisionKind value) => value switch
@@ -27,18 +31,8 @@ namespace CrossLMM.Zoo.Configs
 
         /// <summary>YAML name of a compressor kind.</summary>
         /// <param name="value">The value.</param>
-        public static string Of(CompressorKind value) => value switch
-        {
-            CompressorKind.Identity => "identity",
-            CompressorKind.Pool2d => "pool2d",
-            CompressorKind.StridedPool2d => "strided_pool2d",
-            CompressorKind.TemporalPool => "temporal_pool",
-            CompressorKind.QFormer => "qformer",
-            CompressorKind.Perceiver => "perceiver",
-            CompressorKind.Ccam => "ccam",
-            CompressorKind.LlamaVid => "llama_vid",
-            _ => throw Unknown(value),
-        };
+        public static string Of(CompressorKind value) =>
+            CompressorNames.TryGetValue(value, out var name) ? name : throw Unknown(value);
 
         /// <summary>YAML name of a projector kind.</summary>
         /// <param name="value">The value.</param>
@@ -128,5 +122,20 @@ namespace CrossLMM.Zoo.Configs
 
         private static ArgumentOutOfRangeException Unknown(Enum value) =>
             new ArgumentOutOfRangeException(nameof(value), value, $"{value.GetType().Name} value ({value}) is not defined");
+
+        private static System.Collections.Generic.Dictionary<T, string> ReadNames<T>()
+            where T : struct, Enum
+        {
+            var names = new System.Collections.Generic.Dictionary<T, string>();
+            foreach (var field in typeof(T).GetTypeInfo().DeclaredFields)
+            {
+                if (field.IsStatic && field.GetCustomAttribute<YamlNameAttribute>() is YamlNameAttribute name)
+                {
+                    names[(T)field.GetValue(null)!] = name.Name;
+                }
+            }
+
+            return names;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Spec;
 
@@ -218,17 +219,24 @@ namespace CrossLMM.Zoo.Generators
         private static string Ints(EquatableArray<int> values) =>
             $"{Configs}EquatableArray.Of<int>({string.Join(", ", values.Select(CSharp.Int))})";
 
-        private static string Compressor(CompressorConfig compressor) => compressor switch
+        private static string Compressor(CompressorConfig compressor) =>
+            compressor.SlowStride == 1 ? Record(compressor) : $"{Record(compressor)} with {{ SlowStride = {CSharp.Int(compressor.SlowStride)} }}";
+
+        // Any compressor record, from its constructor: new Configs.XCompressorConfig(Param: value, ...) with the values of its
+        // properties of the same names (integers and enums), so a new kind needs no case here.
+        private static string Record(CompressorConfig compressor)
         {
-            IdentityCompressorConfig => $"new {Configs}IdentityCompressorConfig()",
-            Pool2dCompressorConfig p => $"new {Configs}Pool2dCompressorConfig(Grid: {CSharp.Int(p.Grid)})",
-            StridedPool2dCompressorConfig s => $"new {Configs}StridedPool2dCompressorConfig(Stride: {CSharp.Int(s.Stride)})",
-            TemporalPoolCompressorConfig t => $"new {Configs}TemporalPoolCompressorConfig(Frames: {CSharp.Int(t.Frames)}, Stride: {CSharp.Int(t.Stride)})",
-            QFormerCompressorConfig q => $"new {Configs}QFormerCompressorConfig(Queries: {CSharp.Int(q.Queries)}, Per: {Enum("Granularity", q.Per)}, CrossEvery: {CSharp.Int(q.CrossEvery)})",
-            PerceiverCompressorConfig p => $"new {Configs}PerceiverCompressorConfig(Latents: {CSharp.Int(p.Latents)}, Per: {Enum("Granularity", p.Per)}, MaxFrames: {CSharp.Int(p.MaxFrames)})",
-            CcamCompressorConfig q => $"new {Configs}CcamCompressorConfig(Queries: {CSharp.Int(q.Queries)})",
-            LlamaVidCompressorConfig q => $"new {Configs}LlamaVidCompressorConfig(Queries: {CSharp.Int(q.Queries)})",
-            _ => throw new InvalidOperationException($"no emitter for compressor {compressor.GetType().Name}"),
+            var type = compressor.GetType();
+            var constructor = type.GetTypeInfo().DeclaredConstructors.Single(c => c.IsPublic && !c.IsStatic);
+            var arguments = constructor.GetParameters().Select(p => $"{p.Name}: {Literal(type.GetRuntimeProperty(p.Name!)!.GetValue(compressor)!)}");
+            return $"new {Configs}{type.Name}({string.Join(", ", arguments)})";
+        }
+
+        private static string Literal(object value) => value switch
+        {
+            int i => CSharp.Int(i),
+            Enum e => Configs + e.GetType().Name + "." + CSharp.Identifier(e.ToString()),
+            _ => throw new InvalidOperationException($"no C# literal for a compressor field of type {value.GetType().Name}"),
         };
 
         private static string Projector(ProjectorConfig projector) => projector switch

@@ -41,6 +41,7 @@ namespace CrossLMM.Zoo.Generators
         string Summary,
         VisionKind Vision,
         CompressorKind Compressor,
+        CompressorBlock? CompressorBlock,
         ProjectorKind Projector,
         bool SourceProjector,
         EquatableArray<FusionKind> Fusion,
@@ -49,7 +50,20 @@ namespace CrossLMM.Zoo.Generators
         SpecDiagnostic? Failure)
     {
         /// <summary>Nothing to emit.</summary>
-        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, default, default, default, false, EquatableArray<FusionKind>.Empty, EquatableArray<FusionSource>.Empty, default, null);
+        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, default, default, null, default, false, EquatableArray<FusionKind>.Empty, EquatableArray<FusionSource>.Empty, default, null);
+    }
+
+    /// <summary>
+    /// A compressor block as the compilation declares it (<see cref="BlockWiring"/>): its type and the arguments of its
+    /// record constructor as C# over the emitted <c>Build</c>'s <c>config</c>, read from the constructor's symbol.
+    /// </summary>
+    internal sealed record CompressorBlock(CompressorKind Kind, string Type, string Arguments);
+
+    /// <summary>The blocks the compilation references: whether CrossLMM.Zoo.Modules is there, and every compressor block it declares.</summary>
+    internal sealed record BlockCatalog(bool Present, EquatableArray<CompressorBlock> Compressors)
+    {
+        /// <summary>No blocks referenced: configs and the catalogue only.</summary>
+        public static BlockCatalog None { get; } = new BlockCatalog(false, EquatableArray<CompressorBlock>.Empty);
     }
 
     /// <summary>The catalogue to emit, the files excluded as duplicates, and the cross-file diagnostics.</summary>

@@ -10,7 +10,8 @@ namespace CrossLMM.Zoo.Generators
     /// (<c>vision_tower</c> a <c>SiglipVisionTransformer</c>, <c>compressor</c> a <c>Pool2dCompressor</c>, the
     /// fusion blocks of each entry as a typed list, ...), built by calling the blocks' public constructors with
     /// the sizes of the typed <c>&lt;Name&gt;Config</c>. The kind → block switch runs here, in the generator
-    /// (<see cref="Blocks"/>); the emitted code only wires.
+    /// (<see cref="Blocks"/>; compressors: the block and constructor the compilation declares, <see cref="CompressorBlock"/>);
+    /// the emitted code only wires.
     /// </summary>
     /// <remarks>
     /// <para>Why derive from VideoLmm rather than wrap it: a <c>CrossLmm</c> then <i>is</i> the model every
@@ -35,7 +36,7 @@ namespace CrossLMM.Zoo.Generators
             string name = CSharp.Identifier(model.Name!);
             string config = "global::CrossLMM.Zoo." + name + "Config";
             var vision = Blocks.Vision(model.Vision);
-            var compressor = Blocks.Compressor(model.Compressor);
+            var compressor = new Block(model.CompressorBlock!.Type, model.CompressorBlock.Arguments);
             var projector = Blocks.Projector(model.Projector);
             var fusion = model.Fusion.Select((kind, i) => new FusionPart(i, Blocks.Fusion(kind), kind, model.FusionSources[i])).ToArray();
             string layerType = fusion.Any(f => f.Block.IsLayer) ? Modules + "Language.DecoderLayer" : Modules + "Language.Qwen2DecoderLayer";
@@ -176,6 +177,12 @@ namespace CrossLMM.Zoo.Generators
             w.Line("var llm = config.Llm;");
             w.Line($"var visionTower = new {vision.Type}({vision.Arguments});");
             w.Line($"var compressor = new {compressor.Type}({compressor.Arguments});");
+            if (fusion.Any(f => f.Source == FusionSource.Slow))
+            {
+                // The pooling of the slow source (parameter-free), as CompressorFactory sets it.
+                w.Line("compressor.WithSlowStride(config.Compressor.SlowSourceStride);");
+            }
+
             w.Line($"var multiModalProjector = new {projector.Type}(config.Projector, architecture.ProjectorInputWidth, llm.Hidden);");
             if (sourceProjector)
             {
@@ -268,18 +275,6 @@ namespace CrossLMM.Zoo.Generators
             {
                 VisionKind.Vit => new Block(Modules + "Vision.SiglipVisionTransformer", "config.Vision"),
                 VisionKind.Precomputed => new Block(Modules + "Vision.PrecomputedVisionFeatures", "config.Vision"),
-            };
-
-            public static Block Compressor(CompressorKind kind) => kind switch
-            {
-                CompressorKind.Identity => new Block(Modules + "Compressors.IdentityCompressor", "config.Compressor, config.Vision"),
-                CompressorKind.Pool2d => new Block(Modules + "Compressors.Pool2dCompressor", "config.Compressor, config.Vision"),
-                CompressorKind.StridedPool2d => new Block(Modules + "Compressors.StridedPool2dCompressor", "config.Compressor, config.Vision"),
-                CompressorKind.TemporalPool => new Block(Modules + "Compressors.TemporalPoolCompressor", "config.Compressor, config.Vision"),
-                CompressorKind.QFormer => new Block(Modules + "Compressors.QFormerCompressor", "config.Compressor, config.Vision, config.Resampler"),
-                CompressorKind.Perceiver => new Block(Modules + "Compressors.PerceiverCompressor", "config.Compressor, config.Vision, config.Resampler"),
-                CompressorKind.Ccam => new Block(Modules + "Compressors.CcamCompressor", "config.Compressor, config.Vision, config.Resampler"),
-                CompressorKind.LlamaVid => new Block(Modules + "Compressors.LlamaVidCompressor", "config.Compressor, config.Vision, config.Resampler, llm.Hidden"),
             };
 
             public static Block Projector(ProjectorKind kind) => kind switch

@@ -160,25 +160,58 @@ namespace CrossLMM.Zoo.Generators
         /// Whether the compilation references the blocks (CrossLMM.Zoo.Modules). Without them only the configs and
         /// the catalogue are generated: a project that only needs configurations must not fail on missing types.
         /// </summary>
-        public static bool HasBlocks(Compilation compilation)
+        public static BlockCatalog Blocks(Compilation compilation)
         {
             try
             {
-                return compilation.GetTypeByMetadataName(BlocksMetadataName) is not null;
+                if (compilation.GetTypeByMetadataName(BlocksMetadataName) is null)
+                {
+                    return BlockCatalog.None;
+                }
+
+                var compressors = new List<CompressorBlock>();
+                foreach (CompressorKind kind in Enum.GetValues(typeof(CompressorKind)))
+                {
+                    if (CompressorBlockOf(compilation, kind) is CompressorBlock block)
+                    {
+                        compressors.Add(block);
+                    }
+                }
+
+                return new BlockCatalog(true, compressors.ToEquatableArray());
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return false;
+                return BlockCatalog.None;
             }
         }
 
+        // The block of a kind and its wiring, from the symbols (BlockWiring's convention), or null when the compilation has none.
+        private static CompressorBlock? CompressorBlockOf(Compilation compilation, CompressorKind kind)
+        {
+            string record = BlockWiring.CompressorRecord(kind);
+            var constructor = compilation.GetTypeByMetadataName(BlockWiring.CompressorBlock(kind))?.InstanceConstructors
+                .FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length > 0 && FullName(c.Parameters[0].Type) == record);
+            if (constructor is null)
+            {
+                return null;
+            }
+
+            var arguments = constructor.Parameters.Select(p => BlockWiring.ArgumentFor(FullName(p.Type), p.Name)).ToArray();
+            return arguments.Any(a => a is null)
+                ? null
+                : new CompressorBlock(kind, "global::" + BlockWiring.CompressorBlock(kind), string.Join(", ", arguments.Select(a => "config." + a)));
+        }
+
+        private static string FullName(ITypeSymbol type) => type.ContainingNamespace.ToDisplayString() + "." + type.MetadataName;
+
         /// <summary>The structure of the module class of <paramref name="model"/>, or <see cref="ModuleModel.None"/> when there is none to emit.</summary>
-        public static ModuleModel Module(ArchitectureModel model, EquatableArray<string> excluded, bool blocks)
+        public static ModuleModel Module(ArchitectureModel model, EquatableArray<string> excluded, BlockCatalog blocks)
         {
             var r = model.Result;
             try
             {
-                if (!blocks || r.HasErrors || r.Configs.IsEmpty || r.Name is null || excluded.Contains(r.Path))
+                if (!blocks.Present || r.HasErrors || r.Configs.IsEmpty || r.Name is null || excluded.Contains(r.Path))
                 {
                     return ModuleModel.None;
                 }
@@ -191,6 +224,8 @@ namespace CrossLMM.Zoo.Generators
                     r.Summary,
                     first.Vision.Kind,
                     first.Compressor.Kind,
+                    blocks.Compressors.FirstOrDefault(b => b.Kind == first.Compressor.Kind)
+                        ?? throw new InvalidOperationException($"compressor kind {first.Compressor.KindName} has no block: {BlockWiring.CompressorBlock(first.Compressor.Kind)} with a public constructor taking {BlockWiring.CompressorRecord(first.Compressor.Kind)} first, whose other parameters BlockWiring.ArgumentFor knows"),
                     first.Projector.Kind,
                     first.NeedsSourceProjector,
                     first.Fusion.Select(f => f.Kind).ToEquatableArray(),

@@ -58,7 +58,7 @@ namespace CrossLMM.Zoo.Generators
                 .WithTrackingName("Excluded");
 
             var blocks = context.CompilationProvider
-                .Select(static (c, _) => Parser.HasBlocks(c))
+                .Select(static (c, _) => Parser.Blocks(c))
                 .WithTrackingName("Blocks");
 
             var modules = bound
@@ -100,7 +100,7 @@ namespace CrossLMM.Zoo.Generators
 
                 if (model.Zoo is not null)
                 {
-                    spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(model, withModules: pair.Right), Encoding.UTF8));
+                    spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(model, withModules: pair.Right.Present), Encoding.UTF8));
                 }
             }));
         }

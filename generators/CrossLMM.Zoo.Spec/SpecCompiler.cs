@@ -98,7 +98,7 @@ namespace CrossLMM.Zoo.Spec
                 return new SpecResult(null, zoo.Diagnostics.Where(d => d.IsError).ToEquatableArray());
             }
 
-            var result = Compile(yamlText, path ?? string.Empty, zoo, new[] { sizePreset });
+            var result = Compile(yamlText, path ?? string.Empty, zoo, new[] { sizePreset }, requested: true);
             return new SpecResult(result.Configs.IsEmpty ? null : result.Configs[0], result.Diagnostics);
         }
 
@@ -116,10 +116,12 @@ namespace CrossLMM.Zoo.Spec
                 throw new ArgumentNullException(nameof(zoo));
             }
 
-            return Compile(yamlText, path ?? string.Empty, zoo, zoo.Presets);
+            return Compile(yamlText, path ?? string.Empty, zoo, zoo.Presets, requested: false);
         }
 
-        private static SpecSetResult Compile(string? text, string path, ZooFile zoo, IEnumerable<SizePreset> presets)
+        // requested: the presets were asked for by name (Bind), so one the spec does not support is an error; otherwise
+        // (BindAll) the spec is bound at the presets it supports.
+        private static SpecSetResult Compile(string? text, string path, ZooFile zoo, IEnumerable<SizePreset> presets, bool requested)
         {
             var bag = new DiagnosticBag(path);
             string stem = Names.StemOf(path);
@@ -136,6 +138,16 @@ namespace CrossLMM.Zoo.Spec
                     {
                         foreach (var preset in presets)
                         {
+                            if (!syntax.Supports(preset.Name))
+                            {
+                                if (requested)
+                                {
+                                    bag.Report(SpecDiagnostics.UnknownPreset, $"preset '{Text.Quote(preset.Name)}' is not one this architecture supports (presets: {Text.Join(syntax.Presets!)})", syntax.PresetsNode!);
+                                }
+
+                                continue;
+                            }
+
                             if (ArchitectureBinder.Bind(syntax, preset, stem, sourceFile, bag) is ArchitectureConfig config)
                             {
                                 configs.Add(config);

@@ -67,8 +67,8 @@ namespace CrossLMM.Zoo.Spec
         /// <summary>Two fusion entries on one layer.</summary>
         public const string FusionLayerCollision = "CLMZ0016";
 
-        /// <summary>A fusion source the compressor does not provide.</summary>
-        public const string SourceNotProvided = "CLMZ0017";
+        /// <summary>compressor.slow_stride where it has no effect.</summary>
+        public const string SlowSourceMisconfigured = "CLMZ0017";
 
         /// <summary>V2V with no visual tokens in the stream.</summary>
         public const string V2VWithoutStreamTokens = "CLMZ0018";
@@ -131,7 +131,7 @@ namespace CrossLMM.Zoo.Spec
             Error(FusionLayerOutOfRange, "Fusion layer outside the LLM", "A fusion layer index must be in [0, llm.layers)."),
             Error(FusionPlacesNoLayer, "Fusion entry places no layer", "An every/start placement whose start is past the last LLM layer places nothing."),
             Error(FusionLayerCollision, "Two fusion entries on one layer", "Each decoder layer carries at most one fusion entry."),
-            Error(SourceNotProvided, "Source not provided by the compressor", "The 'slow' source exists only with the temporal_pool compressor."),
+            Error(SlowSourceMisconfigured, "compressor.slow_stride without effect", "compressor.slow_stride sizes the 'slow' fusion source of every compressor kind but temporal_pool (which pools its slow tokens by its own stride); set it only when a fusion entry reads source: slow."),
             Error(V2VWithoutStreamTokens, "V2V without visual tokens in the stream", "The V2V branch updates visual positions of the LLM stream; cross_attention_only has none."),
             Error(FrameScopeNeedsPerFrame, "Frame scope needs per-frame tokens", "scope: frame pairs each query with its own frame, which needs a per-frame compressor and source."),
             Error(CrossAttentionOnlyWithoutFusion, "Cross-attention-only layout without fusion", "With no visual tokens in the stream and no fusion entry, the model would never see the video."),

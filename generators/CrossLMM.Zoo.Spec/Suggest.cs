@@ -4,21 +4,50 @@ using System.Collections.Generic;
 namespace CrossLMM.Zoo.Spec
 {
     /// <summary>
-    /// "Did you mean …?" by optimal-string-alignment edit distance (a transposition counts as one edit). The
-    /// spec diagnostics use <c>Closest</c>/<c>Hint</c>; <see cref="Distance"/> is public for the tools' name
-    /// suggestions, which apply their own threshold.
+    /// "Did you mean …?" for every name a user types, in specs and on the command line: the one rule of the zoo.
+    /// The closest candidate by optimal-string-alignment edit distance (case-insensitive; a transposition counts as one
+    /// edit) within a length-dependent limit (1 edit up to 3 characters, 2 up to 6, then 3, and fewer edits than the
+    /// value has characters); failing that, the only candidate that starts with a value of 3 or more characters
+    /// (<c>llava</c> → <c>llava-ov</c>).
     /// </summary>
     public static class Suggest
     {
-        /// <summary>The closest candidate within a length-dependent distance, or null.</summary>
-        internal static string? Closest(string value, IEnumerable<string> candidates)
+        [ThreadStatic]
+        private static int[]? rows;
+
+        /// <summary>The closest candidate (see the class summary), or null when none is close.</summary>
+        /// <param name="value">What was typed.</param>
+        /// <param name="candidates">The valid names.</param>
+        public static string? Closest(string value, IEnumerable<string> candidates)
         {
+            if (value is null)
+            {
+                throw new ArgumentNullException(nameof(value));
+            }
+
+            if (candidates is null)
+            {
+                throw new ArgumentNullException(nameof(candidates));
+            }
+
             string lowered = value.ToLowerInvariant();
-            int limit = value.Length <= 3 ? 1 : value.Length <= 6 ? 2 : 3;
-            string? best = null;
-            int bestDistance = int.MaxValue;
+            int limit = Math.Min(value.Length <= 3 ? 1 : value.Length <= 6 ? 2 : 3, Math.Max(value.Length, 2) - 1);
+            string? best = null, prefixed = null;
+            int bestDistance = int.MaxValue, prefixCount = 0;
             foreach (string candidate in candidates)
             {
+                if (value.Length >= 3 && candidate.StartsWith(value, StringComparison.OrdinalIgnoreCase))
+                {
+                    prefixed = candidate;
+                    prefixCount++;
+                }
+
+                // A length difference is a lower bound of the distance: most candidates end here.
+                if (Math.Abs(candidate.Length - value.Length) > Math.Min(limit, bestDistance - 1))
+                {
+                    continue;
+                }
+
                 int distance = Distance(lowered, candidate.ToLowerInvariant());
                 if (distance < bestDistance)
                 {
@@ -27,11 +56,13 @@ namespace CrossLMM.Zoo.Spec
                 }
             }
 
-            return best is not null && bestDistance <= limit && bestDistance < Math.Max(value.Length, 2) ? best : null;
+            return best is not null && bestDistance <= limit ? best : prefixCount == 1 ? prefixed : null;
         }
 
         /// <summary>"; did you mean 'x'?" or "; expected one of: a, b, c".</summary>
-        internal static string Hint(string value, IReadOnlyCollection<string> candidates)
+        /// <param name="value">What was typed.</param>
+        /// <param name="candidates">The valid names.</param>
+        public static string Hint(string value, IReadOnlyCollection<string> candidates)
         {
             string? closest = Closest(value, candidates);
             return closest is not null
@@ -59,33 +90,32 @@ namespace CrossLMM.Zoo.Spec
                 return Math.Abs(a.Length - b.Length) + 64;
             }
 
-            var d = new int[a.Length + 1, b.Length + 1];
-            for (int i = 0; i <= a.Length; i++)
+            // Three rolling rows (i − 2, i − 1, i) of the (|a|+1)×(|b|+1) table, in one reused buffer.
+            int width = b.Length + 1;
+            var d = rows is { } r && r.Length >= 3 * width ? r : rows = new int[3 * Math.Max(width, 65)];
+            for (int j = 0; j < width; j++)
             {
-                d[i, 0] = i;
-            }
-
-            for (int j = 0; j <= b.Length; j++)
-            {
-                d[0, j] = j;
+                d[j] = j;
             }
 
             for (int i = 1; i <= a.Length; i++)
             {
+                int cur = (i % 3) * width, prev = ((i + 2) % 3) * width, prev2 = ((i + 1) % 3) * width;
+                d[cur] = i;
                 for (int j = 1; j <= b.Length; j++)
                 {
                     int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                    int value = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    int value = Math.Min(Math.Min(d[prev + j] + 1, d[cur + j - 1] + 1), d[prev + j - 1] + cost);
                     if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                     {
-                        value = Math.Min(value, d[i - 2, j - 2] + 1);
+                        value = Math.Min(value, d[prev2 + j - 2] + 1);
                     }
 
-                    d[i, j] = value;
+                    d[cur + j] = value;
                 }
             }
 
-            return d[a.Length, b.Length];
+            return d[(a.Length % 3) * width + b.Length];
         }
     }
 }

@@ -229,7 +229,7 @@ namespace CrossLMM.Zoo.Spec
             for (int i = 0; i < list.Items.Count; i++)
             {
                 var item = list.Items[i];
-                if (item is not YScalar s || s.IsNull)
+                if (item is not YScalar s || s.IsNull || !s.IsText)
                 {
                     bag.Report(SpecDiagnostics.WrongType, $"architectures[{i}]: expected a file stem, got {item.Describe()}", item);
                     continue;

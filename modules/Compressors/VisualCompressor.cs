@@ -40,7 +40,7 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
     /// <param name="inputWidth">Encoder feature width D.</param>
     /// <param name="outputWidth">Width D_c of the output tokens (D for pooling kinds, the resampler width for learned-query kinds).</param>
     /// <exception cref="ArgumentException">A size is not positive.</exception>
-    protected VisualCompressor(string name, int patchGrid, int inputWidth, int outputWidth) : base(name)
+    protected VisualCompressor(string name, int patchGrid, long inputWidth, long outputWidth) : base(name)
     {
         BlockChecks.Positive(patchGrid, "patchGrid");
         BlockChecks.Positive(inputWidth, "inputWidth");
@@ -57,10 +57,51 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
     public int InputTokensPerFrame => PatchGrid * PatchGrid;
 
     /// <summary>Encoder feature width D.</summary>
-    public int InputWidth { get; }
+    public long InputWidth { get; }
 
     /// <summary>Width D_c of <see cref="CompressorOutput.Tokens"/>.</summary>
-    public int OutputWidth { get; }
+    public long OutputWidth { get; }
+
+    /// <summary>
+    /// Stride σ of the <c>slow</c> fusion source when this compressor does not make slow tokens itself
+    /// (<see cref="CompressorOutput.Slow"/> null: every kind but temporal_pool): <see cref="SlowTokens"/> pools the
+    /// encoder features with it. 1 (the default) keeps every token. Set by the builders from
+    /// <c>compressor.slow_stride</c> (<see cref="CompressorConfig.SlowSourceStride"/>); it holds no parameters.
+    /// </summary>
+    public int SlowStride { get; private set; } = 1;
+
+    /// <summary>Sets <see cref="SlowStride"/> (the builders call it right after the constructor).</summary>
+    /// <param name="stride">σ, 1 ≤ σ ≤ g.</param>
+    /// <returns>This compressor.</returns>
+    /// <exception cref="ArgumentException">σ is not in [1, g].</exception>
+    public VisualCompressor WithSlowStride(int stride)
+    {
+        BlockChecks.Positive(stride, "stride");
+        BlockChecks.AtMost(stride, "stride", PatchGrid, "the patch grid side");
+        SlowStride = stride;
+        return this;
+    }
+
+    /// <summary>
+    /// The <c>slow</c> fusion source: <paramref name="output"/>'s own slow tokens when it has them (temporal_pool),
+    /// otherwise every frame of <paramref name="features"/> average-pooled in space by <see cref="SlowStride"/>
+    /// (kernel = stride, ceil mode): (B, T·⌈g/σ⌉², D).
+    /// </summary>
+    /// <param name="features">The encoder features (B, T, N, D) this compressor was given (or would have been).</param>
+    /// <param name="output">The compressor's output, or null when it was not run.</param>
+    public Tensor SlowTokens(Tensor features, CompressorOutput? output)
+    {
+        if (output?.Slow is { } slow)
+        {
+            return slow;
+        }
+
+        CheckFeatures(features);
+        long batch = features.shape[0], time = features.shape[1];
+        using var scope = NewDisposeScope();
+        var pooled = FrameMaps.StridedAverage(features, PatchGrid, SlowStride);            // [B, T, N, D]
+        return pooled.reshape(batch, -1, InputWidth).MoveToOuterDisposeScope();            // [B, T·N, D]
+    }
 
     /// <summary>Tokens this compressor emits for <paramref name="frames"/> frames (the config's formula).</summary>
     public abstract long TokensFor(int frames);

@@ -23,6 +23,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly Linear o_proj;
+    private readonly KeyValueProjection _keyValues;
 
     /// <summary>Creates the cross-attention with PyTorch's default Linear initialisation.</summary>
     /// <param name="queryWidth">Width H_q of the query stream (and of the output), divisible by <paramref name="heads"/>.</param>
@@ -49,6 +50,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
         k_proj = nn.Linear(source, groups * HeadDim, hasBias: bias);
         v_proj = nn.Linear(source, groups * HeadDim, hasBias: bias);
         o_proj = nn.Linear(queryWidth, queryWidth, hasBias: false);
+        _keyValues = new KeyValueProjection(k_proj, v_proj, source, groups, "(B, M, H_s)");
         RegisterComponents();
     }
 
@@ -88,15 +90,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <summary>Per-head keys and values of the source (no positions), at the g key/value heads.</summary>
     /// <param name="source">(B, M, H_s).</param>
     /// <returns>(B, g, M, d) each; the caller owns them.</returns>
-    public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source)
-    {
-        BlockChecks.Rank(source, 3, nameof(source), "(B, M, H_s)");
-        BlockChecks.LastDim(source, SourceWidth, nameof(source));
-        using var scope = torch.NewDisposeScope();
-        var k = MultiHead.Split(k_proj.call(source), KvHeads);   // [B, g, M, d]
-        var v = MultiHead.Split(v_proj.call(source), KvHeads);   // [B, g, M, d]
-        return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
-    }
+    public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source) => _keyValues.Project(source, nameof(source));
 
     /// <summary>
     /// Keys and values of a fixed source, from <paramref name="cache"/> when it holds them, else projected from
@@ -106,22 +100,8 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor?, RotaryPo
     /// <param name="mask">Mask that goes with this source (e.g. (B, 1, 1, M) key padding), or null.</param>
     /// <param name="cache">A cross-attention cache slot, or null.</param>
     /// <returns>Keys and values (B, g, M, d) and the mask, or null when neither a cache nor a source has them.</returns>
-    public (Tensor Key, Tensor Value, Tensor? Mask)? KeyValues(Tensor? source, Tensor? mask, KvCacheEntry? cache)
-    {
-        if (cache is { HasValues: true })
-        {
-            return cache.Get();
-        }
-
-        if (source is null)
-        {
-            return null;
-        }
-
-        var (k, v) = ProjectKeyValues(source);
-        cache?.Store(k, v, mask);
-        return (k, v, mask?.alias());
-    }
+    public (Tensor Key, Tensor Value, Tensor? Mask)? KeyValues(Tensor? source, Tensor? mask, KvCacheEntry? cache) =>
+        _keyValues.Resolve(source, mask, cache, nameof(source));
 
     /// <summary>The attention itself, heads merged but before <c>o_proj</c>.</summary>
     /// <param name="query">(B, h, S, d).</param>

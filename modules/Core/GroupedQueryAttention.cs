@@ -20,6 +20,7 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly Linear o_proj;
+    private readonly KeyValueProjection _keyValues;
 
     /// <summary>Creates the attention with PyTorch's default Linear initialisation.</summary>
     /// <param name="hidden">Model width H, divisible by <paramref name="heads"/>.</param>
@@ -39,6 +40,7 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
         k_proj = nn.Linear(hidden, kvHeads * HeadDim, hasBias: qkvBias);
         v_proj = nn.Linear(hidden, kvHeads * HeadDim, hasBias: qkvBias);
         o_proj = nn.Linear(heads * HeadDim, hidden, hasBias: false);
+        _keyValues = new KeyValueProjection(k_proj, v_proj, hidden, kvHeads, "(B, S, H)");
         RegisterComponents();
     }
 
@@ -88,11 +90,8 @@ public sealed class GroupedQueryAttention : nn.Module<Tensor, RotaryPositions?, 
     /// <returns>(B, g, P + S, d) keys and values (P = 0 without a cache); the caller owns them.</returns>
     public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor x, RotaryPositions? rotary, KvCacheEntry? cache)
     {
-        BlockChecks.Rank(x, 3, nameof(x), "(B, S, H)");
-        BlockChecks.LastDim(x, Hidden, nameof(x));
         using var scope = torch.NewDisposeScope();
-        var k = MultiHead.Split(k_proj.call(x), KvHeads);   // [B, g, S, d]
-        var v = MultiHead.Split(v_proj.call(x), KvHeads);   // [B, g, S, d]
+        var (k, v) = _keyValues.Project(x, nameof(x));   // [B, g, S, d] each
         if (rotary is not null)
         {
             k = RotaryEmbedding.Apply(k, rotary);

@@ -1,11 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace CrossLMM.Zoo.Modules.Core;
 
 /// <summary>
 /// The decoding state of a decoder (HF's <c>DynamicCache</c>): per layer, named <see cref="KvCacheEntry"/>
-/// slots (<c>"self_attn"</c>, and one per cross-attention branch of a fusion block, whose visual keys and
+/// slots (<see cref="CacheSlot"/>: the self-attention, and one per cross-attention branch of a fusion block, whose visual keys and
 /// values are computed once at prefill), plus the key-padding mask of every position seen so far, from which
 /// the next positions' ids and masks follow. Create one per generated sequence and dispose it afterwards.
 /// <para>Shapes: B batch, P positions seen so far.</para>
@@ -105,23 +106,26 @@ public sealed class KvCache : IDisposable
 /// <summary>The named cache slots of one decoder layer (see <see cref="KvCache"/>).</summary>
 public sealed class KvCacheLayer : IDisposable
 {
-    private readonly Dictionary<string, KvCacheEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<CacheSlot, KvCacheEntry> _entries = new();
 
-    /// <summary>The slot called <paramref name="name"/> (created on first use), e.g. <c>"self_attn"</c>.</summary>
-    /// <param name="name">Slot name: the module path below the layer.</param>
-    public KvCacheEntry this[string name]
+    /// <summary>The entry of <paramref name="slot"/> (created on first use), e.g. <see cref="CacheSlot.SelfAttention"/>.</summary>
+    /// <param name="slot">One of the <see cref="CacheSlot"/> constants.</param>
+    public KvCacheEntry this[CacheSlot slot]
     {
         get
         {
-            if (!_entries.TryGetValue(name, out var entry))
+            if (!_entries.TryGetValue(slot, out var entry))
             {
                 entry = new KvCacheEntry();
-                _entries[name] = entry;
+                _entries[slot] = entry;
             }
 
             return entry;
         }
     }
+
+    /// <summary>The slots that hold keys and values, in the order they were first used.</summary>
+    public IReadOnlyList<CacheSlot> Filled => _entries.Where(e => e.Value.HasValues).Select(e => e.Key).ToArray();
 
     /// <summary>Disposes every slot.</summary>
     public void Dispose()

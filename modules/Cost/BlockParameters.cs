@@ -54,7 +54,7 @@ public static class BlockParameters
                 LlamaVidCompressorConfig l => Linear(textWidth, r) + l.Queries * r + 2 * d
                     + QFormer(resampler, Compressors.LlamaVidCompressor.CrossEvery, d, hasText: true)
                     + Linear(r, d) + 2 * Linear(d, d),
-                _ => 0,
+                _ => Compressors.CompressorCosts.Parameters(compressor, vision, resampler, textWidth),   // a block that declares its cost; pooling: none
             };
             return ParameterCounts.Of(CostComponent.Compressor, count);
         }

@@ -332,10 +332,9 @@ public static class CostModel
                 $"textTokens ({textTokens}) must be ≥ 1 with layout {YamlNames.Of(config.Layout)}: the LLM stream would be empty");
         }
 
-        if (config.Compressor is PerceiverCompressorConfig perceiver && frames > perceiver.MaxFrames)
+        if (config.Compressor.FramesProblem(frames) is string problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(frames), frames,
-                $"frames ({frames}) must be ≤ compressor.max_frames ({perceiver.MaxFrames}): the Perceiver's time embedding has no row for later frames");
+            throw new ArgumentOutOfRangeException(nameof(frames), frames, problem);
         }
     }
 }

@@ -20,7 +20,7 @@ namespace CrossLMM.Zoo.Modules.Cost;
 /// <list type="bullet">
 /// <item>everything under a <see cref="VisionEncoder"/> → vision; under a <see cref="VisualCompressor"/> → compressor;
 /// under a <see cref="VisualProjector"/> → projector, or source projector when the module is named <c>source_projector</c>;</item>
-/// <item>inside a fusion block (<see cref="DecoderFusion"/>, <see cref="SlowFastCrossAttention"/>): <c>k_proj</c>/<c>v_proj</c> →
+/// <item>inside a fusion block (<see cref="DecoderFusion"/>, <see cref="HybridCrossAttention"/>): <c>k_proj</c>/<c>v_proj</c> →
 /// fusion K/V; MLPs → fusion FFN; gates → fusion gates; norms → fusion norms; the rest (the block itself, where the
 /// attention products run, <c>q_proj</c>, <c>o_proj</c>) → fusion attention;</item>
 /// <item>in the LLM: <see cref="GroupedQueryAttention"/>'s Linears → attention projections; the attention module and the
@@ -158,7 +158,7 @@ public sealed class ModuleCostMap
                 bool source = name == "source_projector";
                 childRegion = source ? Region.SourceProjector : Region.Projector;
                 return source ? CostComponent.SourceProjector : CostComponent.Projector;
-            case DecoderFusion or SlowFastCrossAttention:
+            case DecoderFusion or HybridCrossAttention:
                 childRegion = Region.Fusion;
                 return CostComponent.FusionAttention;
         }
@@ -172,7 +172,7 @@ public sealed class ModuleCostMap
                 case SwiGluMlp or GeluMlp:
                     childRegion = Region.FusionFeedForward;
                     return CostComponent.FusionFeedForward;
-                case TanhGate or SlowFastGate:
+                case TanhGate or HybridGate:
                     childRegion = Region.FusionGate;
                     return CostComponent.FusionGates;
                 case RMSNorm or LayerNorm:

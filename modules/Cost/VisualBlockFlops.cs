@@ -65,7 +65,7 @@ public static class VisualBlockFlops
                 PerceiverCompressorConfig p => Perceiver(p, resampler, d, b, t, n),
                 CcamCompressorConfig c => Ccam(resampler, c.Queries, d, t * n).Times(b),
                 LlamaVidCompressorConfig l => LlamaVid(l, resampler, d, n, textWidth, b, t, promptTokens),
-                _ => FlopBreakdown.Zero,
+                _ => Compressors.CompressorCosts.Flops(compressor, vision, resampler, textWidth, batch, frames, promptTokens),   // a block that declares its cost; pooling: none
             };
         }
     }

@@ -30,14 +30,14 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>input_layernorm.weight</c>, <c>v2v.{q,k,v,o}_proj.*</c> (k/v: (g·d, H)), <c>v2v_gate.alpha</c>,
 /// <c>t2v.{q,k,v,o}_proj.*</c>, <c>t2v_gate.alpha</c> (each branch only when present),
 /// <c>post_attention_layernorm.weight</c>, <c>mlp.{gate,up,down}_proj.weight</c>, <c>mlp_gate.alpha</c>.
-/// Cache slot: <c>"cross_attn.t2v"</c> (the T2V source keys/values (B, g, M, d), computed once at prefill).
+/// Cache slot: <see cref="CacheSlot.TextToVisual"/> (the T2V source keys/values (B, g, M, d), computed once at prefill).
 /// V2V keeps nothing: decoding steps add text positions only, so no V2V query ever reads its keys/values
 /// after the prefill.</para>
 /// <para>Causality caveat: with <c>layout: video_first</c> the visual positions come before the question, so
 /// under the causal mask the V2V queries are not text-aware (the paper's wording notwithstanding);
 /// <c>layout: question_first</c> puts the question first and makes them so.</para>
 /// </summary>
-public sealed class DualCrossAttentionLayer : DecoderFusion
+public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
     private readonly RMSNorm input_layernorm;
     private readonly CrossAttention? v2v;
@@ -128,6 +128,9 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
     /// <inheritdoc/>
     public override long Hidden => HiddenWidth;
 
+    /// <summary>New in CrossLMM: no Hugging Face checkpoint has these keys (a CrossLMM built on LLaVA-OneVision loads with <c>--allow-missing '*.cross_attn.*'</c>).</summary>
+    public HfKeyMap HfKeys { get; } = HfKeyMap.New("CrossLMM DCAL, arXiv:2505.17020");
+
     /// <summary>Whether V2V queries see all frames or only their own.</summary>
     public TokenScope Scope { get; }
 
@@ -170,7 +173,7 @@ public sealed class DualCrossAttentionLayer : DecoderFusion
         var textQueries = t2v is null ? null : StreamSegments.Text(x, visual);                // [B, L_t, H]
         if (t2v is not null && textQueries is not null)
         {
-            var kv = t2v.KeyValues(source?.Tokens, sourceMask, context.CacheSlot("cross_attn.t2v"));
+            var kv = t2v.KeyValues(source?.Tokens, sourceMask, context.CacheSlot(CacheSlot.TextToVisual));
             if (kv is { } keyValues)
             {
                 var (k, v, mask) = keyValues;

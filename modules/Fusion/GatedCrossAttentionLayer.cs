@@ -18,9 +18,9 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>attn_norm.{weight,bias}</c>, <c>attn.{q,k,v,o}_proj.weight</c> (no biases, as in flamingo-pytorch;
 /// k/v: (g·d, H)), <c>attn_gate.alpha</c>,
 /// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
-/// Cache slot: <c>"cross_attn"</c>.</para>
+/// Cache slot: <see cref="CacheSlot.GatedCrossAttention"/>.</para>
 /// </summary>
-public sealed class GatedCrossAttentionLayer : DecoderFusion
+public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
     private readonly LayerNorm attn_norm;
     private readonly CrossAttention attn;
@@ -59,6 +59,9 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         RegisterComponents();
     }
 
+    /// <summary>New in the zoo's Flamingo-style architectures: no Hugging Face checkpoint has these keys.</summary>
+    public HfKeyMap HfKeys { get; } = HfKeyMap.New("Flamingo gated cross-attention, arXiv:2204.14198");
+
     /// <summary>Creates the block from its bound config entry.</summary>
     /// <param name="config">The fusion entry (source, gate init, heads, kv_heads, FFN width).</param>
     /// <param name="llm">The LLM it sits in (width, norm epsilon).</param>
@@ -90,7 +93,7 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion
         using var scope = torch.NewDisposeScope();
         var media = context.Fusion?.Source(Source);
         CheckInputs(hidden, media);
-        var kv = attn.KeyValues(media?.Tokens, media?.KeyMask(), context.CacheSlot("cross_attn"));   // mask [B, 1, 1, M]
+        var kv = attn.KeyValues(media?.Tokens, media?.KeyMask(), context.CacheSlot(CacheSlot.GatedCrossAttention));   // mask [B, 1, 1, M]
         if (kv is not { } keyValues)
         {
             return hidden.alias().MoveToOuterDisposeScope();

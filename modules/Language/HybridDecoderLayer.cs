@@ -12,20 +12,20 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// With β = 0 it equals the base layer exactly, for any visual input.
 /// <para>Shapes: (B, S, H) → (B, S, H). Keys: HF's Qwen2 layer keys unchanged, plus
 /// <c>cross_attn.k_proj</c>, <c>cross_attn.v_proj</c>, <c>cross_attn.gate.proj</c>, <c>cross_attn.gate.beta</c>
-/// (see <see cref="SlowFastCrossAttention"/> for the K/V initialisation). Cache slots: <c>"self_attn"</c>,
-/// <c>"cross_attn"</c>.</para>
+/// (see <see cref="HybridCrossAttention"/> for the K/V initialisation). Cache slots: <see cref="CacheSlot.SelfAttention"/>,
+/// <see cref="CacheSlot.CrossAttention"/>.</para>
 /// </summary>
 public sealed class HybridDecoderLayer : DecoderLayer
 {
     private readonly RMSNorm input_layernorm;
     private readonly GroupedQueryAttention self_attn;
-    private readonly SlowFastCrossAttention cross_attn;
+    private readonly HybridCrossAttention cross_attn;
     private readonly RMSNorm post_attention_layernorm;
     private readonly SwiGluMlp mlp;
 
     /// <summary>
     /// Assembles the layer from its parts and initialises the cross key/value projections as copies of the
-    /// self-attention's (<see cref="SlowFastCrossAttention.CopyFrom"/>).
+    /// self-attention's (<see cref="HybridCrossAttention.CopyFrom"/>).
     /// </summary>
     /// <param name="inputLayerNorm">RMSNorm before attention, also applied to the slow tokens.</param>
     /// <param name="selfAttention">Causal GQA self-attention with RoPE; its queries are reused.</param>
@@ -36,7 +36,7 @@ public sealed class HybridDecoderLayer : DecoderLayer
     public HybridDecoderLayer(
         RMSNorm inputLayerNorm,
         GroupedQueryAttention selfAttention,
-        SlowFastCrossAttention crossAttention,
+        HybridCrossAttention crossAttention,
         RMSNorm postAttentionLayerNorm,
         SwiGluMlp mlp) : base(nameof(HybridDecoderLayer))
     {
@@ -74,7 +74,7 @@ public sealed class HybridDecoderLayer : DecoderLayer
         : this(
             new RMSNorm(Qwen2DecoderLayer.Valid(config).Hidden, config.NormEps),
             new GroupedQueryAttention(config.Hidden, config.Heads, config.KvHeads),
-            new SlowFastCrossAttention(config.Hidden, config.Heads, config.KvHeads, source, betaInit),
+            new HybridCrossAttention(config.Hidden, config.Heads, config.KvHeads, source, betaInit),
             new RMSNorm(config.Hidden, config.NormEps),
             new SwiGluMlp(config.Hidden, config.Mlp))
     {
@@ -94,7 +94,7 @@ public sealed class HybridDecoderLayer : DecoderLayer
     public override long Hidden => self_attn.Hidden;
 
     /// <summary>The added cross-attention (k/v projections and gate).</summary>
-    public SlowFastCrossAttention CrossAttention => cross_attn;
+    public HybridCrossAttention CrossAttention => cross_attn;
 
     /// <summary>Re-initialises the cross key/value projections from the self-attention (after loading a base checkpoint).</summary>
     public void InitializeCrossAttentionFromSelfAttention() => cross_attn.CopyFrom(self_attn);
@@ -132,10 +132,10 @@ public sealed class HybridDecoderLayer : DecoderLayer
         using var scope = torch.NewDisposeScope();
         var x = input_layernorm.call(hidden);
         var q = self_attn.ProjectQueries(x, context.Rotary);                                    // [B, h, S, d]
-        var (k, v) = self_attn.ProjectKeyValues(x, context.Rotary, context.CacheSlot("self_attn"));
+        var (k, v) = self_attn.ProjectKeyValues(x, context.Rotary, context.CacheSlot(CacheSlot.SelfAttention));
         var attended = self_attn.Attend(q, k, v, context.Mask);                                 // [B, S, h·d]
 
-        var slot = context.CacheSlot("cross_attn");
+        var slot = context.CacheSlot(CacheSlot.CrossAttention);
         var source = context.Fusion?.Source(cross_attn.Source);
         var normalised = slot is { HasValues: true } || source is null ? null : input_layernorm.call(source.Tokens);
         attended = cross_attn.call(attended, q, normalised, context);

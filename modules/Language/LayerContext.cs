@@ -15,7 +15,7 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// <param name="Fusion">The visual inputs of fusion blocks, or null (a text-only pass).</param>
 public sealed record LayerContext(RotaryPositions? Rotary, Tensor? Mask, KvCacheLayer? Cache = null, FusionInputs? Fusion = null)
 {
-    /// <summary>The cache slot named <paramref name="name"/> of this layer, or null without a cache.</summary>
-    /// <param name="name">Slot name, e.g. <c>"self_attn"</c>.</param>
-    public KvCacheEntry? CacheSlot(string name) => Cache?[name];
+    /// <summary>This layer's cache entry for <paramref name="slot"/>, or null without a cache.</summary>
+    /// <param name="slot">One of the <see cref="Core.CacheSlot"/> constants.</param>
+    public KvCacheEntry? CacheSlot(CacheSlot slot) => Cache?[slot];
 }

@@ -12,7 +12,7 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// <para>Shapes: (B, S, H) → (B, S, H). Keys: exactly HF's <c>input_layernorm.weight</c>,
 /// <c>self_attn.{q,k,v}_proj.{weight,bias}</c>, <c>self_attn.o_proj.weight</c>,
 /// <c>post_attention_layernorm.weight</c>, <c>mlp.{gate,up,down}_proj.weight</c>; plus <c>cross_attn.*</c>
-/// when a fusion block is carried. The self-attention cache slot is <c>"self_attn"</c>.</para>
+/// when a fusion block is carried. The self-attention cache slot is <see cref="CacheSlot.SelfAttention"/>.</para>
 /// </summary>
 public sealed class Qwen2DecoderLayer : DecoderLayer
 {
@@ -88,7 +88,7 @@ public sealed class Qwen2DecoderLayer : DecoderLayer
             h = cross_attn.call(h, context);
         }
 
-        var attended = self_attn.call(input_layernorm.call(h), context.Rotary, context.Mask, context.CacheSlot("self_attn"));
+        var attended = self_attn.call(input_layernorm.call(h), context.Rotary, context.Mask, context.CacheSlot(CacheSlot.SelfAttention));
         h = h.add(attended);
         h = h.add(mlp.call(post_attention_layernorm.call(h)));
         if (cross_attn is { Placement: FusionPlacement.AfterLayer })

@@ -14,7 +14,7 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// then runs on those positions only; <see cref="Generate"/>'s prefill keeps 1).</para>
 /// <para>Keys: <c>model.*</c> (see <see cref="Qwen2Model"/>) and, untied, <c>lm_head.weight</c> (V, H).</para>
 /// </summary>
-public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
+public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>, IHfKeyMapped
 {
     private readonly Qwen2Model model;
     private readonly Linear? lm_head;
@@ -48,6 +48,9 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
             config.TieEmbeddings ? null : nn.Linear(config.Hidden, config.Vocab, hasBias: false))
     {
     }
+
+    /// <summary>HF's <c>Qwen2ForCausalLM</c>: the same names (<c>model.layers.N.self_attn.q_proj.weight</c>, <c>lm_head.weight</c>).</summary>
+    public HfKeyMap HfKeys { get; } = new("Qwen2ForCausalLM");
 
     /// <summary>The decoder.</summary>
     public Qwen2Model Model => model;

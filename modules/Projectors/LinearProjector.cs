@@ -17,7 +17,7 @@ public sealed class LinearProjector : VisualProjector
     /// <param name="inputWidth">Width D_in of the incoming tokens.</param>
     /// <param name="outputWidth">Width D_out (llm.hidden).</param>
     /// <exception cref="System.ArgumentException">A width is not positive.</exception>
-    public LinearProjector(int inputWidth, int outputWidth) : base(nameof(LinearProjector), inputWidth, outputWidth)
+    public LinearProjector(long inputWidth, long outputWidth) : base(nameof(LinearProjector), inputWidth, outputWidth)
     {
         BlockChecks.Positive(inputWidth, "inputWidth");
         BlockChecks.Positive(outputWidth, "outputWidth");
@@ -29,7 +29,7 @@ public sealed class LinearProjector : VisualProjector
     /// <param name="config">The record.</param>
     /// <param name="inputWidth">Width of the incoming tokens.</param>
     /// <param name="outputWidth">Width of the outgoing tokens.</param>
-    public LinearProjector(LinearProjectorConfig config, int inputWidth, int outputWidth) : this(inputWidth, outputWidth)
+    public LinearProjector(LinearProjectorConfig config, long inputWidth, long outputWidth) : this(inputWidth, outputWidth)
     {
         System.ArgumentNullException.ThrowIfNull(config);
     }

@@ -14,7 +14,7 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// Tokens (…, D_in) → (…, D_out).
 /// Keys: <c>norm</c> (when enabled), <c>linear_1</c> (D_in → D_out), <c>linear_2</c> … <c>linear_depth</c> (D_out → D_out).
 /// </summary>
-public sealed class MlpProjector : VisualProjector
+public sealed class MlpProjector : VisualProjector, IHfKeyMapped
 {
     private readonly LayerNorm? norm;
     private readonly Linear[] _linears;
@@ -28,7 +28,7 @@ public sealed class MlpProjector : VisualProjector
     /// <param name="layerNorm">Normalisation of the input before the first Linear.</param>
     /// <param name="normEps">Epsilon of that LayerNorm.</param>
     /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
-    public MlpProjector(int inputWidth, int outputWidth, int depth = 2, Activation activation = Activation.Gelu,
+    public MlpProjector(long inputWidth, long outputWidth, int depth = 2, Activation activation = Activation.Gelu,
         ProjectorNorm layerNorm = ProjectorNorm.None, double normEps = 1e-5)
         : base(nameof(MlpProjector), inputWidth, outputWidth)
     {
@@ -53,10 +53,13 @@ public sealed class MlpProjector : VisualProjector
     /// <param name="config">Depth, activation, normalisation.</param>
     /// <param name="inputWidth">Width of the incoming tokens.</param>
     /// <param name="outputWidth">Width of the outgoing tokens (llm.hidden).</param>
-    public MlpProjector(MlpProjectorConfig config, int inputWidth, int outputWidth)
+    public MlpProjector(MlpProjectorConfig config, long inputWidth, long outputWidth)
         : this(inputWidth, outputWidth, Checked(config).Depth, config.Activation, config.Norm)
     {
     }
+
+    /// <summary>HF's <c>LlavaOnevisionMultiModalProjector</c> / <c>LlavaMultiModalProjector</c>: the same names (<c>linear_1</c>, <c>linear_2</c>; <c>norm</c> is CrossLMM's and has none).</summary>
+    public HfKeyMap HfKeys { get; } = new("LlavaOnevisionMultiModalProjector");
 
     /// <summary>Number of Linear layers.</summary>
     public int Depth => _linears.Length;

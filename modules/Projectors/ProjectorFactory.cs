@@ -11,7 +11,7 @@ public static class ProjectorFactory
     /// <param name="inputWidth">Width of the incoming tokens (the compressor output or a fusion source).</param>
     /// <param name="outputWidth">Width of the outgoing tokens (llm.hidden).</param>
     /// <exception cref="ArgumentException">A config or width is invalid, or the kind is unknown.</exception>
-    public static VisualProjector Create(ProjectorConfig config, int inputWidth, int outputWidth)
+    public static VisualProjector Create(ProjectorConfig config, long inputWidth, long outputWidth)
     {
         ArgumentNullException.ThrowIfNull(config);
         return config switch {

@@ -10,15 +10,15 @@ public abstract class VisualProjector : nn.Module<Tensor, Tensor>
     /// <param name="name">Module type name.</param>
     /// <param name="inputWidth">Width of the incoming tokens.</param>
     /// <param name="outputWidth">Width of the outgoing tokens (llm.hidden).</param>
-    protected VisualProjector(string name, int inputWidth, int outputWidth) : base(name)
+    protected VisualProjector(string name, long inputWidth, long outputWidth) : base(name)
     {
         InputWidth = inputWidth;
         OutputWidth = outputWidth;
     }
 
     /// <summary>Width of the incoming tokens.</summary>
-    public int InputWidth { get; }
+    public long InputWidth { get; }
 
     /// <summary>Width of the outgoing tokens.</summary>
-    public int OutputWidth { get; }
+    public long OutputWidth { get; }
 }

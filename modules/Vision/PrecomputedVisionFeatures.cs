@@ -14,8 +14,8 @@ public sealed class PrecomputedVisionFeatures : VisionEncoder
     /// <param name="patchGrid">Side g of the patch grid the features come from; N = g².</param>
     /// <param name="hidden">Feature width D.</param>
     /// <exception cref="System.ArgumentException">A size is not positive.</exception>
-    public PrecomputedVisionFeatures(int patchGrid, int hidden)
-        : base(nameof(PrecomputedVisionFeatures), CheckedPositive(patchGrid, "patchGrid"), CheckedPositive(hidden, "hidden"))
+    public PrecomputedVisionFeatures(int patchGrid, long hidden)
+        : base(nameof(PrecomputedVisionFeatures), (int)CheckedPositive(patchGrid, "patchGrid"), CheckedPositive(hidden, "hidden"))
     {
         RegisterComponents();
     }
@@ -39,7 +39,7 @@ public sealed class PrecomputedVisionFeatures : VisionEncoder
         return features.alias();
     }
 
-    private static int CheckedPositive(int value, string name)
+    private static long CheckedPositive(long value, string name)
     {
         BlockChecks.Positive(value, name);
         return value;

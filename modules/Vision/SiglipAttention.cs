@@ -15,18 +15,22 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
     private readonly Linear v_proj;
     private readonly Linear out_proj;
 
-    private readonly int _heads;
-    private readonly int _hidden;
+    /// <summary>Attention heads h.</summary>
+    public long Heads { get; }
+
+    /// <summary>Token width.</summary>
+    public long Hidden { get; }
+
 
     /// <summary>Creates the attention.</summary>
     /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
     /// <param name="heads">Attention heads.</param>
     /// <exception cref="System.ArgumentException">hidden is not a positive multiple of heads.</exception>
-    public SiglipAttention(int hidden, int heads) : base(nameof(SiglipAttention))
+    public SiglipAttention(long hidden, long heads) : base(nameof(SiglipAttention))
     {
         BlockChecks.Divisible(hidden, "hidden", heads, "heads");
-        _heads = heads;
-        _hidden = hidden;
+        Heads = heads;
+        Hidden = hidden;
         q_proj = nn.Linear(hidden, hidden);
         k_proj = nn.Linear(hidden, hidden);
         v_proj = nn.Linear(hidden, hidden);
@@ -37,12 +41,12 @@ public sealed class SiglipAttention : nn.Module<Tensor, Tensor>
     /// <summary>Tokens (B, S, D) → (B, S, D).</summary>
     public override Tensor forward(Tensor x)
     {
-        BlockChecks.Tokens(x, _hidden, nameof(x));
+        BlockChecks.Tokens(x, Hidden, nameof(x));
         using var scope = NewDisposeScope();
-        var q = MultiHead.Split(q_proj.call(x), _heads);       // [b, h, s, d]
-        var k = MultiHead.Split(k_proj.call(x), _heads);       // [b, h, s, d]
-        var v = MultiHead.Split(v_proj.call(x), _heads);       // [b, h, s, d]
-        var attended = MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v)); // [b, s, h·d]
+        var q = MultiHead.Split(q_proj.call(x), Heads);       // [B, h, S, d]
+        var k = MultiHead.Split(k_proj.call(x), Heads);       // [B, h, S, d]
+        var v = MultiHead.Split(v_proj.call(x), Heads);       // [B, h, S, d]
+        var attended = MultiHead.Merge(ScaledDotProductAttention.Compute(q, k, v)); // [B, S, h·d]
         return out_proj.call(attended).MoveToOuterDisposeScope();
     }
 }

@@ -19,7 +19,7 @@ public sealed class SiglipEncoder : nn.Module<Tensor, Tensor>
     /// <param name="mlp">MLP inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public SiglipEncoder(int layers, int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoder))
+    public SiglipEncoder(int layers, long hidden, long heads, long mlp, double normEps) : base(nameof(SiglipEncoder))
     {
         BlockChecks.Positive(layers, "layers");
         this.layers = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new SiglipEncoderLayer(hidden, heads, mlp, normEps)).ToArray());
@@ -35,5 +35,29 @@ public sealed class SiglipEncoder : nn.Module<Tensor, Tensor>
             h = layer.call(h);
         }
         return h.MoveToOuterDisposeScope(); // layers ≥ 1, so h is a new tensor
+    }
+
+    /// <summary>Number of blocks.</summary>
+    public int Count => layers.Count;
+
+    /// <summary>
+    /// Tokens (B, S, D) through the first <paramref name="count"/> blocks only: HF's <c>hidden_states[count]</c>
+    /// (0 = the input itself), what LLaVA's <c>vision_feature_layer</c> selects.
+    /// </summary>
+    /// <param name="x">Tokens.</param>
+    /// <param name="count">Blocks to run, in [0, <see cref="Count"/>].</param>
+    /// <returns>A new tensor; the caller owns it.</returns>
+    /// <exception cref="System.ArgumentOutOfRangeException">count outside [0, Count].</exception>
+    public Tensor ForwardFirst(Tensor x, int count)
+    {
+        if (count < 0 || count > layers.Count) {
+            throw new System.ArgumentOutOfRangeException(nameof(count), count, $"must be in [0, {layers.Count}] (the encoder's blocks)");
+        }
+        using var scope = NewDisposeScope();
+        var h = x.alias();
+        for (int i = 0; i < count; i++) {
+            h = layers[i].call(h);
+        }
+        return h.MoveToOuterDisposeScope();
     }
 }

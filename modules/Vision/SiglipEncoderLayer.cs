@@ -15,7 +15,9 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly SiglipAttention self_attn;
     private readonly LayerNorm layer_norm2;
     private readonly GeluMlp mlp;
-    private readonly int _hidden;
+    /// <summary>Token width.</summary>
+    public long Hidden { get; }
+
 
     /// <summary>Creates the block.</summary>
     /// <param name="hidden">Token width D; divisible by <paramref name="heads"/>.</param>
@@ -23,10 +25,10 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     /// <param name="mlp">MLP inner width.</param>
     /// <param name="normEps">LayerNorm epsilon (1e-6 for SigLIP).</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public SiglipEncoderLayer(int hidden, int heads, int mlp, double normEps) : base(nameof(SiglipEncoderLayer))
+    public SiglipEncoderLayer(long hidden, long heads, long mlp, double normEps) : base(nameof(SiglipEncoderLayer))
     {
         BlockChecks.Epsilon(normEps, "normEps");
-        _hidden = hidden;
+        Hidden = hidden;
         layer_norm1 = nn.LayerNorm(hidden, normEps);
         self_attn = new SiglipAttention(hidden, heads);
         layer_norm2 = nn.LayerNorm(hidden, normEps);
@@ -37,7 +39,7 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     /// <summary>Tokens (B, S, D) → (B, S, D).</summary>
     public override Tensor forward(Tensor x)
     {
-        BlockChecks.Tokens(x, _hidden, nameof(x));
+        BlockChecks.Tokens(x, Hidden, nameof(x));
         using var scope = NewDisposeScope();
         var h = x.add(self_attn.call(layer_norm1.call(x)));
         return h.add(mlp.call(layer_norm2.call(h))).MoveToOuterDisposeScope();

@@ -17,7 +17,7 @@ public sealed class SiglipVisionEmbeddings : nn.Module<Tensor, Tensor>
     private readonly Embedding position_embedding;
 
     private readonly int _image;
-    private readonly int _channels;
+    private readonly long _channels;
     private readonly int _tokens;
 
     /// <summary>Creates the embedding.</summary>
@@ -26,7 +26,7 @@ public sealed class SiglipVisionEmbeddings : nn.Module<Tensor, Tensor>
     /// <param name="channels">Input channels (3 for RGB).</param>
     /// <param name="hidden">Token width D.</param>
     /// <exception cref="System.ArgumentException">A size is not positive or the image is not a whole number of patches.</exception>
-    public SiglipVisionEmbeddings(int image, int patch, int channels, int hidden) : base(nameof(SiglipVisionEmbeddings))
+    public SiglipVisionEmbeddings(int image, int patch, long channels, long hidden) : base(nameof(SiglipVisionEmbeddings))
     {
         BlockChecks.Divisible(image, "image", patch, "patch");
         BlockChecks.Positive(channels, "channels");
@@ -52,8 +52,8 @@ public sealed class SiglipVisionEmbeddings : nn.Module<Tensor, Tensor>
                 $"pixels {BlockChecks.Format(pixels.shape)} must be (B, {_channels}, {_image}, {_image})", nameof(pixels));
         }
         using var scope = NewDisposeScope();
-        var patches = patch_embedding.call(pixels);                 // [b, d, g, g]
-        var tokens = patches.flatten(2).transpose(1, 2);           // [b, n, d]
+        var patches = patch_embedding.call(pixels);                 // [B, D, G, G]
+        var tokens = patches.flatten(2).transpose(1, 2);           // [B, N, D]
         var positions = torch.arange(_tokens, dtype: ScalarType.Int64, device: pixels.device);
         return tokens.add(position_embedding.call(positions)).MoveToOuterDisposeScope();
     }

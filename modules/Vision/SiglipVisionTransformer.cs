@@ -11,13 +11,21 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// Frames (B, T, C, H, W) → per-frame patch tokens (B, T, N, D).
 /// Keys: <c>embeddings.{patch_embedding,position_embedding}</c>,
 /// <c>encoder.layers.{i}.{layer_norm1,self_attn.{q,k,v,out}_proj,layer_norm2,mlp.{fc1,fc2}}</c>,
-/// <c>post_layernorm</c>.
+/// <c>post_layernorm</c>, and <c>head.*</c> with the attention-pooling head (<see cref="SiglipMultiheadAttentionPoolingHead"/>).
+/// <para>Output: by default HF's <c>last_hidden_state</c> (after <c>post_layernorm</c>); with a feature layer k, HF's
+/// <c>hidden_states[k]</c> (Python indexing over the L + 1 states, so −1 is the last block's output <i>before</i>
+/// <c>post_layernorm</c>), as LLaVA-OneVision's <c>vision_feature_layer</c> selects it. Blocks after k and
+/// <c>post_layernorm</c> are kept (their weights are in the checkpoint) but do not run.</para>
+/// <para>Hugging Face keys (<see cref="HfKeys"/>): this block is HF's <c>SiglipVisionModel</c>, whose keys sit under
+/// <c>vision_model.</c>.</para>
 /// </summary>
-public sealed class SiglipVisionTransformer : VisionEncoder
+public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
 {
     private readonly SiglipVisionEmbeddings embeddings;
     private readonly SiglipEncoder encoder;
     private readonly LayerNorm post_layernorm;
+    private readonly SiglipMultiheadAttentionPoolingHead? head;
+    private readonly int? _featureLayer;
 
     /// <summary>Creates the ViT from explicit sizes.</summary>
     /// <param name="image">Input side in pixels; divisible by <paramref name="patch"/>.</param>
@@ -28,17 +36,35 @@ public sealed class SiglipVisionTransformer : VisionEncoder
     /// <param name="heads">Attention heads.</param>
     /// <param name="mlp">MLP inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
+    /// <param name="featureLayer">HF's <c>vision_feature_layer</c>: output <c>hidden_states[k]</c>, k in [−(layers + 1), layers],
+    /// instead of the post-layernorm output; null (default) = <c>last_hidden_state</c>.</param>
+    /// <param name="poolingHead">Add the attention-pooling head (HF's <c>vision_use_head</c>; key <c>head</c>).</param>
     /// <exception cref="System.ArgumentException">A size is invalid; the message quotes it.</exception>
-    public SiglipVisionTransformer(int image, int patch, int channels, int hidden, int layers, int heads, int mlp, double normEps)
+    public SiglipVisionTransformer(int image, int patch, long channels, long hidden, int layers, long heads, long mlp, double normEps,
+        int? featureLayer = null, bool poolingHead = false)
         : base(nameof(SiglipVisionTransformer), PatchGridOf(image, patch), hidden)
     {
+        if (featureLayer is int k && (k < -(layers + 1) || k > layers)) {
+            throw new System.ArgumentException(ConfigRules.OutOfRange(nameof(featureLayer), k, $"[{-(layers + 1)}, {layers}] (hidden_states of {layers} blocks)"), nameof(featureLayer));
+        }
         embeddings = new SiglipVisionEmbeddings(image, patch, channels, hidden);
         encoder = new SiglipEncoder(layers, hidden, heads, mlp, normEps);
         post_layernorm = nn.LayerNorm(hidden, normEps);
+        head = poolingHead ? new SiglipMultiheadAttentionPoolingHead(hidden, heads, mlp, normEps) : null;
+        _featureLayer = featureLayer;
         Channels = channels;
         Image = image;
         RegisterComponents();
     }
+
+    /// <summary>This block is HF's <c>SiglipVisionModel</c>: every key under <c>vision_model.</c>.</summary>
+    public HfKeyMap HfKeys { get; } = new("SiglipVisionModel", new HfKeyRule("", "vision_model."));
+
+    /// <summary>HF's <c>vision_feature_layer</c> this tower outputs, or null for the post-layernorm output.</summary>
+    public int? FeatureLayer => _featureLayer;
+
+    /// <summary>Whether the attention-pooling head is present.</summary>
+    public bool HasPoolingHead => head is not null;
 
     /// <summary>Creates the ViT from the preset's vision section.</summary>
     /// <param name="config">Vision sizes; <see cref="VisionConfig.Kind"/> is not consulted.</param>
@@ -49,7 +75,7 @@ public sealed class SiglipVisionTransformer : VisionEncoder
     }
 
     /// <summary>Input channels C.</summary>
-    public int Channels { get; }
+    public long Channels { get; }
 
     /// <summary>Input side H = W in pixels.</summary>
     public int Image { get; }
@@ -64,9 +90,31 @@ public sealed class SiglipVisionTransformer : VisionEncoder
         }
         using var scope = NewDisposeScope();
         long batch = frames.shape[0], time = frames.shape[1];
-        var images = frames.reshape(batch * time, frames.shape[2], frames.shape[3], frames.shape[4]); // [b·t, c, h, w]
-        var tokens = post_layernorm.call(encoder.call(embeddings.call(images)));                       // [b·t, n, d]
-        return tokens.view(batch, time, TokensPerFrame, Hidden).MoveToOuterDisposeScope();          // [b, t, n, d]
+        var images = frames.reshape(batch * time, frames.shape[2], frames.shape[3], frames.shape[4]); // [B·T, C, H, W]
+        var embedded = embeddings.call(images);                                                       // [B·T, N, D]
+        var tokens = _featureLayer is int k
+            ? encoder.ForwardFirst(embedded, k < 0 ? encoder.Count + 1 + k : k)                        // hidden_states[k]
+            : post_layernorm.call(encoder.call(embedded));                                             // last_hidden_state
+        return tokens.view(batch, time, TokensPerFrame, Hidden).MoveToOuterDisposeScope();          // [B, T, N, D]
+    }
+
+    /// <summary>
+    /// HF's <c>pooler_output</c> per frame: the attention-pooling head over post-layernorm tokens (B, T, N, D) → (B, T, D).
+    /// </summary>
+    /// <param name="tokens">This tower's output without a feature layer.</param>
+    /// <exception cref="System.InvalidOperationException">No head, or a tower that outputs a feature layer.</exception>
+    public Tensor Pool(Tensor tokens)
+    {
+        if (head is null || _featureLayer is not null) {
+            throw new System.InvalidOperationException(head is null
+                ? "this SigLIP tower has no pooling head (vision_use_head is false)"
+                : "pooling needs the post-layernorm output; this tower outputs a feature layer");
+        }
+        BlockChecks.Rank(tokens, 4, nameof(tokens), "(B, T, N, D)");
+        using var scope = NewDisposeScope();
+        long batch = tokens.shape[0], time = tokens.shape[1];
+        var pooled = head.call(tokens.reshape(batch * time, tokens.shape[2], tokens.shape[3]));      // [B·T, D]
+        return pooled.view(batch, time, Hidden).MoveToOuterDisposeScope();                           // [B, T, D]
     }
 
     private static int PatchGridOf(int image, int patch)

@@ -11,7 +11,7 @@ public abstract class VisionEncoder : nn.Module<Tensor, Tensor>
     /// <param name="name">Module type name.</param>
     /// <param name="patchGrid">Side g of the patch grid; N = g².</param>
     /// <param name="hidden">Token width D.</param>
-    protected VisionEncoder(string name, int patchGrid, int hidden) : base(name)
+    protected VisionEncoder(string name, int patchGrid, long hidden) : base(name)
     {
         PatchGrid = patchGrid;
         Hidden = hidden;
@@ -24,5 +24,5 @@ public abstract class VisionEncoder : nn.Module<Tensor, Tensor>
     public int TokensPerFrame => PatchGrid * PatchGrid;
 
     /// <summary>Token width D.</summary>
-    public int Hidden { get; }
+    public long Hidden { get; }
 }

@@ -27,7 +27,7 @@ public class GeneratedSourceTests(ITestOutputHelper output)
         var run = Zoo.Value;
         Assert.Empty(run.Diagnostics);
         Assert.Null(run.Generator.Exception);
-        Assert.Equal(31, run.HintNames.Length);
+        Assert.Equal(33, run.HintNames.Length);
         Assert.Contains("Zoo.g.cs", run.HintNames);
         Assert.Contains("CrossLmmConfig.g.cs", run.HintNames);
         Assert.Contains("CrossLmm.g.cs", run.HintNames);

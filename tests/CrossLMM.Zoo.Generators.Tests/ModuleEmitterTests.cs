@@ -183,7 +183,7 @@ public class ModuleEmitterTests
     {
         var run = Harness.RunGenerator(Harness.RepositoryFiles(), Harness.ConfigsOnlyCompilation());
         Assert.Empty(run.Diagnostics);
-        Assert.Equal(16, run.HintNames.Length);
+        Assert.Equal(17, run.HintNames.Length);
         Assert.All(run.HintNames, h => Assert.True(h == "Zoo.g.cs" || h.EndsWith("Config.g.cs", StringComparison.Ordinal), h));
         Assert.DoesNotContain("Create(", run.Source("Zoo.g.cs"));
         var diagnostics = run.Output.GetDiagnostics().Where(d => d.Severity != DiagnosticSeverity.Hidden).ToArray();

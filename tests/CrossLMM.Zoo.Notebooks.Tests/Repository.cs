@@ -12,7 +12,7 @@ internal static class Repository
     /// <summary>The notebooks the zoo ships, in reading order.</summary>
     public static IReadOnlyList<string> Notebooks { get; } = new[]
     {
-        "01-tour", "02-define-a-variant", "03-what-tokens-cost", "04-inside-the-cross-attention", "05-train-a-tiny-model",
+        "01-tour", "02-define-a-variant", "03-what-tokens-cost", "04-inside-the-cross-attention", "05-train-a-tiny-model", "06-generate",
     };
 
     public static string Root => Repo.Root;

@@ -128,6 +128,68 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void CLMZ0006_StrTaggedInteger_NamesKeyValueAndTag()
+    {
+        // !!str makes '3' a string in every YAML schema: reading it as an integer would silently change its type.
+        var d = Single(Demo.Replace("grid: 3", "grid: !!str 3"));
+        AssertDiagnostic(d, "CLMZ0006", "compressor.grid: expected an integer, got '3' tagged !!str", 3, 35);
+    }
+
+    [Theory]
+    [InlineData("grid: !!int 3")]
+    [InlineData("grid: !!int \"3\"")]
+    public void CLMZ0006_IntTaggedInteger_IsAnInteger(string grid) =>
+        Assert.Equal(3, ((Pool2dCompressorConfig)Bind(Demo.Replace("grid: 3", grid)).Compressor).Grid);
+
+    [Theory]
+    [InlineData("kind: !!int pool2d", "compressor.kind: expected one of identity, pool2d, strided_pool2d, temporal_pool, qformer, perceiver, ccam, llama_vid, longvlm, got 'pool2d' tagged !!int", 3, 21)]
+    [InlineData("grid: !custom 3", "compressor.grid: expected an integer, got '3' tagged !custom", 3, 35)]
+    public void CLMZ0006_TagThatContradictsTheField_IsReported(string replacement, string message, int line, int column)
+    {
+        var d = Single(Demo.Replace(replacement.StartsWith("kind", System.StringComparison.Ordinal) ? "kind: pool2d" : "grid: 3", replacement));
+        AssertDiagnostic(d, "CLMZ0006", message, line, column);
+    }
+
+    [Fact]
+    public void CLMZ0006_StrTaggedBoolean_IsNotABoolean()
+    {
+        var zoo = ZooFile.Parse(ZooYaml.Replace("tie_embeddings: true", "tie_embeddings: !!str true"), ZooPath);
+        var d = zoo.Diagnostics.First();
+        Assert.Equal("CLMZ0006", d.Id);
+        Assert.Contains("expected true or false, got 'true' tagged !!str", d.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CLMZ0001_TabAsIndentation_IsReportedAtTheTab()
+    {
+        // YamlDotNet throws this one without a position (Mark.Empty, which reads as 1,1): the scanner's cursor is at the tab.
+        var d = Single("name: Demo\nvision: { kind: vit }\nprojector: { kind: mlp }\ncompressor:\n\tkind: pool2d\n");
+        AssertDiagnostic(d, "CLMZ0001", "YAML syntax error: While scanning a mapping, found invalid tab as indentation.", 5, 1);
+    }
+
+    [Fact]
+    public void Presets_PaperLayerList_BindsAtTheListedPresetsOnly()
+    {
+        // layers 5 and 7 do not exist in tiny (4 layers): the spec says it is meant for small (8 layers).
+        string yaml = Demo + "\nfusion:\n  - { kind: dual_cross_attention, layers: [1, 5, 7] }\npresets: [small]\n";
+        var all = BindAll(yaml);
+        Assert.Empty(all.Diagnostics);
+        Assert.Equal(new[] { "small" }, all.Configs.Select(c => c.Preset).ToArray());
+        Assert.Equal(new[] { 1, 5, 7 }, Bind(yaml, "small").Fusion[0].Layers.ToArray());
+        var tiny = SpecCompiler.Bind(yaml, SpecPath, TestSpecs.Zoo, "tiny");
+        Assert.False(tiny.Success);
+        AssertDiagnostic(tiny.Diagnostics.Single(), "CLMZ0023", "preset 'tiny' is not one this architecture supports (presets: small)", 8, 10);
+    }
+
+    [Theory]
+    [InlineData("presets: [smal]", "CLMZ0023", "unknown preset 'smal' in presets; did you mean 'small'?", 6, 11)]
+    [InlineData("presets: [small, small]", "CLMZ0022", "presets: small is listed twice", 6, 18)]
+    [InlineData("presets: []", "CLMZ0022", "presets must not be empty (leave the key out to support every preset)", 6, 10)]
+    [InlineData("presets: small", "CLMZ0006", "presets: expected a list, got 'small'", 6, 10)]
+    public void Presets_BadList_IsReportedAtTheItem(string line, string id, string message, int row, int column) =>
+        AssertDiagnostic(Single(Demo + "\n" + line + "\n"), id, message, row, column);
+
+    [Fact]
     public void CLMZ0006_ScalarForSlot_SuggestsTheMappingForm()
     {
         var d = Single(Demo.Replace("vision: { kind: vit }", "vision: vit"));
@@ -249,7 +311,7 @@ public class DiagnosticTests
     public void CLMZ0014_LayerOutsideTheLlm_IsReportedOnceAtTheItem()
     {
         var d = Single(Demo + "\nfusion:\n  - { kind: hybrid, layers: [1, 9] }\n");
-        AssertDiagnostic(d, "CLMZ0014", "fusion[0].layers: layer 9 is outside the LLM (llm.layers = 4: valid indices 0…3) in preset 'tiny'", 7, 33);
+        AssertDiagnostic(d, "CLMZ0014", "fusion[0].layers: layer 9 is outside the LLM (llm.layers = 4: valid indices 0…3) in preset 'tiny'; a paper's layer list can name the presets it fits with presets: [...]", 7, 33);
     }
 
     [Fact]
@@ -267,10 +329,29 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void CLMZ0017_SlowSourceWithoutTemporalPool()
+    public void CLMZ0017_SlowStrideNobodyReads()
     {
-        var d = Single(Demo + "\nfusion:\n  - { kind: hybrid, every: 4, source: slow }\n");
-        AssertDiagnostic(d, "CLMZ0017", "fusion[0].source 'slow' needs compressor kind temporal_pool (the compressor is pool2d)", 7, 39);
+        var d = Single(Demo.Replace("grid: 3", "grid: 3, slow_stride: 2") + "\nfusion:\n  - { kind: hybrid, every: 4, source: original }\n");
+        AssertDiagnostic(d, "CLMZ0017", "compressor.slow_stride (2) has no effect: no fusion entry reads source: slow", 3, 38);
+    }
+
+    [Fact]
+    public void CLMZ0017_SlowStrideOnTemporalPool()
+    {
+        var d = Single(Demo.Replace("kind: pool2d, grid: 3", "kind: temporal_pool, frames: 4, slow_stride: 2") + "\nfusion:\n  - { kind: hybrid, every: 4, source: slow }\n");
+        AssertDiagnostic(d, "CLMZ0017", "compressor.slow_stride does not apply to temporal_pool: its slow tokens are pooled by its own stride; remove slow_stride", 3, 47);
+    }
+
+    [Fact]
+    public void SlowSource_AnyCompressor_PoolsTheFramesBySlowStride()
+    {
+        // pool2d feeds the stream; the hybrid layer reads every frame pooled 2×2 (tiny: g = 4 → 2×2 = 4 per frame).
+        var config = Bind(Demo.Replace("grid: 3", "grid: 3, slow_stride: 2") + "\nfusion:\n  - { kind: hybrid, every: 4, source: slow }\n");
+        Assert.Equal(2, config.Compressor.SlowSourceStride);
+        Assert.Equal(8 * 4, config.SourceTokens(FusionSource.Slow, 8));
+        Assert.Equal(8 * 9, config.CompressedTokens(8));
+        var unpooled = Bind(Demo + "\nfusion:\n  - { kind: hybrid, every: 4, source: slow }\n");
+        Assert.Equal(8 * 16, unpooled.SourceTokens(FusionSource.Slow, 8));   // slow_stride 1: every token
     }
 
     [Fact]

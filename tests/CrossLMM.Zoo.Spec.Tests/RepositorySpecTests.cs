@@ -21,7 +21,7 @@ public class RepositorySpecTests
         Assert.Empty(Zoo.Diagnostics);
         Assert.Equal(new[] { "tiny", "small", "2b", "7b" }, Zoo.Presets.Select(p => p.Name).ToArray());
         Assert.Equal("tiny", Zoo.DefaultPreset);
-        Assert.Equal(15, Zoo.Architectures.Count);
+        Assert.Equal(16, Zoo.Architectures.Count);
     }
 
     [Fact]

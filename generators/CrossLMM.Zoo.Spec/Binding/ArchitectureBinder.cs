@@ -174,7 +174,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 {
                     if (layer >= llm.Layers)
                     {
-                        bag.Report(SpecDiagnostics.FusionLayerOutOfRange, $"{entry.Path}.layers: layer {layer} is outside the LLM (llm.layers = {llm.Layers}: valid indices 0…{llm.Layers - 1}){suffix}", node);
+                        bag.Report(SpecDiagnostics.FusionLayerOutOfRange, $"{entry.Path}.layers: layer {layer} is outside the LLM (llm.layers = {llm.Layers}: valid indices 0…{llm.Layers - 1}){suffix}; a paper's layer list can name the presets it fits with presets: [...]", node);
                     }
                     else
                     {
@@ -206,25 +206,27 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return true;
             }
 
-            switch (syntax.CompressorKind!.Name)
+            // The record, then its own sized rules (the only ones left once the vocabulary has checked the ranges), each at the
+            // YAML value it is about.
+            var compressor = CompressorRecords.Create(EnumNames.Compressor(syntax.CompressorKind!.Name), Int, name => fields.Str(name));
+            var problems = compressor.Validate(vision);
+            foreach (string problem in problems)
             {
-                case "identity":
-                    return new IdentityCompressorConfig();
-                case "pool2d":
-                    return NotLargerThanGrid("grid") ? new Pool2dCompressorConfig(Int("grid")) : null;
-                case "strided_pool2d":
-                    return NotLargerThanGrid("stride") ? new StridedPool2dCompressorConfig(Int("stride")) : null;
-                case "temporal_pool":
-                    return NotLargerThanGrid("stride") ? new TemporalPoolCompressorConfig(Int("frames"), Int("stride")) : null;
-                case "qformer":
-                    return new QFormerCompressorConfig(Int("queries"), EnumNames.Per(fields.Str("per")), Int("cross_every"));
-                case "perceiver":
-                    return new PerceiverCompressorConfig(Int("latents"), EnumNames.Per(fields.Str("per")), Int("max_frames"));
-                case "ccam":
-                    return new CcamCompressorConfig(Int("queries"));
-                default:
-                    return new LlamaVidCompressorConfig(Int("queries"));
+                string field = CompressorRecords.FieldOf(problem) ?? "kind";
+                bag.Report(SpecDiagnostics.PoolLargerThanPatchGrid, problem + suffix, field == "kind" ? syntax.CompressorKindNode! : Node(field));
             }
+
+            if (problems.Count > 0)
+            {
+                return null;
+            }
+
+            if (!fields.Has("slow_stride"))
+            {
+                return compressor;
+            }
+
+            return NotLargerThanGrid("slow_stride") ? compressor with { SlowStride = Int("slow_stride") } : null;
         }
     }
 }

@@ -101,6 +101,9 @@ namespace CrossLMM.Zoo.Spec.Binding
                     case "overrides":
                         overridesNode = value;
                         break;
+                    case "presets":
+                        partsValid &= ReadPresets(value, syntax, zoo, bag);
+                        break;
                     default:
                         bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(key)}' in the architecture{Suggest.Hint(key, SpecVocabulary.ArchitectureKeys.Select(k => k.Name).ToArray())}", keyNode);
                         break;
@@ -150,7 +153,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return (null, FieldSet.Empty, null);
             }
 
-            if (kindNode is not YScalar kindScalar || kindScalar.IsNull)
+            if (kindNode is not YScalar kindScalar || kindScalar.IsNull || !kindScalar.IsText)
             {
                 bag.Report(SpecDiagnostics.WrongType, $"{path}.kind: expected one of {Text.Join(slot.Kinds.Select(k => k.Name))}, got {kindNode.Describe()}", kindNode);
                 return (null, FieldSet.Empty, null);
@@ -194,6 +197,50 @@ namespace CrossLMM.Zoo.Spec.Binding
                 syntax.Fusion.Add(new FusionSyntax(i, kind, fields, kindNode));
             }
 
+            return valid;
+        }
+
+        private static bool ReadPresets(YNode value, ArchitectureSyntax syntax, ZooFile zoo, DiagnosticBag bag)
+        {
+            if (FieldReader.ExpectSequence(value, "presets", bag) is not YSequence list)
+            {
+                return false;
+            }
+
+            if (list.Items.Count == 0)
+            {
+                bag.Report(SpecDiagnostics.InvalidList, "presets must not be empty (leave the key out to support every preset)", value);
+                return false;
+            }
+
+            bool valid = true;
+            var names = new List<string>();
+            for (int i = 0; i < list.Items.Count; i++)
+            {
+                var item = list.Items[i];
+                if (item is not YScalar s || s.IsNull || !s.IsText)
+                {
+                    bag.Report(SpecDiagnostics.WrongType, $"presets[{i}]: expected a preset name, got {item.Describe()}", item);
+                    valid = false;
+                }
+                else if (!zoo.DeclaredPresets.Contains(s.Value))
+                {
+                    bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Text.Quote(s.Value)}' in presets{Suggest.Hint(s.Value, zoo.DeclaredPresets.ToArray())}", item);
+                    valid = false;
+                }
+                else if (names.Contains(s.Value))
+                {
+                    bag.Report(SpecDiagnostics.InvalidList, $"presets: {s.Value} is listed twice", item);
+                    valid = false;
+                }
+                else
+                {
+                    names.Add(s.Value);
+                }
+            }
+
+            syntax.Presets = names;
+            syntax.PresetsNode = value;
             return valid;
         }
 
@@ -272,6 +319,25 @@ namespace CrossLMM.Zoo.Spec.Binding
             return valid;
         }
 
+        // compressor.slow_stride sizes the 'slow' source of the kinds that do not make one themselves: it is an error
+        // where it has no effect (temporal_pool pools its slow tokens by its own stride; no fusion entry reads slow).
+        private static void CheckSlowStride(ArchitectureSyntax syntax, DiagnosticBag bag)
+        {
+            if (syntax.Compressor.Get("slow_stride") is not FieldValue slowStride || syntax.CompressorKind is null)
+            {
+                return;
+            }
+
+            if (syntax.CompressorKind.Name == "temporal_pool")
+            {
+                bag.Report(SpecDiagnostics.SlowSourceMisconfigured, "compressor.slow_stride does not apply to temporal_pool: its slow tokens are pooled by its own stride; remove slow_stride", slowStride.Key);
+            }
+            else if (!syntax.Fusion.Any(e => e.Fields.Str("source") == "slow"))
+            {
+                bag.Report(SpecDiagnostics.SlowSourceMisconfigured, $"compressor.slow_stride ({slowStride.Value}) has no effect: no fusion entry reads source: slow", slowStride.Key);
+            }
+        }
+
         private static void CheckStructure(ArchitectureSyntax syntax, DiagnosticBag bag)
         {
             if (syntax.Layout == Layout.CrossAttentionOnly && syntax.Fusion.Count == 0 && syntax.LayoutNode is not null)
@@ -279,6 +345,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 bag.Report(SpecDiagnostics.CrossAttentionOnlyWithoutFusion, "layout cross_attention_only needs at least one fusion entry: without one no visual information reaches the LLM", syntax.LayoutNode);
             }
 
+            CheckSlowStride(syntax, bag);
             foreach (var fusion in syntax.Fusion)
             {
                 var f = fusion.Fields;
@@ -299,10 +366,6 @@ namespace CrossLMM.Zoo.Spec.Binding
                     bag.Report(SpecDiagnostics.InvalidPlacement, $"{path}.start is only meaningful with 'every'", f.Get("start")!.Key);
                 }
 
-                if (f.Has("source") && f.Str("source") == "slow" && syntax.CompressorKind is not null && syntax.CompressorKind.Name != "temporal_pool")
-                {
-                    bag.Report(SpecDiagnostics.SourceNotProvided, $"{path}.source 'slow' needs compressor kind temporal_pool (the compressor is {syntax.CompressorKind.Name})", f.NodeOf("source")!);
-                }
 
                 if (fusion.Kind.Name != "dual_cross_attention")
                 {

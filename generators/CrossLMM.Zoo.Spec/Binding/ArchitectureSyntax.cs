@@ -36,16 +36,20 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         public Dictionary<string, OverrideSyntax> Overrides { get; } = new Dictionary<string, OverrideSyntax>();
 
+        /// <summary>The presets the file supports (its <c>presets</c> list), or null for every preset.</summary>
+        public List<string>? Presets { get; set; }
+
+        public YNode? PresetsNode { get; set; }
+
+        /// <summary>Whether the architecture is bound at <paramref name="preset"/>.</summary>
+        public bool Supports(string preset) => Presets is null || Presets.Contains(preset);
+
         /// <summary>Whether every part needed for binding was read with valid values (so per-preset checks cannot cascade).</summary>
         public bool CanBind { get; set; }
 
-        public bool CompressorIsPerFrame => CompressorKind?.Name switch
-        {
-            "identity" or "pool2d" or "strided_pool2d" or "llama_vid" => true,
-            "qformer" => Compressor.Str("per") == "frame",
-            "perceiver" => Compressor.Str("per") == "frame",
-            _ => false,
-        };
+        /// <summary>Whether the compressor as written is per-frame: its record's own <see cref="CompressorConfig.IsPerFrame"/>.</summary>
+        public bool CompressorIsPerFrame =>
+            CompressorKind is not null && CompressorRecords.Create(EnumNames.Compressor(CompressorKind.Name), Compressor.Int, Compressor.Str).IsPerFrame;
     }
 
     /// <summary>A fusion entry as written.</summary>

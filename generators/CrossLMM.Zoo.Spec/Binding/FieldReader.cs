@@ -198,7 +198,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 case FieldType.Number:
                     return ReadNumber(spec, node, path, bag);
                 case FieldType.Boolean:
-                    if (node is YScalar b && b.IsPlain && (b.Value is "true" or "True" or "TRUE" or "false" or "False" or "FALSE"))
+                    if (node is YScalar b && b.HasType("!!bool") && (b.Value is "true" or "True" or "TRUE" or "false" or "False" or "FALSE"))
                     {
                         return b.Value[0] is 't' or 'T';
                     }
@@ -207,7 +207,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                     return null;
                 case FieldType.String:
                 case FieldType.Identifier:
-                    if (node is YScalar s && !s.IsNull)
+                    if (node is YScalar s && !s.IsNull && s.IsText)
                     {
                         return s.Value;
                     }
@@ -262,7 +262,7 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         private static object? ReadInt(FieldSpec spec, YNode node, string path, DiagnosticBag bag)
         {
-            if (node is not YScalar s || !s.IsPlain || !IntegerPattern.IsMatch(s.Value))
+            if (node is not YScalar s || !s.HasType("!!int") || !IntegerPattern.IsMatch(s.Value))
             {
                 bag.Report(SpecDiagnostics.WrongType, $"{path}: expected an integer, got {node.Describe()}", node);
                 return null;
@@ -291,7 +291,7 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         private static object? ReadNumber(FieldSpec spec, YNode node, string path, DiagnosticBag bag)
         {
-            if (node is not YScalar s || !s.IsPlain)
+            if (node is not YScalar s || !(s.HasType("!!float") || s.HasType("!!int")))
             {
                 bag.Report(SpecDiagnostics.WrongType, $"{path}: expected a number, got {node.Describe()}", node);
                 return null;
@@ -332,7 +332,7 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         private static object? ReadEnum(FieldSpec spec, YNode node, string path, DiagnosticBag bag)
         {
-            if (node is not YScalar s || s.IsNull)
+            if (node is not YScalar s || s.IsNull || !s.IsText)
             {
                 bag.Report(SpecDiagnostics.WrongType, $"{path}: expected one of {Text.Join(spec.Values)}, got {node.Describe()}", node);
                 return null;

@@ -122,11 +122,12 @@ namespace CrossLMM.Zoo.Spec.Docs
             Line();
             Line("- head_dim = hidden / heads for vision, resampler and llm; llm kv width = kv_heads · head_dim;");
             Line("- patch grid g = image / patch; encoder tokens per frame N = g²;");
-            Line("- compressor output width: vision.hidden (identity, pool2d, strided_pool2d, temporal_pool, llama_vid) or");
-            Line("  resampler.hidden (qformer, perceiver, ccam); the projector maps it to llm.hidden;");
+            string KindsWithOutput(string width) => string.Join(", ", SpecVocabulary.Compressor.Kinds.Where(k => k.Output == width).Select(k => k.Name));
+            Line($"- compressor output width: vision.hidden ({KindsWithOutput("vision.hidden")}) or");
+            Line($"  resampler.hidden ({KindsWithOutput("resampler.hidden")}); the projector maps it to llm.hidden;");
             Line("- stream tokens for T frames: the compressor's formula (0 for `cross_attention_only`);");
             Line("- fusion sources: `original` T·N tokens of width D; `compressed` the compressor output; `slow` T·⌈g/σ⌉² of");
-            Line("  width D (temporal_pool only). A source in a different feature space than the compressor output (vision vs");
+            Line("  width D (temporal_pool's stride σ, or compressor.slow_stride). A source in a different feature space than the compressor output (vision vs");
             Line("  resampler) gets a second projector of the same kind, `source_projector`;");
             Line("- the per-layer plan: `every: K` places an entry on layers start, start+K, … < llm.layers (start defaults to");
             Line("  K − 1, so `every: 4` on 28 layers gives 3, 7, …, 27); `layers: [...]` places it on exactly those layers.");

@@ -112,6 +112,14 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             {
                 FieldSpec.Int("queries", "Text-query count of its Q-Former.", 1, 65536).Default(32L, "32"),
             }, "2·T", "vision.hidden"),
+            new KindSpec("longvlm", "LongVLM: frames cut into segments of segment_frames; each segment's tokens ToMe-merged to segment_tokens local tokens, in temporal order, after one global token (the mean of all encoder tokens). Parameter-free.", new[]
+            {
+                FieldSpec.Int("segment_frames", "Frames per segment F (LongVLM: 10, i.e. 100 frames in 10 segments); the last segment may be shorter.", 1, 4096).Default(10L, "10"),
+                FieldSpec.Int("segment_tokens", "Local tokens K per segment after merging (LongVLM's default schedule: 30).", 1, 1 << 20).Default(30L, "30").Where("≤ g²"),
+            }, "1 + ⌈T/segment_frames⌉·segment_tokens", "vision.hidden"),
+        }, new[]
+        {
+            FieldSpec.Int("slow_stride", "Spatial stride σ of the 'slow' fusion source (every frame's encoder tokens average-pooled, kernel = stride, ceil mode: T·⌈g/σ⌉² tokens), so any compressor can feed the stream while fusion layers read source: slow. temporal_pool's slow source uses its own stride.", 1, 1024).Default(1L, "1").Where("≤ g; only with a fusion entry reading slow; not with temporal_pool"),
         });
 
         /// <summary><c>projector.kind</c>.</summary>
@@ -178,6 +186,10 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
         /// <summary>The architecture file's <c>layout</c> field.</summary>
         public static FieldSpec LayoutField { get; } = FieldSpec.OneOf("layout", "Where the video sits in the LLM stream.", "video_first", "question_first", "cross_attention_only").Default("video_first", "video_first");
 
+        /// <summary>What the architecture file's <c>presets</c> key means.</summary>
+        public const string PresetsDescription =
+            "The zoo.yaml presets this architecture supports (e.g. [small, 2b, 7b] for a paper's layer list that does not fit tiny's 4 layers); it is bound, generated and catalogued at these only.";
+
         /// <summary>The top-level keys of an architecture file.</summary>
         public static IReadOnlyList<KeySpec> ArchitectureKeys { get; } = new[]
         {
@@ -190,6 +202,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             new KeySpec("llm", Llm.Description, true, null),
             new KeySpec("fusion", Fusion.Description, false, "[]"),
             new KeySpec("layout", LayoutField.Description, false, "video_first"),
+            new KeySpec("presets", PresetsDescription, false, "every preset"),
             new KeySpec("overrides", "Per-preset changes: preset name → { vision, resampler, llm: size fields; compressor: the compressor kind's numeric fields }.", false, "{}"),
         };
 

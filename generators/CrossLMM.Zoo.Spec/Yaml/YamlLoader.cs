@@ -51,7 +51,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             break;
                         case Scalar scalar:
                             {
-                                var node = new YScalar(scalar.Value, StyleOf(scalar.Style), ToSpan(map, scalar.Start, scalar.End));
+                                var node = new YScalar(scalar.Value, StyleOf(scalar.Style), ToSpan(map, scalar.Start, scalar.End), TagOf(scalar.Tag));
                                 Remember(anchors, scalar.Anchor, node);
                                 root = Attach(stack, node) ?? root;
                                 break;
@@ -97,7 +97,10 @@ namespace CrossLMM.Zoo.Spec.Yaml
             }
             catch (YamlException ex)
             {
-                var start = ex.Start.Line > 0 ? ex.Start : SafePosition(scanner, last);
+                // Some scanner errors (a tab used as indentation) carry Mark.Empty, which reads as (1,1): the
+                // scanner's cursor is where the problem is.
+                bool located = ex.Start.Line > 0 && !(ex.Start.Index == 0 && ex.End.Index == 0);
+                var start = located ? ex.Start : SafePosition(scanner, last);
                 var end = ex.End.Line > 0 && ex.End.Index >= start.Index ? ex.End : start;
                 bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: " + Clean(ex.Message), ToSpan(map, start, end));
                 return null;
@@ -135,6 +138,19 @@ namespace CrossLMM.Zoo.Spec.Yaml
         {
             string text = MarkPrefix.Replace(message, string.Empty);
             return Text.Quote(text.Trim(), 200);
+        }
+
+        // The explicit tag in its short form (!!str, !!int, !custom), or null when the scalar has none.
+        private static string? TagOf(TagName tag)
+        {
+            if (tag.IsEmpty)
+            {
+                return null;
+            }
+
+            const string core = "tag:yaml.org,2002:";
+            string value = tag.Value;
+            return value.StartsWith(core, StringComparison.Ordinal) ? "!!" + value.Substring(core.Length) : value;
         }
 
         private static YScalarStyle StyleOf(ScalarStyle style) => style switch

@@ -28,21 +28,35 @@ namespace CrossLMM.Zoo.Spec.Yaml
 
     internal sealed class YScalar : YNode
     {
-        public YScalar(string value, YScalarStyle style, SourceSpan span)
+        public YScalar(string value, YScalarStyle style, SourceSpan span, string? tag = null)
             : base(span)
         {
             Value = value;
             Style = style;
+            Tag = tag;
         }
 
         public string Value { get; }
 
         public YScalarStyle Style { get; }
 
-        public bool IsPlain => Style == YScalarStyle.Plain;
+        /// <summary>The explicit tag (<c>!!str</c>, <c>!!int</c>, <c>!custom</c>), or null for an untagged scalar.</summary>
+        public string? Tag { get; }
+
+        /// <summary>Plain and untagged: the only form whose type the core schema resolves from the text (<c>3</c> is an integer, <c>!!str 3</c> is not).</summary>
+        public bool IsPlain => Style == YScalarStyle.Plain && Tag is null;
 
         /// <summary>A plain <c>~</c>, <c>null</c> or empty value (YAML 1.2 core schema null).</summary>
-        public bool IsNull => IsPlain && (Value.Length == 0 || Value == "~" || Value == "null" || Value == "Null" || Value == "NULL");
+        /// <summary>
+        /// Whether the scalar has the core-schema type <paramref name="tag"/> (<c>!!int</c>, <c>!!float</c>, <c>!!bool</c>):
+        /// tagged with it explicitly, or plain and untagged (then the text decides).
+        /// </summary>
+        public bool HasType(string tag) => Tag is null ? Style == YScalarStyle.Plain : Tag == tag;
+
+        /// <summary>Whether the scalar may be read as text: untagged, or tagged <c>!!str</c> or <c>!</c> (non-specific).</summary>
+        public bool IsText => Tag is null or "!!str" or "!";
+
+        public bool IsNull => (Tag == "!!null" || IsPlain) && (Value.Length == 0 || Value == "~" || Value == "null" || Value == "Null" || Value == "NULL");
 
         public override string Describe()
         {
@@ -51,10 +65,15 @@ namespace CrossLMM.Zoo.Spec.Yaml
                 return Value.Length == 0 ? "an empty value" : "null";
             }
 
+            if (Tag is not null)
+            {
+                return $"'{Text.Quote(Value)}' tagged {Text.Quote(Tag)}";
+            }
+
             return IsPlain ? "'" + Text.Quote(Value) + "'" : "the quoted string \"" + Text.Quote(Value) + "\"";
         }
 
-        public override YNode At(SourceSpan span) => new YScalar(Value, Style, span);
+        public override YNode At(SourceSpan span) => new YScalar(Value, Style, span, Tag);
     }
 
     internal sealed class YSequence : YNode

@@ -33,7 +33,7 @@ public sealed class CcamCompressor : VisualCompressor
     /// <param name="mlp">Feed-forward inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
-    public CcamCompressor(int patchGrid, int visionWidth, int queries, int hidden, int layers, int heads, int mlp, double normEps)
+    public CcamCompressor(int patchGrid, long visionWidth, int queries, long hidden, int layers, long heads, long mlp, double normEps)
         : base(nameof(CcamCompressor), patchGrid, visionWidth, hidden)
     {
         BlockChecks.Positive(queries, "queries");
@@ -72,10 +72,10 @@ public sealed class CcamCompressor : VisualCompressor
         CheckFeatures(features);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame;
-        var media = features.reshape(batch, time * n, InputWidth);                    // [b, t·n, d]
-        var allowed = Visibility((int)time, features.device)                         // [q, t]
-            .unsqueeze(2).expand(Queries, time, n).reshape(Queries, time * n);       // [q, t·n]
-        var x = queries.unsqueeze(0).expand(batch, Queries, OutputWidth);           // [b, q, h]
+        var media = features.reshape(batch, time * n, InputWidth);                    // [B, T·N, D]
+        var allowed = Visibility((int)time, features.device)                         // [Q, T]
+            .unsqueeze(2).expand(Queries, time, n).reshape(Queries, time * n);       // [Q, T·N]
+        var x = queries.unsqueeze(0).expand(batch, Queries, OutputWidth);           // [B, Q, H]
         foreach (var layer in layers) {
             x = layer.call(x, media, allowed);
         }

@@ -43,8 +43,8 @@ public sealed class LlamaVidCompressor : VisualCompressor
     private readonly Linear vlm_att_val_projector;
 
     private readonly LlamaVidCompressorConfig _config;
-    private readonly int _textWidth;
-    private readonly int _qformerWidth;
+    private readonly long _textWidth;
+    private readonly long _qformerWidth;
 
     /// <summary>Creates the compressor from explicit sizes.</summary>
     /// <param name="patchGrid">Side g of the encoder's patch grid (N = g²).</param>
@@ -57,7 +57,7 @@ public sealed class LlamaVidCompressor : VisualCompressor
     /// <param name="mlp">Q-Former FFN inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
-    public LlamaVidCompressor(int patchGrid, int visionWidth, int textWidth, int queries, int hidden, int layers, int heads, int mlp, double normEps)
+    public LlamaVidCompressor(int patchGrid, long visionWidth, long textWidth, int queries, long hidden, int layers, long heads, long mlp, double normEps)
         : base(nameof(LlamaVidCompressor), patchGrid, visionWidth, visionWidth)
     {
         BlockChecks.Positive(textWidth, "textWidth");
@@ -83,7 +83,7 @@ public sealed class LlamaVidCompressor : VisualCompressor
     /// <param name="vision">Defines g and D.</param>
     /// <param name="resampler">Q-Former sizes.</param>
     /// <param name="textWidth">Width of the embedded prompt (llm.hidden).</param>
-    public LlamaVidCompressor(LlamaVidCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, int textWidth)
+    public LlamaVidCompressor(LlamaVidCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth)
         : this(CompressorArguments.Checked(config, vision, resampler).PatchGrid, vision.Hidden, textWidth, config.Queries,
             resampler.Hidden, resampler.Layers, resampler.Heads, resampler.Mlp, resampler.NormEps)
     {
@@ -93,7 +93,7 @@ public sealed class LlamaVidCompressor : VisualCompressor
     public int Queries => _config.Queries;
 
     /// <summary>Width of the embedded prompt.</summary>
-    public int TextWidth => _textWidth;
+    public long TextWidth => _textWidth;
 
     /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
@@ -109,11 +109,11 @@ public sealed class LlamaVidCompressor : VisualCompressor
         CheckText(features, text, textPadding);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1];
-        var patches = features.reshape(batch * time, InputTokensPerFrame, InputWidth);    // [b·t, n, d]
-        var context = vlm_att_val_projector.call(Context(patches, text, textPadding, batch, time));   // [b·t, d]
-        var content = patches.mean(new long[] { 1 });                                     // [b·t, d]
-        var tokens = torch.stack(new[] { context, content }, 1)                           // [b·t, 2, d]
-            .reshape(batch, 2 * time, InputWidth);                                        // [b, 2t, d]
+        var patches = features.reshape(batch * time, InputTokensPerFrame, InputWidth);    // [B·T, N, D]
+        var context = vlm_att_val_projector.call(Context(patches, text, textPadding, batch, time));   // [B·T, D]
+        var content = patches.mean(new long[] { 1 });                                     // [B·T, D]
+        var tokens = torch.stack(new[] { context, content }, 1)                           // [B·T, 2, D]
+            .reshape(batch, 2 * time, InputWidth);                                        // [B, 2T, D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
 
@@ -128,32 +128,32 @@ public sealed class LlamaVidCompressor : VisualCompressor
         CheckText(features, text, textPadding);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1];
-        var patches = features.reshape(batch * time, InputTokensPerFrame, InputWidth);    // [b·t, n, d]
-        return Context(patches, text, textPadding, batch, time).reshape(batch, time, InputWidth).MoveToOuterDisposeScope(); // [b, t, d]
+        var patches = features.reshape(batch * time, InputTokensPerFrame, InputWidth);    // [B·T, N, D]
+        return Context(patches, text, textPadding, batch, time).reshape(batch, time, InputWidth).MoveToOuterDisposeScope(); // [B, T, D]
     }
 
     // patches (B·T, N, D), prompt (B, L, H_llm)?, padding (B, L)? → e_ctx (B·T, D)
     private Tensor Context(Tensor patches, Tensor? text, Tensor? textPadding, long batch, long time)
     {
         long frames = batch * time;
-        var embeddings = vlm_att_query.expand(frames, Queries, _qformerWidth);                    // [b·t, m, h_r]
+        var embeddings = vlm_att_query.expand(frames, Queries, _qformerWidth);                    // [B·T, M, H_r]
         Tensor? padding = null;
         if (text is not null && text.shape[1] > 0) {
             long length = text.shape[1];
-            var prompt = vlm_att_text_projector.call(text)                                       // [b, l, h_r]
-                .unsqueeze(1).expand(batch, time, length, _qformerWidth)                         // [b, t, l, h_r]
-                .reshape(frames, length, _qformerWidth);                                         // [b·t, l, h_r]
-            embeddings = torch.cat(new[] { embeddings, prompt }, 1);                             // [b·t, m+l, h_r]
+            var prompt = vlm_att_text_projector.call(text)                                       // [B, L, H_r]
+                .unsqueeze(1).expand(batch, time, length, _qformerWidth)                         // [B, T, L, H_r]
+                .reshape(frames, length, _qformerWidth);                                         // [B·T, L, H_r]
+            embeddings = torch.cat(new[] { embeddings, prompt }, 1);                             // [B·T, M+L, H_r]
             padding = textPadding?.to(ScalarType.Bool)
-                .unsqueeze(1).expand(batch, time, length)                                        // [b, t, l]
-                .reshape(frames, length);                                                        // [b·t, l]
+                .unsqueeze(1).expand(batch, time, length)                                        // [B, T, L]
+                .reshape(frames, length);                                                        // [B·T, L]
         }
-        var queryOut = vlm_att_encoder.call(embeddings, vlm_att_ln.call(patches), padding);      // [b·t, m, h_r]
-        var textQueries = vlm_att_projector.call(queryOut);                                      // [b·t, m, d]
-        var keys = vlm_att_key_projector.call(patches);                                          // [b·t, n, d]
+        var queryOut = vlm_att_encoder.call(embeddings, vlm_att_ln.call(patches), padding);      // [B·T, M, H_r]
+        var textQueries = vlm_att_projector.call(queryOut);                                      // [B·T, M, D]
+        var keys = vlm_att_key_projector.call(patches);                                          // [B·T, N, D]
         // softmax(Q·Kᵀ/√D)·X with the raw patches as values: each row is a convex combination of patches
-        var attended = ScaledDotProductAttention.Compute(textQueries, keys, patches);  // [b·t, m, d]
-        return attended.mean(new long[] { 1 });                                                  // [b·t, d]
+        var attended = ScaledDotProductAttention.Compute(textQueries, keys, patches);  // [B·T, M, D]
+        return attended.mean(new long[] { 1 });                                                  // [B·T, D]
     }
 
     private void CheckText(Tensor features, Tensor? text, Tensor? textPadding)

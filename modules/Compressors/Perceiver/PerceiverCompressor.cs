@@ -40,8 +40,8 @@ public sealed class PerceiverCompressor : VisualCompressor
     /// <param name="mlp">Feed-forward inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="ArgumentException">A size is invalid; the message quotes it.</exception>
-    public PerceiverCompressor(int patchGrid, int visionWidth, int latents, Granularity per, int maxFrames,
-        int hidden, int layers, int heads, int mlp, double normEps)
+    public PerceiverCompressor(int patchGrid, long visionWidth, int latents, Granularity per, int maxFrames,
+        long hidden, int layers, long heads, long mlp, double normEps)
         : base(nameof(PerceiverCompressor), patchGrid, visionWidth, hidden)
     {
         BlockChecks.Positive(latents, "latents");
@@ -85,22 +85,21 @@ public sealed class PerceiverCompressor : VisualCompressor
     {
         CheckFeatures(features);
         long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame, h = OutputWidth;
-        if (time > MaxFrames) {
-            throw new ArgumentException(
-                $"features have T ({time}) frames but the Perceiver's time embedding has max_frames ({MaxFrames}) rows: features {BlockChecks.Format(features.shape)}", nameof(features));
+        if (_config.FramesProblem((int)time) is string problem) {
+            throw new ArgumentException($"{problem}: features {BlockChecks.Format(features.shape)}", nameof(features));
         }
         using var scope = NewDisposeScope();
-        var media = media_proj.call(features)                                  // [b, t, n, h]
+        var media = media_proj.call(features)                                  // [B, T, N, H]
             .add(frame_embs.narrow(0, 0, time).unsqueeze(1));                 // + [t, 1, h]
         media = Per == Granularity.Frame
-            ? media.reshape(batch * time, n, h)                               // [b·t, n, h]
-            : media.reshape(batch, time * n, h);                              // [b, t·n, h]
+            ? media.reshape(batch * time, n, h)                               // [B·T, N, H]
+            : media.reshape(batch, time * n, h);                              // [B, T·N, H]
         long sets = media.shape[0];
-        var x = latents.unsqueeze(0).expand(sets, Latents, h);                // [b', r, h]
+        var x = latents.unsqueeze(0).expand(sets, Latents, h);                // [B', R, H]
         foreach (var layer in layers) {
             x = layer.call(media, x);
         }
-        var tokens = norm.call(x).reshape(batch, sets / batch * Latents, h);  // [b, r or t·r, h]
+        var tokens = norm.call(x).reshape(batch, sets / batch * Latents, h);  // [B, R or T·R, H]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
 }

@@ -23,7 +23,7 @@ public sealed class PerceiverFeedForward : nn.Module<Tensor, Tensor>
     /// <param name="mlp">Inner width (4·H in Flamingo).</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public PerceiverFeedForward(int hidden, int mlp, double normEps) : base(nameof(PerceiverFeedForward))
+    public PerceiverFeedForward(long hidden, long mlp, double normEps) : base(nameof(PerceiverFeedForward))
     {
         BlockChecks.Positive(hidden, "hidden");
         BlockChecks.Positive(mlp, "mlp");

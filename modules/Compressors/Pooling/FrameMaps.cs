@@ -10,8 +10,8 @@ internal static class FrameMaps
     public static Tensor ToMaps(Tensor features, long grid)
     {
         var s = features.shape;
-        return features.reshape(s[0] * s[1], grid, grid, s[3])   // [b·t, g, g, d]
-            .permute(0, 3, 1, 2);                                 // [b·t, d, g, g]
+        return features.reshape(s[0] * s[1], grid, grid, s[3])   // [B·T, G, G, D]
+            .permute(0, 3, 1, 2);                                 // [B·T, D, G, G]
     }
 
     /// <summary>
@@ -21,16 +21,16 @@ internal static class FrameMaps
     public static Tensor StridedAverage(Tensor features, long grid, long stride)
     {
         long[] window = { stride, stride };
-        var pooled = nn.functional.avg_pool2d(ToMaps(features, grid), window, window, new long[] { 0, 0 }, true); // [b·t, d, o, o]
+        var pooled = nn.functional.avg_pool2d(ToMaps(features, grid), window, window, new long[] { 0, 0 }, true); // [B·T, D, O, O]
         var shape = features.shape;
-        return ToTokens(pooled, shape[0], shape[1]);                                                              // [b, t, o·o, d]
+        return ToTokens(pooled, shape[0], shape[1]);                                                              // [B, T, O·O, D]
     }
 
     /// <summary>(B·T, D, o, o) → (B, T, o·o, D).</summary>
     public static Tensor ToTokens(Tensor maps, long batch, long time)
     {
-        var s = maps.shape;   // [b·t, d, o, o]
-        return maps.permute(0, 2, 3, 1)                         // [b·t, o, o, d]
-            .reshape(batch, time, s[2] * s[3], s[1]);             // [b, t, o·o, d]
+        var s = maps.shape;   // [B·T, D, O, O]
+        return maps.permute(0, 2, 3, 1)                         // [B·T, O, O, D]
+            .reshape(batch, time, s[2] * s[3], s[1]);             // [B, T, O·O, D]
     }
 }

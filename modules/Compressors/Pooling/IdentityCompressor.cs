@@ -13,7 +13,7 @@ public sealed class IdentityCompressor : VisualCompressor
     /// <param name="patchGrid">Side g of the encoder's patch grid (N = g²).</param>
     /// <param name="width">Feature width D (kept unchanged).</param>
     /// <exception cref="System.ArgumentException">A size is not positive.</exception>
-    public IdentityCompressor(int patchGrid, int width) : base(nameof(IdentityCompressor), patchGrid, width, width)
+    public IdentityCompressor(int patchGrid, long width) : base(nameof(IdentityCompressor), patchGrid, width, width)
     {
         RegisterComponents();
     }
@@ -34,6 +34,6 @@ public sealed class IdentityCompressor : VisualCompressor
     {
         CheckFeatures(features);
         long batch = features.shape[0], time = features.shape[1];
-        return new CompressorOutput(features.reshape(batch, time * InputTokensPerFrame, InputWidth)); // [b, t·n, d]
+        return new CompressorOutput(features.reshape(batch, time * InputTokensPerFrame, InputWidth)); // [B, T·N, D]
     }
 }

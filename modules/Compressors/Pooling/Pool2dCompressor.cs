@@ -19,7 +19,7 @@ public sealed class Pool2dCompressor : VisualCompressor
     /// <param name="grid">Output grid side, 1 ≤ grid ≤ g.</param>
     /// <param name="width">Feature width D (kept unchanged).</param>
     /// <exception cref="System.ArgumentException">A size is not positive or grid exceeds g.</exception>
-    public Pool2dCompressor(int patchGrid, int grid, int width) : base(nameof(Pool2dCompressor), patchGrid, width, width)
+    public Pool2dCompressor(int patchGrid, int grid, long width) : base(nameof(Pool2dCompressor), patchGrid, width, width)
     {
         BlockChecks.Positive(grid, "grid");
         BlockChecks.AtMost(grid, "grid", patchGrid, "the patch grid side");
@@ -47,8 +47,8 @@ public sealed class Pool2dCompressor : VisualCompressor
         CheckFeatures(features);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1];
-        var pooled = nn.functional.adaptive_avg_pool2d(FrameMaps.ToMaps(features, PatchGrid), new long[] { Grid, Grid }); // [b·t, d, grid, grid]
-        var tokens = FrameMaps.ToTokens(pooled, batch, time).reshape(batch, time * Grid * Grid, InputWidth); // [b, t·grid², d]
+        var pooled = nn.functional.adaptive_avg_pool2d(FrameMaps.ToMaps(features, PatchGrid), new long[] { Grid, Grid }); // [B·T, D, G, G]
+        var tokens = FrameMaps.ToTokens(pooled, batch, time).reshape(batch, time * Grid * Grid, InputWidth); // [B, T·G², D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
 }

@@ -18,7 +18,7 @@ public sealed class StridedPool2dCompressor : VisualCompressor
     /// <param name="stride">Kernel and stride s, 1 ≤ s ≤ g.</param>
     /// <param name="width">Feature width D (kept unchanged).</param>
     /// <exception cref="System.ArgumentException">A size is not positive or the stride exceeds g.</exception>
-    public StridedPool2dCompressor(int patchGrid, int stride, int width) : base(nameof(StridedPool2dCompressor), patchGrid, width, width)
+    public StridedPool2dCompressor(int patchGrid, int stride, long width) : base(nameof(StridedPool2dCompressor), patchGrid, width, width)
     {
         BlockChecks.Positive(stride, "stride");
         BlockChecks.AtMost(stride, "stride", patchGrid, "the patch grid side");
@@ -49,8 +49,8 @@ public sealed class StridedPool2dCompressor : VisualCompressor
         CheckFeatures(features);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1], side = OutputGrid;
-        var tokens = FrameMaps.StridedAverage(features, PatchGrid, Stride)        // [b, t, o², d]
-            .reshape(batch, time * side * side, InputWidth);                     // [b, t·o², d]
+        var tokens = FrameMaps.StridedAverage(features, PatchGrid, Stride)        // [B, T, O², D]
+            .reshape(batch, time * side * side, InputWidth);                     // [B, T·O², D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
 }

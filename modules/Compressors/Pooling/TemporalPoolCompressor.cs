@@ -21,7 +21,7 @@ public sealed class TemporalPoolCompressor : VisualCompressor
     /// <param name="stride">Spatial kernel and stride σ, 1 ≤ σ ≤ g (1 keeps every patch).</param>
     /// <param name="width">Feature width D (kept unchanged).</param>
     /// <exception cref="System.ArgumentException">A size is not positive or σ exceeds g.</exception>
-    public TemporalPoolCompressor(int patchGrid, int frames, int stride, int width)
+    public TemporalPoolCompressor(int patchGrid, int frames, int stride, long width)
         : base(nameof(TemporalPoolCompressor), patchGrid, width, width)
     {
         BlockChecks.Positive(frames, "frames");
@@ -63,15 +63,15 @@ public sealed class TemporalPoolCompressor : VisualCompressor
         CheckFeatures(features);
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1], side = SpatialGrid, perFrame = side * side;
-        var slow = FrameMaps.StridedAverage(features, PatchGrid, Stride);                  // [b, t, n, d]
+        var slow = FrameMaps.StridedAverage(features, PatchGrid, Stride);                  // [B, T, N, D]
         long fastFrames = _config.FastFrames((int)time);
         var fast = time >= Frames
             ? slow.narrow(1, 0, fastFrames * Frames)
-                .reshape(batch, fastFrames, Frames, perFrame, InputWidth)                   // [b, t/τ, τ, n, d]
-                .mean(new long[] { 2 })                                                     // [b, t/τ, n, d]
-            : slow.mean(new long[] { 1 }, keepdim: true);                                   // [b, 1, n, d]
-        var tokens = fast.reshape(batch, fastFrames * perFrame, InputWidth);               // [b, t_f·n, d]
-        var slowTokens = slow.reshape(batch, time * perFrame, InputWidth);                 // [b, t·n, d]
+                .reshape(batch, fastFrames, Frames, perFrame, InputWidth)                   // [B, T/τ, τ, N, D]
+                .mean(new long[] { 2 })                                                     // [B, T/τ, N, D]
+            : slow.mean(new long[] { 1 }, keepdim: true);                                   // [B, 1, N, D]
+        var tokens = fast.reshape(batch, fastFrames * perFrame, InputWidth);               // [B, T_f·N, D]
+        var slowTokens = slow.reshape(batch, time * perFrame, InputWidth);                 // [B, T·N, D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope(), slowTokens.MoveToOuterDisposeScope());
     }
 }

@@ -2,8 +2,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 
 /// <summary>
 /// A Q-Former attention sub-layer with its post-LN residual (HF <c>Blip2QFormerAttention</c>):
-/// y = LayerNorm(W_o·Attn(q = x, kv = context) + x). Used as self-attention (context = x) and as
-/// cross-attention to the frame features. x (B, Sq, H), context (B, Sk, W), key mask (B, 1, 1, Sk) or null → (B, Sq, H).
+/// y = LayerNorm(W_o·Attn(q = x, kv = source) + x). Used as self-attention (source = x) and as
+/// cross-attention to the frame features. x (B, Sq, H), source (B, Sk, W), key mask (B, 1, 1, Sk) or null → (B, Sq, H).
 /// Keys: <c>attention.{query,key,value}</c>, <c>output.{dense,LayerNorm}</c>.
 /// </summary>
 public sealed class QFormerAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
@@ -14,20 +14,20 @@ public sealed class QFormerAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor
     /// <summary>Creates the sub-layer.</summary>
     /// <param name="hidden">Width H; divisible by <paramref name="heads"/>.</param>
     /// <param name="heads">Attention heads.</param>
-    /// <param name="contextWidth">Width W of the keys' source (H for self-attention).</param>
+    /// <param name="sourceWidth">Width W of the keys' source (H for self-attention).</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public QFormerAttention(int hidden, int heads, int contextWidth, double normEps) : base(nameof(QFormerAttention))
+    public QFormerAttention(long hidden, long heads, long sourceWidth, double normEps) : base(nameof(QFormerAttention))
     {
-        attention = new QFormerMultiHeadAttention(hidden, heads, contextWidth);
+        attention = new QFormerMultiHeadAttention(hidden, heads, sourceWidth);
         output = new QFormerOutput(hidden, hidden, normEps);
         RegisterComponents();
     }
 
-    /// <summary>x (B, Sq, H), context (B, Sk, W), key mask (B, 1, 1, Sk) or null → (B, Sq, H).</summary>
-    public override Tensor forward(Tensor x, Tensor context, Tensor? mask)
+    /// <summary>x (B, Sq, H), source (B, Sk, W), key mask (B, 1, 1, Sk) or null → (B, Sq, H).</summary>
+    public override Tensor forward(Tensor x, Tensor source, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        return output.call(attention.call(x, context, mask), x).MoveToOuterDisposeScope();
+        return output.call(attention.call(x, source, mask), x).MoveToOuterDisposeScope();
     }
 }

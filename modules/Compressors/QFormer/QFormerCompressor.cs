@@ -34,8 +34,8 @@ public sealed class QFormerCompressor : VisualCompressor
     /// <param name="mlp">FFN inner width.</param>
     /// <param name="normEps">LayerNorm epsilon.</param>
     /// <exception cref="System.ArgumentException">A size is invalid; the message quotes it.</exception>
-    public QFormerCompressor(int patchGrid, int visionWidth, int queries, Granularity per, int crossEvery,
-        int hidden, int layers, int heads, int mlp, double normEps)
+    public QFormerCompressor(int patchGrid, long visionWidth, int queries, Granularity per, int crossEvery,
+        long hidden, int layers, long heads, long mlp, double normEps)
         : base(nameof(QFormerCompressor), patchGrid, visionWidth, hidden)
     {
         BlockChecks.Positive(queries, "queries");
@@ -75,12 +75,12 @@ public sealed class QFormerCompressor : VisualCompressor
         using var scope = NewDisposeScope();
         long batch = features.shape[0], time = features.shape[1], n = InputTokensPerFrame;
         var sources = Per == Granularity.Frame
-            ? features.reshape(batch * time, n, InputWidth)            // [b·t, n, d]
-            : features.reshape(batch, time * n, InputWidth);           // [b, t·n, d]
+            ? features.reshape(batch * time, n, InputWidth)            // [B·T, N, D]
+            : features.reshape(batch, time * n, InputWidth);           // [B, T·N, D]
         long sets = sources.shape[0];
-        var queries = query_tokens.expand(sets, Queries, OutputWidth); // [b', q, h]
-        var outputs = qformer.call(queries, sources, null);                // [b', q, h]
-        var tokens = outputs.reshape(batch, sets / batch * Queries, OutputWidth); // [b, t·q or q, h]
+        var queries = query_tokens.expand(sets, Queries, OutputWidth); // [B', Q, H]
+        var outputs = qformer.call(queries, sources, null);                // [B', Q, H]
+        var tokens = outputs.reshape(batch, sets / batch * Queries, OutputWidth); // [B, T·Q or Q, H]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
 }

@@ -26,7 +26,7 @@ public sealed class QFormerEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     /// <param name="crossEvery">Cross-attention in layers whose index is a multiple of this (≥ 1).</param>
     /// <param name="hasTextInput">Whether text tokens may follow the queries.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public QFormerEncoder(int layers, int hidden, int heads, int mlp, double normEps, int encoderWidth, int queries, int crossEvery, bool hasTextInput)
+    public QFormerEncoder(int layers, long hidden, long heads, long mlp, double normEps, long encoderWidth, int queries, int crossEvery, bool hasTextInput)
         : base(nameof(QFormerEncoder))
     {
         BlockChecks.Positive(layers, "layers");

@@ -15,7 +15,7 @@ public sealed class QFormerIntermediate : nn.Module<Tensor, Tensor>
     /// <param name="hidden">Input width H.</param>
     /// <param name="mlp">FFN inner width (3072 in BERT-base).</param>
     /// <exception cref="System.ArgumentException">A width is not positive.</exception>
-    public QFormerIntermediate(int hidden, int mlp) : base(nameof(QFormerIntermediate))
+    public QFormerIntermediate(long hidden, long mlp) : base(nameof(QFormerIntermediate))
     {
         BlockChecks.Positive(hidden, "hidden");
         BlockChecks.Positive(mlp, "mlp");

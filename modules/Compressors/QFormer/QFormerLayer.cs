@@ -37,7 +37,7 @@ public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     /// <param name="hasCrossAttention">Whether this layer cross-attends to the features.</param>
     /// <param name="hasTextInput">Whether text tokens may follow the queries (InstructBLIP / LLaMA-VID); adds the text FFN.</param>
     /// <exception cref="ArgumentException">A size is invalid.</exception>
-    public QFormerLayer(int hidden, int heads, int mlp, double normEps, int encoderWidth, int queries, bool hasCrossAttention, bool hasTextInput)
+    public QFormerLayer(long hidden, long heads, long mlp, double normEps, long encoderWidth, int queries, bool hasCrossAttention, bool hasTextInput)
         : base(nameof(QFormerLayer))
     {
         BlockChecks.Positive(queries, "queries");
@@ -68,16 +68,16 @@ public sealed class QFormerLayer : nn.Module<Tensor, Tensor, Tensor?, Tensor>
                 $"hidden has {length} positions but the layer was built for {_queries} queries without text input", nameof(hidden));
         }
         using var scope = NewDisposeScope();
-        var attended = attention.call(hidden, hidden, mask);                            // [b, q+l, h]
-        var queries = attended.narrow(1, 0, _queries);                             // [b, q, h]
+        var attended = attention.call(hidden, hidden, mask);                            // [B, Q+L, H]
+        var queries = attended.narrow(1, 0, _queries);                             // [B, Q, H]
         if (crossattention is not null) {
-            queries = crossattention.call(queries, features, null);                    // [b, q, h]
+            queries = crossattention.call(queries, features, null);                    // [B, Q, H]
         }
-        var result = output_query.call(intermediate_query.call(queries), queries); // [b, q, h]
+        var result = output_query.call(intermediate_query.call(queries), queries); // [B, Q, H]
         if (textLength > 0) {
-            var text = attended.narrow(1, _queries, textLength);                   // [b, l, h]
-            var textOut = output!.call(intermediate!.call(text), text);            // [b, l, h]
-            result = torch.cat(new[] { result, textOut }, 1);                      // [b, q+l, h]
+            var text = attended.narrow(1, _queries, textLength);                   // [B, L, H]
+            var textOut = output!.call(intermediate!.call(text), text);            // [B, L, H]
+            result = torch.cat(new[] { result, textOut }, 1);                      // [B, Q+L, H]
         }
         return result.MoveToOuterDisposeScope();
     }

@@ -28,7 +28,7 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     /// <param name="crossEvery">Cross-attention in layers 0, k, 2k, … for k = this.</param>
     /// <param name="hasTextInput">Whether text embeddings may follow the queries.</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public QFormerModel(int layers, int hidden, int heads, int mlp, double normEps, int encoderWidth, int queries, int crossEvery, bool hasTextInput)
+    public QFormerModel(int layers, long hidden, long heads, long mlp, double normEps, long encoderWidth, int queries, int crossEvery, bool hasTextInput)
         : base(nameof(QFormerModel))
     {
         BlockChecks.Epsilon(normEps, "normEps");
@@ -49,9 +49,9 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor embeddings, Tensor features, Tensor? textPadding)
     {
         using var scope = NewDisposeScope();
-        var mask = KeyMask(embeddings, textPadding);                            // [b, 1, 1, q+l] or null
-        var hidden = encoder.call(layernorm.call(embeddings), features, mask); // [b, q+l, h]
-        return hidden.narrow(1, 0, _queries).MoveToOuterDisposeScope();   // [b, q, h]
+        var mask = KeyMask(embeddings, textPadding);                            // [B, 1, 1, Q+L] or null
+        var hidden = encoder.call(layernorm.call(embeddings), features, mask); // [B, Q+L, H]
+        return hidden.narrow(1, 0, _queries).MoveToOuterDisposeScope();   // [B, Q, H]
     }
 
     // [queries (always real); text padding] as a key mask, or null when there is no text or no padding.
@@ -65,7 +65,7 @@ public sealed class QFormerModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
             throw new System.ArgumentException(
                 $"{GetName()}: text padding {BlockChecks.Format(textPadding.shape)} must be (B = {batch}, L = {text})", nameof(textPadding));
         }
-        var queries = torch.ones(new[] { batch, (long)_queries }, ScalarType.Bool, textPadding.device); // [b, q]
-        return AttentionMasks.KeyPadding(torch.cat(new[] { queries, textPadding.to(ScalarType.Bool) }, 1)); // [b, 1, 1, q+l]
+        var queries = torch.ones(new[] { batch, (long)_queries }, ScalarType.Bool, textPadding.device); // [B, Q]
+        return AttentionMasks.KeyPadding(torch.cat(new[] { queries, textPadding.to(ScalarType.Bool) }, 1)); // [B, 1, 1, Q+L]
     }
 }

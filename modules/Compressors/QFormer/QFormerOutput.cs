@@ -19,7 +19,7 @@ public sealed class QFormerOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="hidden">Width H of the residual stream.</param>
     /// <param name="normEps">LayerNorm epsilon (1e-12 in BERT).</param>
     /// <exception cref="System.ArgumentException">A size is invalid.</exception>
-    public QFormerOutput(int inputWidth, int hidden, double normEps) : base(nameof(QFormerOutput))
+    public QFormerOutput(long inputWidth, long hidden, double normEps) : base(nameof(QFormerOutput))
     {
         BlockChecks.Positive(inputWidth, "inputWidth");
         BlockChecks.Positive(hidden, "hidden");

@@ -122,7 +122,8 @@ public class CheckpointCommandsTests : IClassFixture<TinyCheckpointFixture>
         Assert.Contains("Qwen2ForCausalLM: 2 layers, hidden 32, 4/2 heads, mlp 64, vocab 151936", r.Out);
         Assert.Contains("weights: 27 tensors loaded strictly from model.safetensors", r.Out);
         Assert.Contains("top 3 next tokens", r.Out);
-        ZooCommand.Run("run", "crosslmm", "--checkpoint", _folder).AssertOneLineError(1, "--checkpoint runs a Hugging Face Qwen2ForCausalLM");
+        ZooCommand.Run("run", "crosslmm", "--checkpoint", _folder).AssertOneLineError(1, "--checkpoint runs a Hugging Face model folder: give no architecture");
+        ZooCommand.Run("run", "--checkpoint", _folder, "--video", "clip.mp4").AssertOneLineError(1, "is a text-only Qwen2ForCausalLM: --video needs a LlavaOnevisionForConditionalGeneration or SiglipVisionModel checkpoint");
     }
 
     [Fact]

@@ -129,6 +129,100 @@ public class CostCommandTests
     }
 
     [Fact]
+    public void Cost_ConventionPaper_Json_CarriesThePapersMacs_NextToTheExactFlops()
+    {
+        var r = ZooCommand.Run("cost", "crosslmm", "llava-ov", "--frames", "32,128", "--convention", "paper", "--format", "json");
+        Assert.Equal(0, r.Code);
+        var document = CostOutputs.FromJson(r.Out);
+        Assert.Equal("paper", document.Convention);
+        Assert.StartsWith("Paper convention (CrossLMM, arXiv 2505.17020)", document.Conventions);
+        Assert.Equal(4, document.Reports.Count);
+        foreach (var record in document.Reports)
+        {
+            var report = CostModel.Estimate(Zoo.Config(record.Stem, "7b"), record.Frames, 64);
+            var paper = PaperConvention.Of(report);
+            Assert.NotNull(record.Paper);
+            Assert.Equal(paper.Macs, record.Paper!.Macs);
+            Assert.Equal(paper.VisionMacs, record.Paper.VisionMacs);
+            Assert.Equal(paper.LanguageLinearMacs, record.Paper.LanguageLinearMacs);
+            Assert.Equal(report.Prefill.Total, record.PrefillFlops.Total);                       // the exact count stays
+            Assert.Equal(record.PrefillFlops.Total, 2 * record.Paper.Macs + record.Paper.LeftOutFlops);
+            Assert.Equal(record.PrefillFlops.ByComponent["attentionScores"], record.Paper.LeftOutByComponent["attentionScores"]);
+        }
+
+        Assert.Equal(r.Out, System.Text.Json.JsonSerializer.Serialize(document, CostOutputs.Json) + "\n");
+    }
+
+    [Fact]
+    public void Cost_DefaultConvention_IsExact_AndSaysSo()
+    {
+        var r = ZooCommand.Run("cost", "crosslmm", "--frames", "64", "--format", "json");
+        var document = CostOutputs.FromJson(r.Out);
+        Assert.Equal("exact", document.Convention);
+        Assert.Null(document.Reports.Single().Paper);
+        Assert.DoesNotContain("\"paper\"", r.Out);
+        Assert.Equal(r.Out, ZooCommand.Run("cost", "crosslmm", "--frames", "64", "--format", "json", "--convention", "exact").Out);
+        var markdown = ZooCommand.Run("cost", "crosslmm", "--frames", "64", "--format", "markdown").Out;
+        Assert.Contains("exact convention", markdown);
+        Assert.Contains("FLOPs = 2 × multiply-adds", markdown);
+    }
+
+    [Fact]
+    public void Cost_ConventionPaper_MarkdownAndTable_ShowThePapersCount()
+    {
+        var markdown = ZooCommand.Run("cost", "crosslmm", "--frames", "256", "--convention", "paper", "--format", "markdown");
+        Assert.Equal(0, markdown.Code);
+        var paper = PaperConvention.Of(CostModel.Estimate(Zoo.Config("crosslmm", "7b"), 256, 64));
+        Assert.Contains("counted as the CrossLMM paper does", markdown.Out);
+        Assert.Contains("Paper convention (CrossLMM, arXiv 2505.17020)", markdown.Out);
+        var row = markdown.Lines.Single(l => l.StartsWith("| crosslmm |", System.StringComparison.Ordinal));
+        Assert.Contains((paper.Macs / 1e12).ToString("F2", CultureInfo.InvariantCulture), row);
+        Assert.Contains((paper.LeftOutTotal / 1e12).ToString("F2", CultureInfo.InvariantCulture), row);
+
+        var table = ZooCommand.Run("cost", "crosslmm", "--frames", "256", "--convention", "paper");
+        Assert.Equal(0, table.Code);
+        Assert.Contains(table.Lines, l => l.StartsWith("│ crosslmm ", System.StringComparison.Ordinal) && l.Contains((paper.VisionMacs / 1e12).ToString("F2", CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData("exact")]
+    [InlineData("paper")]
+    public void Cost_Csv_NamesTheConvention_InItsLastColumn(string convention)
+    {
+        var r = ZooCommand.Run("cost", "llava-ov", "--frames", "32", "--format", "csv", "--convention", convention);
+        Assert.Equal(0, r.Code);
+        var lines = r.Out.TrimEnd('\n').Split('\n');
+        var header = lines[0].Split(',');
+        var cells = lines[1].Split(',');
+        Assert.Equal("convention", header[^1]);
+        Assert.Equal(convention, cells[^1]);
+        int macs = System.Array.IndexOf(header, "paper_macs");
+        if (convention == "exact")
+        {
+            Assert.Equal(-1, macs);
+            return;
+        }
+
+        var paper = PaperConvention.Of(CostModel.Estimate(Zoo.Config("llava-ov", "7b"), 32, 64));
+        Assert.Equal(paper.Macs, long.Parse(cells[macs], CultureInfo.InvariantCulture));
+        Assert.Equal(paper.LeftOutTotal, long.Parse(cells[System.Array.IndexOf(header, "paper_left_out_flops")], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Cost_ConventionPaper_Svg_PlotsThePapersMacs()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("paper.svg");
+        Assert.Equal(0, ZooCommand.Run("cost", "crosslmm", "llava-ov", "--convention", "paper", "--svg", path).Code);
+        var labels = XDocument.Load(path).Descendants(Svg + "text").Where(t => (string?)t.Attribute("class") == "axis-label").Select(t => t.Value).ToArray();
+        Assert.Equal(new[] { "prefill TMACs (paper convention)", "frames" }, labels);
+    }
+
+    [Fact]
+    public void Cost_UnknownConvention_OneLineError() =>
+        ZooCommand.Run("cost", "crosslmm", "--convention", "fvcore").AssertOneLineError(2, "--convention 'fvcore' is not one of exact, paper");
+
+    [Fact]
     public void Cost_UnknownArchitecture_SuggestsTheClosest() =>
         ZooCommand.Run("cost", "crossllm").AssertOneLineError(1, "unknown architecture 'crossllm'; did you mean 'crosslmm'?");
 

@@ -88,6 +88,19 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Run_UserSpec_WithAPresetOnlyItsZooFileDefines()
+    {
+        // zoo.yaml is read at run time: a preset added to it needs no rebuild, here through --zoo.
+        using var dir = new TempDir();
+        string zoo = dir.Write("my-zoo.yaml", Zoo.RegistryYaml.Replace("  tiny:\n", "  tinier:\n", System.StringComparison.Ordinal).Replace("preset: tiny", "preset: tinier", System.StringComparison.Ordinal));
+        string path = dir.Write("pool4-v2v.yaml", Specs.Valid);
+        var r = ZooCommand.Run("run", "--yaml", path, "--zoo", zoo, "--preset", "tinier", "--frames", "3", "--prompt", "hi");
+        Assert.Equal(0, r.Code);
+        Assert.Contains("Pool4V2V (pool4-v2v) at the tinier preset", r.Out);
+        ZooCommand.Run("run", "--yaml", path, "--zoo", zoo, "--preset", "tiny").AssertOneLineError(1, $"unknown preset 'tiny' (presets of {zoo}: tinier, small, 2b, 7b)");
+    }
+
+    [Fact]
     public void Run_BrokenYaml_PrintsTheFirstDiagnosticOnOneLine()
     {
         using var dir = new TempDir();

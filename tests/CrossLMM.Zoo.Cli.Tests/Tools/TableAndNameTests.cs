@@ -35,7 +35,7 @@ public class TableAndNameTests
     [InlineData("QFormer", "qformer")]
     [InlineData("zzzzzzzz", null)]
     public void Suggestions_FindCloseNames(string typed, string? expected) =>
-        Assert.Equal(expected, NameSuggestions.Closest(typed, new[] { "crosslmm", "llava-ov", "qformer", "flamingo" }));
+        Assert.Equal(expected, CrossLMM.Zoo.Spec.Suggest.Closest(typed, new[] { "crosslmm", "llava-ov", "qformer", "flamingo" }));
 
     [Fact]
     public void Resolve_AllAndCommaLists()

@@ -122,6 +122,7 @@ namespace CrossLMM.Zoo
             var llm = config.Llm;
             var visionTower = new global::CrossLMM.Zoo.Modules.Vision.SiglipVisionTransformer(config.Vision);
             var compressor = new global::CrossLMM.Zoo.Modules.Compressors.TemporalPoolCompressor(config.Compressor, config.Vision);
+            compressor.WithSlowStride(config.Compressor.SlowSourceStride);
             var multiModalProjector = new global::CrossLMM.Zoo.Modules.Projectors.MlpProjector(config.Projector, architecture.ProjectorInputWidth, llm.Hidden);
             var layers = new global::CrossLMM.Zoo.Modules.Language.Qwen2DecoderLayer[llm.Layers];
             var fusion0 = new global::System.Collections.Generic.List<global::CrossLMM.Zoo.Modules.Fusion.DualCrossAttentionLayer>();

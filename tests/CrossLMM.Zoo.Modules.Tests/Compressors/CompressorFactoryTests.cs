@@ -89,6 +89,7 @@ public class CompressorFactoryTests
             (new PerceiverCompressorConfig(64, Granularity.Video, 1024), typeof(PerceiverCompressor)),
             (new CcamCompressorConfig(1024), typeof(CcamCompressor)),
             (new LlamaVidCompressorConfig(32), typeof(LlamaVidCompressor)),
+            (new LongVlmCompressorConfig(2, 8), typeof(LongVlmCompressor)),
         };
         Assert.Equal(Enum.GetValues<CompressorKind>().Length, expected.Length);
         foreach (var (config, type) in expected) {

@@ -62,7 +62,7 @@ public class PerceiverCompressorTests
         using var block = new PerceiverCompressor(2, 16, 3, Granularity.Video, 4, 32, 1, 4, 64, 1e-5);
         using var x = torch.zeros(1, 5, 4, 16);
         var e = Assert.Throws<ArgumentException>(() => block.call(x, null, null));
-        Assert.Contains("features have T (5) frames but the Perceiver's time embedding has max_frames (4) rows", e.Message);
+        Assert.Contains("frames (5) must be ≤ compressor.max_frames (4): the perceiver's time embedding has no row for later frames: features", e.Message);
     }
 
     [Fact]

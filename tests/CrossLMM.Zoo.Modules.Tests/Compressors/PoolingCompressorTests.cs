@@ -218,4 +218,27 @@ public class PoolingCompressorTests
             foreach (var t in inputs.Values.Concat(ours.Values)) t.Dispose();
         }
     }
+
+    [Property(MaxTest = 30, Arbitrary = new[] { typeof(Arbitraries.PoolCases) })]
+    public void SlowTokens_OfAnyCompressor_AreTemporalPoolsSlowPath(PoolCase c)
+    {
+        // compressor.slow_stride: any kind gives the slow source temporal_pool makes itself (every frame, pooled by σ).
+        using var scope = NewDisposeScope();
+        var x = c.Features(new Random(c.Seed));
+        using var temporal = new TemporalPoolCompressor(c.Grid, c.Window, c.Stride, c.Width);
+        var expected = temporal.call(x, null, null);
+        using var pool = new Pool2dCompressor(c.Grid, c.OutputGrid, c.Width);
+        Assert.Same(pool, pool.WithSlowStride(c.Stride));
+        TensorAssert.Equal(expected.Slow!, pool.SlowTokens(x, pool.call(x, null, null)));
+        TensorAssert.Equal(expected.Slow!, pool.SlowTokens(x, null));                       // the compressor need not run
+        Assert.Same(expected.Slow, temporal.SlowTokens(x, expected));                        // temporal_pool's own
+    }
+
+    [Fact]
+    public void WithSlowStride_LargerThanTheGrid_Throws()
+    {
+        using var pool = new Pool2dCompressor(4, 2, 8);
+        var e = Assert.Throws<ArgumentException>(() => pool.WithSlowStride(5));
+        Assert.Contains("stride (5) must be ≤ the patch grid side (4)", e.Message, StringComparison.Ordinal);
+    }
 }

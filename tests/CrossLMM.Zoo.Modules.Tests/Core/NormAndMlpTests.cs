@@ -102,7 +102,7 @@ public class NormAndMlpTests
     [Fact]
     public void SlowFastGate_ZeroBeta_IsExactlyZeroPerToken()
     {
-        using var gate = new SlowFastGate(16);
+        using var gate = new HybridGate(16);
         LmTestData.Randomize(gate, 5);
         using var x = LmTestData.Randn(new Random(5), 3.0, 2, 6, 16);
         using var g = gate.call(x);

@@ -115,17 +115,21 @@ public class ZooCostTests
             logits = output.Logits.shape;
         });
         prefill.AssertEquals(CostModel.Prefill(config, frames, text, options), what + " prefill");
+        // The paper's convention counts half the hook's FLOPs in the vision encoder and the LLM's linear layers.
+        Assert.Equal(
+            2 * PaperConvention.Of(CostModel.Estimate(config, frames, text, options)).Macs,
+            PaperConvention.Counted.Sum(c => prefill.ByComponent[c]));
         Assert.Equal(head == LmHeadPositions.Last ? 1 : counts!.TotalSequence, logits![1]);
 
         var memory = CostModel.Memory(config, frames, text, options);
-        Assert.Equal(memory.KvCacheBytes, CacheBytes(cache, config.Llm.Layers));
+        Assert.Equal(memory.KvCacheBytes, CacheBytes(model, cache, config.Llm.Layers));
 
         var step0 = CostMeasurement.Of(model, () => model.Decode(next.narrow(1, 0, 1), cache));
         step0.AssertEquals(CostModel.DecodeStep(config, frames, text, 0, options), what + " decode step 0");
         var step1 = CostMeasurement.Of(model, () => model.Decode(next.narrow(1, 1, 1), cache));
         step1.AssertEquals(CostModel.DecodeStep(config, frames, text, 1, options), what + " decode step 1");
         Assert.Equal(step0.Total + step1.Total, CostModel.Decode(config, frames, text, options).Total);
-        Assert.Equal(memory.FinalKvCacheBytes, CacheBytes(cache, config.Llm.Layers));
+        Assert.Equal(memory.FinalKvCacheBytes, CacheBytes(model, cache, config.Llm.Layers));
 
         var tokens = CostModel.Tokens(config, frames, text);
         Assert.Equal(tokens.StreamVisualTokens, counts!.VisualTokensInStream);
@@ -138,23 +142,19 @@ public class ZooCostTests
     }
 
     // Bytes of every cached key and value (self-attention and fusion slots) of the model's layers. V2V keeps
-    // nothing past the prefill (decode steps have no visual queries), so its old slot stays empty.
-    private static long CacheBytes(KvCache cache, int layers)
+    // nothing past the prefill (decode steps have no visual queries), so it has no slot. A slot's name is the path of
+    // its attention module below the layer: the module whose k_proj made the cached keys.
+    private static long CacheBytes(VideoLmm model, KvCache cache, int layers)
     {
+        var keys = model.named_parameters().Select(p => p.name).ToHashSet(StringComparer.Ordinal);
         long bytes = 0;
         for (int i = 0; i < layers; i++)
         {
             var layer = cache.Layer(i);
-            Assert.False(layer["cross_attn.v2v"].HasValues, $"layer {i} cached V2V keys/values");
-            foreach (var slot in new[] { "self_attn", "cross_attn", "cross_attn.v2v", "cross_attn.t2v" })
+            foreach (var slot in layer.Filled)
             {
-                var entry = layer[slot];
-                if (!entry.HasValues)
-                {
-                    continue;
-                }
-
-                var (k, v, mask) = entry.Get();
+                Assert.Contains(keys, k => k.EndsWith($"layers.{i}.{slot.Name}.k_proj.weight", StringComparison.Ordinal));
+                var (k, v, mask) = layer[slot].Get();
                 bytes += k.numel() * k.element_size() + v.numel() * v.element_size();
                 Assert.Null(mask);   // no padding: nothing else is cached
                 k.Dispose();

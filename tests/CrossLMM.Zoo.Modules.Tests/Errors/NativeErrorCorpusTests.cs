@@ -128,7 +128,7 @@ public class NativeErrorCorpusTests
         }),
         ["SlowFastCrossAttention_QueriesOfAnotherLength"] = Argument(new[] { "[1, 6, 32]", "[1, 4, 5, 8]" }, () =>
         {
-            var slowFast = new SlowFastCrossAttention(Hidden, Heads, KvHeads, betaInit: 0.5);
+            var slowFast = new HybridCrossAttention(Hidden, Heads, KvHeads, betaInit: 0.5);
             return (() => slowFast.call(Randn(1, 6, Hidden), Randn(1, Heads, 5, Hidden / Heads), Randn(1, 8, Hidden), Context(Randn(1, 8, Hidden), 0, 2, 1)),
                 () => slowFast.call(Randn(1, 6, Hidden), Randn(1, Heads, 6, Hidden / Heads), Randn(1, 8, Hidden), Context(Randn(1, 8, Hidden), 0, 2, 1)).shape,
                 new long[] { 1, 6, Hidden });

@@ -71,8 +71,8 @@ public class DualCrossAttentionLayerTests
         var rng = new Random(5);
         var context = c.Context(c.Inputs(c.SourceTokens(rng))) with { Cache = cache.Layer(0) };
         dcal.call(c.Hidden_(rng), context);
-        Assert.False(cache.Layer(0)["cross_attn.v2v"].HasValues, "V2V keys/values outlived the prefill");
-        var (k, v, mask) = cache.Layer(0)["cross_attn.t2v"].Get();
+        Assert.Equal(new[] { CacheSlot.TextToVisual }, cache.Layer(0).Filled);   // V2V keys/values do not outlive the prefill
+        var (k, v, mask) = cache.Layer(0)[CacheSlot.TextToVisual].Get();
         Assert.Equal(new long[] { 2, 2, c.Source, 8 }, k.shape);   // (B, g, M, d)
         Assert.Equal(k.shape, v.shape);
         Assert.Null(mask);

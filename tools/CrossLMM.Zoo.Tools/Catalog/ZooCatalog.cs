@@ -57,13 +57,25 @@ public static class ZooCatalog
     /// <param name="preset">Preset name (checked first).</param>
     /// <exception cref="ZooUserException">An unknown name or preset, or an unreadable file.</exception>
     /// <exception cref="ZooSpecException">A spec file that does not bind.</exception>
-    public static IReadOnlyList<ArchitectureConfig> Configs(IEnumerable<string>? namesStemsOrPaths, string preset)
+    /// <param name="zooPath">For spec files: a zoo.yaml to bind against (<c>--zoo</c>); null = <see cref="RegistryFor"/>'s search.</param>
+    public static IReadOnlyList<ArchitectureConfig> Configs(IEnumerable<string>? namesStemsOrPaths, string preset, string? zooPath = null)
     {
-        string p = Preset(preset);
         var names = SplitNames(namesStemsOrPaths);
-        return names is null
-            ? Architectures.Select(a => a.Config(p)).ToArray()
-            : names.Select(n => ConfigOrFile(n, p)).DistinctBy(c => c.SourceFile).ToArray();
+        if (names is null)
+        {
+            // An architecture whose spec lists its presets (presets: [2b, 7b]) is left out at the others.
+            string p = Preset(preset);
+            return Architectures.Where(a => a.Presets.Contains(p)).Select(a => a.Config(p)).ToArray();
+        }
+
+        // A spec file is checked against its own registry's presets (read at run time), a catalogue name against the
+        // compiled one: first, so that a misspelt preset is the error rather than the first unknown name.
+        if (names.Any(n => !IsSpecFile(n)))
+        {
+            Preset(preset);
+        }
+
+        return names.Select(n => ConfigOrFile(n, preset, zooPath)).DistinctBy(c => c.SourceFile).ToArray();
     }
 
     // The names of a command line, comma lists split; null = the whole zoo (nothing, or 'all' among them).
@@ -99,12 +111,17 @@ public static class ZooCatalog
     /// </summary>
     /// <param name="nameStemOrPath">E.g. <c>crosslmm</c>, <c>CrossLmm</c> or <c>my-variant.yaml</c>.</param>
     /// <param name="preset">Preset name.</param>
-    public static ArchitectureConfig ConfigOrFile(string nameStemOrPath, string preset)
+    /// <param name="zooPath">For a spec file: a zoo.yaml to bind against (<c>--zoo</c>); null = <see cref="RegistryFor"/>'s search.</param>
+    public static ArchitectureConfig ConfigOrFile(string nameStemOrPath, string preset, string? zooPath = null)
     {
         ArgumentNullException.ThrowIfNull(nameStemOrPath);
-        bool isFile = nameStemOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameStemOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-        return isFile ? Bind(nameStemOrPath, preset) : Config(nameStemOrPath, preset);
+        return IsSpecFile(nameStemOrPath) ? Bind(nameStemOrPath, preset, zooPath) : Config(nameStemOrPath, preset);
     }
+
+    /// <summary>Whether a command-line argument names a spec file (<c>.yaml</c>/<c>.yml</c>) rather than a catalogue architecture.</summary>
+    /// <param name="nameStemOrPath">The argument.</param>
+    public static bool IsSpecFile(string nameStemOrPath) =>
+        nameStemOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameStemOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Validates a spec file exactly as the build does: parse, bind at every preset of the registry, and
@@ -112,16 +129,57 @@ public static class ZooCatalog
     /// </summary>
     /// <param name="path">The architecture YAML; diagnostics name it as given.</param>
     /// <exception cref="ZooUserException">The file cannot be read.</exception>
-    public static SpecSetResult Check(string path) => SpecCompiler.BindAll(ReadSpec(path), path, Registry);
+    /// <param name="zooPath">A zoo.yaml to bind against (<c>--zoo</c>); null = <see cref="RegistryFor"/>'s search.</param>
+    public static SpecSetResult Check(string path, string? zooPath = null) => SpecCompiler.BindAll(ReadSpec(path), path, RegistryFor(path, zooPath));
+
+    /// <summary>
+    /// The registry a user's spec file is bound against, read at run time (a preset added to zoo.yaml needs no rebuild):
+    /// <paramref name="zooPath"/> when given (<c>--zoo FILE</c>); otherwise the nearest <c>zoo.yaml</c> in the spec's
+    /// directory or above it (so <c>architectures/x.yaml</c> uses the repository's current zoo.yaml); otherwise the
+    /// zoo.yaml compiled into the catalogue (<see cref="Registry"/>). A registry's own errors are reported with the spec's.
+    /// </summary>
+    /// <param name="specPath">The architecture file.</param>
+    /// <param name="zooPath">An explicit zoo.yaml, or null.</param>
+    /// <exception cref="ZooUserException">The explicit zoo.yaml cannot be read.</exception>
+    public static ZooFile RegistryFor(string specPath, string? zooPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(specPath);
+        if (zooPath is not null)
+        {
+            if (!File.Exists(zooPath))
+            {
+                throw new ZooUserException(Directory.Exists(zooPath) ? $"--zoo '{zooPath}' is a directory; expected a zoo.yaml file" : $"--zoo: file not found: '{zooPath}'");
+            }
+
+            return Zoo.LoadRegistry(zooPath);
+        }
+
+        for (var dir = new FileInfo(specPath).Directory; dir is not null; dir = dir.Parent)
+        {
+            string candidate = System.IO.Path.Combine(dir.FullName, "zoo.yaml");
+            if (File.Exists(candidate))
+            {
+                return Zoo.LoadRegistry(candidate);
+            }
+        }
+
+        return Registry;
+    }
 
     /// <summary>Binds a user's spec file at one preset with the runtime builder's binder (<c>Zoo.TryBind</c>: no rebuild needed).</summary>
     /// <param name="path">The architecture YAML.</param>
     /// <param name="preset">Preset name.</param>
     /// <exception cref="ZooSpecException">The spec has errors (all of them are attached).</exception>
     /// <exception cref="ZooUserException">The file cannot be read, or an unknown preset.</exception>
-    public static ArchitectureConfig Bind(string path, string preset)
+    /// <param name="zooPath">A zoo.yaml to bind against (<c>--zoo</c>); null = <see cref="RegistryFor"/>'s search.</param>
+    public static ArchitectureConfig Bind(string path, string preset, string? zooPath = null)
     {
-        var result = Zoo.TryBind(ReadSpec(path), Preset(preset), path);
+        ArgumentNullException.ThrowIfNull(preset);
+        string text = ReadSpec(path);
+        var registry = RegistryFor(path, zooPath);
+        string name = registry.DeclaredPresets.FirstOrDefault(p => string.Equals(p, preset, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ZooUserException($"unknown preset '{preset}'{NameSuggestions.Hint(preset, registry.DeclaredPresets)} (presets of {registry.Path}: {string.Join(", ", registry.DeclaredPresets)})");
+        var result = Zoo.TryBind(text, name, path, registry);
         return result.Success ? result.Config! : throw new ZooSpecException(path, result.Diagnostics.Where(d => d.IsError).ToArray());
     }
 

@@ -26,10 +26,20 @@ public sealed class Qwen2Checkpoint : IDisposable
         Report = report;
         Files = files;
         LoadMs = loadMs;
-        var stops = new SortedSet<int>(config.EosTokenIds) { tokenizer.EosId };
+        StopIds = StopIdsOf(config.EosTokenIds, tokenizer);
+    }
+
+    /// <summary>Ids that end generation: the config's <c>eos_token_id</c>, the tokenizer's EOS, <c>&lt;|im_end|&gt;</c> and <c>&lt;|endoftext|&gt;</c>.</summary>
+    /// <param name="eosTokenIds">config.json's eos_token_id.</param>
+    /// <param name="tokenizer">The tokenizer.</param>
+    public static int[] StopIdsOf(IEnumerable<int> eosTokenIds, Qwen2Tokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(eosTokenIds);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var stops = new SortedSet<int>(eosTokenIds) { tokenizer.EosId };
         if (tokenizer.ImEnd is int imEnd) stops.Add(imEnd);
         if (tokenizer.EndOfText is int eot) stops.Add(eot);
-        StopIds = stops.ToArray();
+        return stops.ToArray();
     }
 
     /// <summary>The folder.</summary>
@@ -90,7 +100,7 @@ public sealed class Qwen2Checkpoint : IDisposable
         try
         {
             var ignore = config.Llm.TieEmbeddings ? new[] { "lm_head.weight" } : Array.Empty<string>();
-            var report = StrictStateLoader.Load(model, weights, allowMissing, ignore);
+            var report = StrictStateLoader.Load(model, weights, allowMissing, ignore, Modules.Core.HfKeyMap.Compose(model));
             model.eval();
             watch.Stop();
             return new Qwen2Checkpoint(folder, config, model, tokenizer, report, weights.Files, watch.Elapsed.TotalMilliseconds);

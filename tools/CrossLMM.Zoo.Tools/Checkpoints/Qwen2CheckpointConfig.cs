@@ -25,40 +25,27 @@ public sealed record Qwen2CheckpointConfig(string Architecture, LanguageModelCon
     /// <summary>Reads <c>config.json</c>.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="ZooUserException">A missing or malformed file, an unsupported architecture or setting.</exception>
-    public static Qwen2CheckpointConfig Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ZooUserException($"config.json not found: '{path}' (a Hugging Face checkpoint folder holds config.json, model.safetensors and tokenizer.json)");
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            return FromJson(doc.RootElement, path);
-        }
-        catch (JsonException e)
-        {
-            throw new ZooUserException($"malformed '{path}': {e.Message}", e);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new ZooUserException($"unexpected value in '{path}': {e.Message}", e);
-        }
-    }
+    public static Qwen2CheckpointConfig Read(string path) => HfConfigJson.Read(path, FromJson);
 
     private static Qwen2CheckpointConfig FromJson(JsonElement root, string path)
     {
-        string architecture = root.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0
-            ? a[0].GetString() ?? ""
-            : root.TryGetProperty("model_type", out var mt) && mt.GetString() == "qwen2" ? "Qwen2ForCausalLM" : "";
+        string architecture = HfConfigJson.Architecture(root);
         if (!Supported.Contains(architecture))
         {
             throw new ZooUserException(
-                $"'{path}' describes {(architecture.Length > 0 ? architecture : "no architecture")}; the zoo loads {string.Join(", ", Supported)} checkpoints " +
-                "(SigLIP and LLaVA-OneVision mapping is not implemented yet)");
+                $"'{path}' describes {(architecture.Length > 0 ? architecture : "no architecture")}, not a text-only {string.Join(", ", Supported)}; " +
+                $"the zoo loads {string.Join(", ", HfConfigJson.Architectures)} checkpoints");
         }
 
+        return new Qwen2CheckpointConfig(architecture, ReadLanguageModel(root, path), Dtype(root), EosIds(root));
+    }
+
+    /// <summary>A Qwen2 text model's sizes from a config object (the whole config.json, or a <c>text_config</c>), HF's defaults for absent fields.</summary>
+    /// <param name="root">The object.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <exception cref="ZooUserException">A missing size, or a setting the zoo does not implement.</exception>
+    internal static LanguageModelConfig ReadLanguageModel(JsonElement root, string path)
+    {
         int heads = Int(root, "num_attention_heads", null, path);
         int hidden = Int(root, "hidden_size", null, path);
         var llm = new LanguageModelConfig(
@@ -101,7 +88,18 @@ public sealed record Qwen2CheckpointConfig(string Architecture, LanguageModelCon
             throw new ZooUserException($"'{path}': head_dim ({hd.GetInt32()}) differs from hidden_size / num_attention_heads ({hidden / heads}); not supported");
         }
 
-        string? dtype = root.TryGetProperty("torch_dtype", out var td) ? td.GetString() : root.TryGetProperty("dtype", out var d2) ? d2.GetString() : null;
+        return llm;
+    }
+
+    /// <summary><c>torch_dtype</c> (or <c>dtype</c>), or null.</summary>
+    /// <param name="root">The config object.</param>
+    internal static string? Dtype(JsonElement root) =>
+        root.TryGetProperty("torch_dtype", out var td) ? td.GetString() : root.TryGetProperty("dtype", out var d2) ? d2.GetString() : null;
+
+    /// <summary><c>eos_token_id</c>: a number or a list.</summary>
+    /// <param name="root">The config object.</param>
+    internal static IReadOnlyList<int> EosIds(JsonElement root)
+    {
         var eos = new List<int>();
         if (root.TryGetProperty("eos_token_id", out var e))
         {
@@ -109,10 +107,11 @@ public sealed record Qwen2CheckpointConfig(string Architecture, LanguageModelCon
             else if (e.ValueKind == JsonValueKind.Array) eos.AddRange(e.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Number).Select(x => x.GetInt32()));
         }
 
-        return new Qwen2CheckpointConfig(architecture, llm, dtype, eos);
+        return eos;
+
     }
 
-    private static int Int(JsonElement root, string name, int? fallback, string path)
+    internal static int Int(JsonElement root, string name, int? fallback, string path)
     {
         if (root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
         {
@@ -122,10 +121,10 @@ public sealed record Qwen2CheckpointConfig(string Architecture, LanguageModelCon
         return fallback ?? throw new ZooUserException($"'{path}' has no {name}");
     }
 
-    private static double Double(JsonElement root, string name, double fallback) =>
+    internal static double Double(JsonElement root, string name, double fallback) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : fallback;
 
-    private static bool Bool(JsonElement root, string name, bool fallback) =>
+    internal static bool Bool(JsonElement root, string name, bool fallback) =>
         root.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
 
     /// <summary>A one-line summary: "Qwen2ForCausalLM: 24 layers, hidden 896, 14/2 heads, mlp 4864, vocab 151936, tied".</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using CrossLMM.Zoo.Modules.Core;
 
 namespace CrossLMM.Zoo.Tools.Checkpoints;
 
@@ -17,6 +18,9 @@ public sealed record StrictLoadReport(int Loaded, IReadOnlyList<string> AllowedM
 /// checkpoint (unless a <c>--allow-missing</c> pattern permits it) and every checkpoint key in the model; shapes must be
 /// equal; stored bf16/f16/f64 values are converted to the parameter's dtype; a NaN or Inf is an error naming the
 /// tensor. Nothing is copied until the key sets and shapes have all been checked.
+/// <para>Keys are compared under their Hugging Face names: the model's state-dict names go through the per-block
+/// declarations composed by <see cref="HfKeyMap.Compose"/> (identity for blocks whose names already are HF's). Two model
+/// keys may read one checkpoint tensor (a copy each); messages name the checkpoint's keys.</para>
 /// </summary>
 public static class StrictStateLoader
 {
@@ -28,27 +32,32 @@ public static class StrictStateLoader
     /// <param name="weights">The checkpoint.</param>
     /// <param name="allowMissing">Glob patterns (<c>*</c> = any run of characters) of model keys that may be absent.</param>
     /// <param name="ignore">Checkpoint keys to skip when present (a tied head's <c>lm_head.weight</c>).</param>
+    /// <param name="hfKeys">Model key → checkpoint key (<see cref="HfKeyMap.Compose"/>); null = the model's names are the checkpoint's.</param>
     /// <exception cref="ZooUserException">Missing or unexpected keys, a shape mismatch, a non-finite value.</exception>
-    public static StrictLoadReport Load(nn.Module model, CheckpointWeights weights, IEnumerable<string>? allowMissing = null, IEnumerable<string>? ignore = null)
+    public static StrictLoadReport Load(nn.Module model, CheckpointWeights weights, IEnumerable<string>? allowMissing = null, IEnumerable<string>? ignore = null,
+        IReadOnlyDictionary<string, string>? hfKeys = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(weights);
         var patterns = (allowMissing ?? Array.Empty<string>()).Select(Glob).ToArray();
         var ignored = new HashSet<string>(ignore ?? Array.Empty<string>(), StringComparer.Ordinal);
-        var state = model.state_dict();
-        var expected = state.Keys.Order(StringComparer.Ordinal).ToArray();
+        var modelState = model.state_dict();
+        string Hf(string key) => hfKeys is not null && hfKeys.TryGetValue(key, out var hf) ? hf : key;
+        var expectedModel = modelState.Keys.Order(StringComparer.Ordinal).ToArray();
+        var readers = expectedModel.GroupBy(Hf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var expected = readers.Keys.Order(StringComparer.Ordinal).ToArray();
         var missing = expected.Where(k => !weights.Contains(k)).ToArray();
-        var allowed = missing.Where(k => patterns.Any(p => p.IsMatch(k))).ToArray();
+        var allowed = missing.Where(k => patterns.Any(p => p.IsMatch(k) || readers[k].Any(p.IsMatch))).ToArray();
         var notAllowed = missing.Except(allowed).ToArray();
-        var unexpected = weights.Keys.Where(k => !state.ContainsKey(k) && !ignored.Contains(k)).ToArray();
+        var unexpected = weights.Keys.Where(k => !readers.ContainsKey(k) && !ignored.Contains(k)).ToArray();
         if (notAllowed.Length > 0 || unexpected.Length > 0)
         {
             var parts = new List<string>();
             if (notAllowed.Length > 0) parts.Add($"{notAllowed.Length} missing key{(notAllowed.Length == 1 ? "" : "s")} ({List(notAllowed)})");
             if (unexpected.Length > 0) parts.Add($"{unexpected.Length} unexpected key{(unexpected.Length == 1 ? "" : "s")} ({List(unexpected)})");
             throw new ZooUserException(
-                $"the checkpoint '{weights.Folder}' does not match the model ({model.GetName()}, {expected.Length} keys): {string.Join("; ", parts)}" +
-                (notAllowed.Length > 0 ? "; --allow-missing PATTERN permits absent keys such as new fusion blocks" : string.Empty));
+                $"the checkpoint '{weights.Folder}' does not match the model ({model.GetName()}, {expected.Length} keys{(hfKeys is null ? "" : ", Hugging Face names")}): {string.Join("; ", parts)}" +
+                (notAllowed.Length > 0 ? "; --allow-missing PATTERN permits absent keys such as new fusion blocks" + NewBlockHint(model, notAllowed, readers) : string.Empty));
         }
 
         // Every shape and dtype is checked before anything is copied: TorchSharp's copy_ broadcasts (a (H) tensor would
@@ -57,7 +66,7 @@ public static class StrictStateLoader
         foreach (var key in expected.Except(missing))
         {
             var stored = weights.Shape(key);
-            var target = state[key];
+            var target = modelState[readers[key][0]];
             if (!stored.SequenceEqual(target.shape))
             {
                 wrong.Add($"shape mismatch for '{key}': the checkpoint has ({string.Join(", ", stored)}), the model expects ({string.Join(", ", target.shape)})");
@@ -86,8 +95,8 @@ public static class StrictStateLoader
             foreach (var key in expected.Except(missing))
             {
                 using var scope = torch.NewDisposeScope();
-                var target = state[key];
                 var source = weights.Read(key);
+                var target = modelState[readers[key][0]];
                 var values = source.dtype == target.dtype ? source : source.to(target.dtype);
                 if (source.dtype != target.dtype)
                 {
@@ -102,12 +111,30 @@ public static class StrictStateLoader
                     throw new ZooUserException($"the checkpoint tensor '{key}' holds non-finite values ({nan} NaN, {inf} Inf)");
                 }
 
-                target.copy_(values);
-                loaded++;
+                foreach (var reader in readers[key])
+                {
+                    modelState[reader].copy_(values);
+                }
+
+                loaded += readers[key].Length;
             }
         }
 
         return new StrictLoadReport(loaded, allowed, weights.Keys.Where(ignored.Contains).ToArray(), converted);
+    }
+
+    // "(N of them are in blocks new in this architecture, e.g. language_model.model.layers.3.cross_attn: '*.cross_attn.*')"
+    private static string NewBlockHint(nn.Module model, IReadOnlyList<string> missing, IReadOnlyDictionary<string, string[]> readers)
+    {
+        var newKeys = HfKeyMap.NewBlockKeys(model);
+        var blocks = missing.SelectMany(k => readers[k]).Where(newKeys.ContainsKey).Select(k => newKeys[k]).Distinct(StringComparer.Ordinal).ToArray();
+        if (blocks.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var names = blocks.Select(b => b[(b.LastIndexOf('.') + 1)..]).Distinct(StringComparer.Ordinal).Select(n => $"'*.{n}.*'");
+        return $" ({blocks.Length} block{(blocks.Length == 1 ? " is" : "s are")} new in this architecture, e.g. {blocks[0]}: {string.Join(", ", names)})";
     }
 
     /// <summary>"a, b, c" or "a, b, … (N in all)".</summary>

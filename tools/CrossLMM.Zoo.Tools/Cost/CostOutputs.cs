@@ -27,9 +27,10 @@ public enum CostMetric
 /// <param name="Preset">Size preset.</param>
 /// <param name="TextTokens">L_t.</param>
 /// <param name="Frames">Frame counts, ascending.</param>
-/// <param name="Conventions">What is counted (from <see cref="CostTable.Conventions"/>).</param>
+/// <param name="Convention">The counting convention (<c>exact</c>: the zoo's FLOPs; <c>paper</c>: each record also carries the CrossLMM paper's MACs).</param>
+/// <param name="Conventions">What is counted (from <see cref="CostTable.Conventions"/>, and <see cref="PaperConvention.Describe"/> for <c>paper</c>).</param>
 /// <param name="Reports">One record per (architecture, frames).</param>
-public sealed record CostDocument(string Preset, int TextTokens, IReadOnlyList<int> Frames, string Conventions, IReadOnlyList<CostRecord> Reports);
+public sealed record CostDocument(string Preset, int TextTokens, IReadOnlyList<int> Frames, string Convention, string Conventions, IReadOnlyList<CostRecord> Reports);
 
 /// <summary>Tables, JSON, CSV and charts of cost reports.</summary>
 public static class CostOutputs
@@ -45,7 +46,8 @@ public static class CostOutputs
 
     /// <summary>The document of a sweep.</summary>
     /// <param name="reports">Reports of one preset and text length.</param>
-    public static CostDocument Document(IReadOnlyList<CostReport> reports)
+    /// <param name="convention">The counting convention (default: the zoo's exact FLOPs).</param>
+    public static CostDocument Document(IReadOnlyList<CostReport> reports, CostConvention convention = CostConvention.Exact)
     {
         ArgumentNullException.ThrowIfNull(reports);
         if (reports.Count == 0)
@@ -57,13 +59,26 @@ public static class CostOutputs
             reports[0].Preset,
             reports[0].TextTokens,
             reports.Select(r => r.Frames).Distinct().OrderBy(f => f).ToArray(),
-            CostTable.Conventions(reports[0]),
-            reports.Select(CostRecord.From).ToArray());
+            convention.Name(),
+            Conventions(reports[0], convention),
+            reports.Select(r => CostRecord.From(r, convention)).ToArray());
     }
+
+    /// <summary>
+    /// What a number counts under <paramref name="convention"/>: the zoo's FLOP conventions, preceded for
+    /// <see cref="CostConvention.Paper"/> by the paper's.
+    /// </summary>
+    /// <param name="report">A report (its options are described).</param>
+    /// <param name="convention">The convention.</param>
+    public static string Conventions(CostReport report, CostConvention convention) => convention == CostConvention.Paper
+        ? PaperConvention.Describe(report) + " Exact FLOPs alongside: " + CostTable.Conventions(report)
+        : CostTable.Conventions(report);
 
     /// <summary>The sweep as indented JSON.</summary>
     /// <param name="reports">Reports.</param>
-    public static string ToJson(IReadOnlyList<CostReport> reports) => JsonSerializer.Serialize(Document(reports), Json) + "\n";
+    /// <param name="convention">The counting convention (default: the zoo's exact FLOPs).</param>
+    public static string ToJson(IReadOnlyList<CostReport> reports, CostConvention convention = CostConvention.Exact) =>
+        JsonSerializer.Serialize(Document(reports, convention), Json) + "\n";
 
     /// <summary>Parses <see cref="ToJson"/>'s output.</summary>
     /// <param name="json">The JSON text.</param>
@@ -75,16 +90,22 @@ public static class CostOutputs
     /// component (only components with work in some row), KV-cache GiB, parameters.
     /// </summary>
     /// <param name="reports">Reports.</param>
-    public static ReportTable Table(IReadOnlyList<CostReport> reports)
+    /// <param name="convention">The counting convention (default: the zoo's exact FLOPs; <see cref="CostConvention.Paper"/>: <see cref="PaperTable"/>).</param>
+    public static ReportTable Table(IReadOnlyList<CostReport> reports, CostConvention convention = CostConvention.Exact)
     {
         ArgumentNullException.ThrowIfNull(reports);
+        if (convention == CostConvention.Paper)
+        {
+            return PaperTable(reports);
+        }
+
         var components = CostSweep.ActiveFlopComponents(reports);
         var columns = new List<ReportColumn> { new("architecture", ColumnAlignment.Left), new("frames"), new("LLM tokens"), new("TFLOPs") };
         columns.AddRange(components.Select(c => new ReportColumn(c.ShortName())));
         columns.Add(new ReportColumn("KV GiB"));
         columns.Add(new ReportColumn("params"));
         string preset = reports.Count > 0 ? reports[0].Preset : string.Empty;
-        var table = new ReportTable($"Analytic cost at the {preset} preset (prefill TFLOPs per component)", columns);
+        var table = new ReportTable($"Analytic cost at the {preset} preset (prefill TFLOPs per component, exact convention)", columns);
         foreach (var r in reports)
         {
             var cells = new List<string> { r.Stem, r.Frames.ToString(CultureInfo.InvariantCulture), Units.Count(r.Tokens.StreamTokens), Units.Tera(r.Prefill.Total) };
@@ -103,9 +124,46 @@ public static class CostOutputs
         return table;
     }
 
+    /// <summary>
+    /// The sweep counted the CrossLMM paper's way: architecture, frames, LLM tokens, the paper's TMACs (vision +
+    /// LLM linear layers), its two parts, the FLOPs it leaves out (LLM attention scores, fusion, compressor and
+    /// projectors) and the zoo's exact TFLOPs; the paper's count is (exact − left out) / 2.
+    /// </summary>
+    /// <param name="reports">Reports.</param>
+    public static ReportTable PaperTable(IReadOnlyList<CostReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var columns = new[]
+        {
+            new ReportColumn("architecture", ColumnAlignment.Left), new ReportColumn("frames"), new ReportColumn("LLM tokens"), new ReportColumn("paper TMACs"),
+            new ReportColumn("vision"), new ReportColumn("LLM linear"), new ReportColumn("left out TFLOPs"), new ReportColumn("exact TFLOPs"),
+        };
+        string preset = reports.Count > 0 ? reports[0].Preset : string.Empty;
+        var table = new ReportTable($"Analytic cost at the {preset} preset, counted as the CrossLMM paper does (prefill TMACs)", columns);
+        foreach (var r in reports)
+        {
+            var p = PaperConvention.Of(r);
+            table.Add(r.Stem, r.Frames.ToString(CultureInfo.InvariantCulture), Units.Count(r.Tokens.StreamTokens), Units.Tera(p.Macs),
+                Units.Tera(p.VisionMacs), Units.Tera(p.LanguageLinearMacs), Units.Tera(p.LeftOutTotal), Units.Tera(p.ExactFlops));
+        }
+
+        if (reports.Count > 0)
+        {
+            table.Notes.Add(PaperConvention.Describe(reports[0]));
+            table.Notes.Add("exact TFLOPs = 2 × paper TMACs + left out TFLOPs. " + CostTable.Conventions(reports[0]));
+            table.Notes.Add($"LLM tokens = visual tokens in the stream + {reports[0].TextTokens} text tokens.");
+        }
+
+        return table;
+    }
+
     /// <summary>CSV with exact integers: one row per report, every component's FLOPs and parameters.</summary>
     /// <param name="reports">Reports.</param>
-    public static string ToCsv(IReadOnlyList<CostReport> reports)
+    /// <param name="convention">
+    /// The counting convention, named in the last column; <see cref="CostConvention.Paper"/> adds the paper's MACs
+    /// (<c>paper_macs</c>, <c>paper_vision_macs</c>, <c>paper_llm_linear_macs</c>) and <c>paper_left_out_flops</c>.
+    /// </param>
+    public static string ToCsv(IReadOnlyList<CostReport> reports, CostConvention convention = CostConvention.Exact)
     {
         ArgumentNullException.ThrowIfNull(reports);
         var columns = new List<string>
@@ -116,11 +174,18 @@ public static class CostOutputs
         columns.AddRange(CostComponents.All.Select(c => "flops_" + Snake(c)));
         columns.AddRange(new[] { "kv_cache_bytes", "kv_self_attention_bytes", "kv_fusion_bytes", "weight_bytes", "parameters" });
         columns.AddRange(CostComponents.All.Select(c => "params_" + Snake(c)));
+        bool paper = convention == CostConvention.Paper;
+        if (paper)
+        {
+            columns.AddRange(new[] { "paper_macs", "paper_vision_macs", "paper_llm_linear_macs", "paper_left_out_flops" });
+        }
+
+        columns.Add("convention");
         var table = new ReportTable(string.Empty, columns.Select(c => new ReportColumn(c)));
         var inv = CultureInfo.InvariantCulture;
         foreach (var report in reports)
         {
-            var r = CostRecord.From(report);
+            var r = CostRecord.From(report, convention);
             var cells = new List<string>
             {
                 r.Architecture, r.Stem, r.Preset, r.Frames.ToString(inv), r.TextTokens.ToString(inv), r.Tokens.Encoder.ToString(inv), r.Tokens.Compressed.ToString(inv),
@@ -130,6 +195,12 @@ public static class CostOutputs
             cells.AddRange(r.PrefillFlops.ByComponent.Values.Select(v => v.ToString(inv)));
             cells.AddRange(new[] { r.Memory.KvCacheBytes, r.Memory.SelfAttentionBytes, r.Memory.FusionBytes, r.Memory.WeightBytes, r.Parameters.Total }.Select(v => v.ToString(inv)));
             cells.AddRange(r.Parameters.ByComponent.Values.Select(v => v.ToString(inv)));
+            if (r.Paper is { } p)
+            {
+                cells.AddRange(new[] { p.Macs, p.VisionMacs, p.LanguageLinearMacs, p.LeftOutFlops }.Select(v => v.ToString(inv)));
+            }
+
+            cells.Add(convention.Name());
             table.Add(cells.ToArray());
         }
 
@@ -140,7 +211,8 @@ public static class CostOutputs
     /// <param name="reports">Reports.</param>
     /// <param name="metric">What to plot.</param>
     /// <param name="scale">Y scale (log by default: the architectures differ by orders of magnitude).</param>
-    public static LineChart Chart(IReadOnlyList<CostReport> reports, CostMetric metric = CostMetric.Flops, ScaleKind scale = ScaleKind.Log)
+    /// <param name="convention">How <see cref="CostMetric.Flops"/> is counted (default: the zoo's exact FLOPs; paper: the paper's MACs).</param>
+    public static LineChart Chart(IReadOnlyList<CostReport> reports, CostMetric metric = CostMetric.Flops, ScaleKind scale = ScaleKind.Log, CostConvention convention = CostConvention.Exact)
     {
         ArgumentNullException.ThrowIfNull(reports);
         if (reports.Count == 0)
@@ -154,6 +226,9 @@ public static class CostOutputs
         string common = $"analytic cost model, {first.Preset} preset, {first.TextTokens} text tokens, batch {first.Options.Batch}";
         (string title, string yLabel, string subtitle, Func<CostReport, double> value, Func<double, string> format) = metric switch
         {
+            CostMetric.Flops when convention == CostConvention.Paper => ("Prefill MACs vs frames, counted as the CrossLMM paper does", "prefill TMACs (paper convention)",
+                $"{common}; MACs of the vision encoder + the LLM's linear layers; no attention scores, no fusion layers",
+                new Func<CostReport, double>(r => PaperConvention.Of(r).Macs / 1e12), compact),
             CostMetric.Flops => ("Prefill FLOPs vs frames", "prefill TFLOPs",
                 $"{common}; FLOPs = 2 × multiply-adds of linear, matmul and conv, vision encoder included",
                 new Func<CostReport, double>(r => r.Prefill.Total / 1e12), compact),

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Tools.Cost;
@@ -21,6 +22,7 @@ namespace CrossLMM.Zoo.Tools.Cost;
 /// <param name="PrefillFlops">Prefill FLOPs.</param>
 /// <param name="Memory">KV cache and weights.</param>
 /// <param name="Parameters">Parameter counts.</param>
+/// <param name="Paper">The prefill counted the CrossLMM paper's way (only with <see cref="CostConvention.Paper"/>; absent otherwise).</param>
 public sealed record CostRecord(
     string Architecture,
     string Stem,
@@ -30,9 +32,16 @@ public sealed record CostRecord(
     TokenRecord Tokens,
     FlopRecord PrefillFlops,
     MemoryRecord Memory,
-    ParameterRecord Parameters)
+    ParameterRecord Parameters,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PaperRecord? Paper = null)
 {
-    /// <summary>The record of a report.</summary>
+    /// <summary>The record of a report, with the paper's count when <paramref name="convention"/> is <see cref="CostConvention.Paper"/>.</summary>
+    /// <param name="report">A cost report.</param>
+    /// <param name="convention">The convention the output is in.</param>
+    public static CostRecord From(CostReport report, CostConvention convention) =>
+        From(report) with { Paper = convention == CostConvention.Paper ? PaperRecord.From(PaperConvention.Of(report)) : null };
+
+    /// <summary>The record of a report (exact convention).</summary>
     /// <param name="report">A cost report.</param>
     public static CostRecord From(CostReport report)
     {
@@ -98,3 +107,23 @@ public sealed record MemoryRecord(string KvDtype, long KvCacheBytes, long SelfAt
 /// <param name="Total">All parameters.</param>
 /// <param name="ByComponent">Per component.</param>
 public sealed record ParameterRecord(long Total, IReadOnlyDictionary<string, long> ByComponent);
+
+/// <summary>
+/// The prefill counted the CrossLMM paper's way (<see cref="PaperConvention"/>): multiply-accumulates, not FLOPs.
+/// </summary>
+/// <param name="Macs">Vision + LLM linear MACs (the paper's "TFLOPs" × 10¹²).</param>
+/// <param name="VisionMacs">MACs of the vision encoder.</param>
+/// <param name="LanguageLinearMacs">MACs of the LLM's linear layers over the stream tokens (q/k/v/o, MLP, LM head).</param>
+/// <param name="LeftOutFlops">Exact FLOPs the paper leaves out (= exact prefill FLOPs − 2 × MACs).</param>
+/// <param name="LeftOutByComponent">Per left-out component (<c>attentionScores</c>, <c>fusionAttention</c>, ...).</param>
+public sealed record PaperRecord(long Macs, long VisionMacs, long LanguageLinearMacs, long LeftOutFlops, IReadOnlyDictionary<string, long> LeftOutByComponent)
+{
+    /// <summary>The record of a paper-convention count.</summary>
+    /// <param name="cost">The count.</param>
+    public static PaperRecord From(PaperCost cost)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        return new PaperRecord(cost.Macs, cost.VisionMacs, cost.LanguageLinearMacs, cost.LeftOutTotal,
+            PaperConvention.LeftOut.ToDictionary(CostRecord.Key, c => cost.LeftOutFlops[c]));
+    }
+}

@@ -85,9 +85,9 @@ public static class ForwardRunner
             throw new ZooUserException($"--top ({options.Top}) must be in [1, {config.Llm.Vocab}] (the vocabulary)");
         }
 
-        if (config.Compressor is PerceiverCompressorConfig perceiver && options.Frames > perceiver.MaxFrames)
+        if (config.Compressor.FramesProblem(options.Frames) is string problem)
         {
-            throw new ZooUserException($"{config.Stem} takes at most {perceiver.MaxFrames} frames (compressor.max_frames); got {options.Frames}");
+            throw new ZooUserException($"{config.Stem}: {problem}");
         }
 
         var device = ZooCatalog.Device(options.Device);

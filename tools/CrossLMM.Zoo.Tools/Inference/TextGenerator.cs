@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using CrossLMM.Zoo.Modules;
 using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Language;
 using CrossLMM.Zoo.Tools.Text;
 
 namespace CrossLMM.Zoo.Tools.Inference;
 
-/// <summary>The outcome of <see cref="TextGenerator.Generate"/>.</summary>
+/// <summary>The outcome of <c>TextGenerator.Generate</c>.</summary>
 /// <param name="PromptIds">The ids the model saw (after the chat template, if any).</param>
 /// <param name="GeneratedIds">New ids, the stop token included when one ended the run.</param>
 /// <param name="Text">The generated text (special tokens left out).</param>
@@ -45,6 +46,56 @@ public static class TextGenerator
         SamplingOptions sampling, Action<string>? onText = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(promptIds);
+        return Run(
+            cache =>
+            {
+                var ids = torch.tensor(promptIds.Select(i => (long)i).ToArray(), new long[] { 1, promptIds.Length });   // [1, S]
+                return model.call(ids, new DecoderInputs(null, cache, LogitsToKeep: 1));
+            },
+            (step, cache) => model.call(step, new DecoderInputs(null, cache)),
+            tokenizer, promptIds, maxNewTokens, stopIds, sampling, onText);
+    }
+
+    /// <summary>
+    /// Generates an answer to a video: the prefill runs the whole <see cref="VideoLmm"/> (vision tower, projector, the
+    /// visual tokens placed where the prompt's <c>&lt;video&gt;</c> run was, fusion blocks filling their cache slots),
+    /// each step <see cref="VideoLmm.Decode"/> over the KV cache.
+    /// </summary>
+    /// <param name="model">The video LMM.</param>
+    /// <param name="video">Frames (1, T, C, H, W).</param>
+    /// <param name="prompt">The expanded prompt (its <see cref="ExpandedVideoPrompt.Ids"/> are reported as the prompt ids).</param>
+    /// <param name="tokenizer">Its tokenizer.</param>
+    /// <param name="maxNewTokens">≥ 1.</param>
+    /// <param name="stopIds">Ids that end the run.</param>
+    /// <param name="sampling">Greedy or sampling.</param>
+    /// <param name="onText">Receives each new piece of text, or null.</param>
+    /// <exception cref="ZooUserException">A run whose visual token count differs from the prompt's placeholder run, or a bad option.</exception>
+    public static GenerationResult Generate(VideoLmm model, Tensor video, ExpandedVideoPrompt prompt, ITokenizer tokenizer, int maxNewTokens,
+        IReadOnlyCollection<int> stopIds, SamplingOptions sampling, Action<string>? onText = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(video);
+        ArgumentNullException.ThrowIfNull(prompt);
+        return Run(
+            cache =>
+            {
+                var ids = torch.tensor(prompt.TextIds.Select(i => (long)i).ToArray(), new long[] { 1, prompt.TextIds.Length });   // [1, L]
+                var output = model.call(new VideoLmmInput(video, ids, VideoPosition: prompt.VideoPosition, LogitsToKeep: 1), cache);
+                if (output.Counts.VisualTokensInStream != prompt.VisualTokens)
+                {
+                    throw new ZooUserException($"the model put {output.Counts.VisualTokensInStream} visual tokens in the stream, but the prompt's <video> run has {prompt.VisualTokens}");
+                }
+
+                return output.Logits;
+            },
+            (step, cache) => model.Decode(step, cache),
+            tokenizer, prompt.Ids, maxNewTokens, stopIds, sampling, onText);
+    }
+
+    private static GenerationResult Run(Func<KvCache, Tensor> prefill, Func<Tensor, KvCache, Tensor> step, ITokenizer tokenizer, int[] promptIds, int maxNewTokens,
+        IReadOnlyCollection<int> stopIds, SamplingOptions sampling, Action<string>? onText)
+    {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(promptIds);
         ArgumentNullException.ThrowIfNull(stopIds);
@@ -69,8 +120,7 @@ public static class TextGenerator
         float[] logits;
         using (var scope = torch.NewDisposeScope())
         {
-            var ids = torch.tensor(promptIds.Select(i => (long)i).ToArray(), new long[] { 1, promptIds.Length });   // [1, S]
-            logits = model.call(ids, new DecoderInputs(null, cache, LogitsToKeep: 1))[0, -1].data<float>().ToArray();   // [V]
+            logits = prefill(cache)[0, -1].data<float>().ToArray();   // [V]
         }
 
         double prefillMs = watch.Elapsed.TotalMilliseconds;
@@ -101,8 +151,8 @@ public static class TextGenerator
             }
 
             using var scope = torch.NewDisposeScope();
-            var step = torch.tensor(new long[] { next }, new long[] { 1, 1 });   // [1, 1]
-            logits = model.call(step, new DecoderInputs(null, cache))[0, -1].data<float>().ToArray();
+            var nextIds = torch.tensor(new long[] { next }, new long[] { 1, 1 });   // [1, 1]
+            logits = step(nextIds, cache)[0, -1].data<float>().ToArray();
             steps++;
         }
 

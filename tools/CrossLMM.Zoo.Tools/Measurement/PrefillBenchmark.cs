@@ -104,9 +104,9 @@ public static class PrefillBenchmark
             throw new ZooUserException($"frames ({frames}) and text tokens ({textTokens}) must be ≥ 1");
         }
 
-        if (config.Compressor is PerceiverCompressorConfig perceiver && frames > perceiver.MaxFrames)
+        if (config.Compressor.FramesProblem(frames) is string problem)
         {
-            throw new ZooUserException($"{config.Stem} takes at most {perceiver.MaxFrames} frames (compressor.max_frames); got {frames}");
+            throw new ZooUserException($"{config.Stem}: {problem}");
         }
 
         using var scope = torch.NewDisposeScope();

@@ -8,7 +8,7 @@ namespace CrossLMM.Zoo.Modules.Core;
 /// learned scalar initialised to 0 so that the gated cross-attention starts closed (g = 0 exactly).
 /// <para>Shapes: (B, S, H) → (B, S, 1). Keys: <c>proj.weight</c> (1, H), <c>proj.bias</c> (1), <c>beta</c> (1).</para>
 /// </summary>
-public sealed class SlowFastGate : nn.Module<Tensor, Tensor>
+public sealed class HybridGate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear proj;
     private readonly Parameter beta;
@@ -17,7 +17,7 @@ public sealed class SlowFastGate : nn.Module<Tensor, Tensor>
     /// <param name="hidden">Width H of the gate's input, ≥ 1.</param>
     /// <param name="betaInit">Initial β (default 0: closed); must be finite.</param>
     /// <exception cref="ArgumentException">A width below 1 or a non-finite β.</exception>
-    public SlowFastGate(long hidden, double betaInit = 0.0) : base(nameof(SlowFastGate))
+    public HybridGate(long hidden, double betaInit = 0.0) : base(nameof(HybridGate))
     {
         BlockChecks.Positive(hidden, nameof(hidden));
         if (!double.IsFinite(betaInit))

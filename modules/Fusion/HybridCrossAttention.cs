@@ -21,11 +21,12 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <see cref="CopyFrom"/> initialises them as exact copies of the layer's <c>k_proj</c>/<c>v_proj</c>, so that
 /// at initialisation the cross keys/values of a token equal its self-attention keys/values before RoPE.</para>
 /// </summary>
-public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, LayerContext, Tensor>
+public sealed class HybridCrossAttention : nn.Module<Tensor, Tensor, Tensor?, LayerContext, Tensor>
 {
     private readonly Linear k_proj;
     private readonly Linear v_proj;
-    private readonly SlowFastGate gate;
+    private readonly HybridGate gate;
+    private readonly KeyValueProjection _keyValues;
 
     /// <summary>Creates the cross-attention with PyTorch's default Linear initialisation (see <see cref="CopyFrom"/>).</summary>
     /// <param name="hidden">Model width H = h·d.</param>
@@ -34,8 +35,8 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     /// <param name="source">The visual source read as keys/values (<c>slow</c> with temporal pooling; <c>original</c> by default).</param>
     /// <param name="betaInit">Initial β of the gate (0: closed, the layer equals its base).</param>
     /// <exception cref="ArgumentException">Sizes that do not divide.</exception>
-    public SlowFastCrossAttention(long hidden, long heads, long kvHeads, FusionSource source = FusionSource.Original, double betaInit = 0.0)
-        : base(nameof(SlowFastCrossAttention))
+    public HybridCrossAttention(long hidden, long heads, long kvHeads, FusionSource source = FusionSource.Original, double betaInit = 0.0)
+        : base(nameof(HybridCrossAttention))
     {
         BlockChecks.Divisible(hidden, nameof(hidden), heads, nameof(heads));
         BlockChecks.Divisible(heads, nameof(heads), kvHeads, nameof(kvHeads));
@@ -46,7 +47,8 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
         Source = source;
         k_proj = nn.Linear(hidden, kvHeads * HeadDim);
         v_proj = nn.Linear(hidden, kvHeads * HeadDim);
-        gate = new SlowFastGate(hidden, betaInit);
+        gate = new HybridGate(hidden, betaInit);
+        _keyValues = new KeyValueProjection(k_proj, v_proj, hidden, kvHeads, "(B, M, H)");
         RegisterComponents();
     }
 
@@ -66,7 +68,7 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     public FusionSource Source { get; }
 
     /// <summary>The gate (its β is the warm-up scalar).</summary>
-    public SlowFastGate Gate => gate;
+    public HybridGate Gate => gate;
 
     /// <summary>
     /// Copies the layer's self-attention key/value projections into the cross projections, head by head
@@ -94,22 +96,14 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
     /// <summary>Per-head keys and values of the normalised source (no positions).</summary>
     /// <param name="source">(B, M, H).</param>
     /// <returns>(B, g, M, d) each; the caller owns them.</returns>
-    public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source)
-    {
-        BlockChecks.Rank(source, 3, nameof(source), "(B, M, H)");
-        BlockChecks.LastDim(source, Hidden, nameof(source));
-        using var scope = torch.NewDisposeScope();
-        var k = MultiHead.Split(k_proj.call(source), KvHeads);   // [B, g, M, d]
-        var v = MultiHead.Split(v_proj.call(source), KvHeads);   // [B, g, M, d]
-        return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
-    }
+    public (Tensor Key, Tensor Value) ProjectKeyValues(Tensor source) => _keyValues.Project(source, nameof(source));
 
     /// <summary>Adds the gated cross-attention to the text positions of the self-attention output.</summary>
     /// <param name="attended">Self-attention output before o_proj, (B, S, h·d).</param>
     /// <param name="queries">The layer's rotated queries (B, h, S, d).</param>
     /// <param name="normalisedSource">The source tokens after the layer's input_layernorm (B, M, H); null when
     /// the cache already holds their keys/values or the pass has no visual input.</param>
-    /// <param name="context">The pass's context: visual block, source padding and the cache slot <c>"cross_attn"</c>.</param>
+    /// <param name="context">The pass's context: visual block, source padding and the cache slot <see cref="CacheSlot.CrossAttention"/>.</param>
     /// <returns>(B, S, h·d); unchanged values (a new handle) without visual input.</returns>
     public override Tensor forward(Tensor attended, Tensor queries, Tensor? normalisedSource, LayerContext context)
     {
@@ -127,23 +121,13 @@ public sealed class SlowFastCrossAttention : nn.Module<Tensor, Tensor, Tensor?, 
         }
 
         using var scope = torch.NewDisposeScope();
-        var slot = context.CacheSlot("cross_attn");
-        Tensor key, value;
-        Tensor? mask;
-        if (slot is { HasValues: true })
-        {
-            (key, value, mask) = slot.Get();
-        }
-        else if (normalisedSource is not null)
-        {
-            (key, value) = ProjectKeyValues(normalisedSource);
-            mask = context.Fusion?.Source(Source)?.KeyMask();   // [B, 1, 1, M]
-            slot?.Store(key, value, mask);
-        }
-        else
+        var sourceMask = normalisedSource is null ? null : context.Fusion?.Source(Source)?.KeyMask();   // [B, 1, 1, M]
+        if (_keyValues.Resolve(normalisedSource, sourceMask, context.CacheSlot(CacheSlot.CrossAttention), nameof(normalisedSource)) is not { } keyValues)
         {
             return attended.alias().MoveToOuterDisposeScope();
         }
+
+        var (key, value, mask) = keyValues;
 
         var visual = StreamSegments.Visual(context.Fusion, attended);
         var textQueries = StreamSegments.Text(queries, visual, dim: 2);   // [B, h, L_t, d]
