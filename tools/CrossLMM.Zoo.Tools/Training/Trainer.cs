@@ -168,7 +168,7 @@ public static class Trainer
                 throw new ZooUserException($"{recipe.Path} changed since checkpoint {checkpoint.Directory} was written (recipe SHA-256 {recipeHash[..12]}…, checkpoint's {checkpoint.State.RecipeSha256[..12]}…): resume with the recipe it was trained with");
             }
 
-            LoadCheckpoint(setup, optimizer, masters, checkpoint);
+            TrainingCheckpoints.Load(setup, optimizer, masters, checkpoint);
             start = checkpoint.State.Step;
             total = options.MaxSteps ?? checkpoint.State.TotalSteps;
             elapsedBefore = checkpoint.State.ElapsedSeconds;
@@ -291,7 +291,7 @@ public static class Trainer
                 options.OnStep?.Invoke(metrics, total);
                 if (store is not null && recipe.CheckpointEvery > 0 && step % recipe.CheckpointEvery == 0)
                 {
-                    lastCheckpoint = SaveCheckpoint(store, setup, optimizer, masters, State(step, total, samples, tokens, elapsedBefore + clock.Elapsed.TotalSeconds, recipeHash, setup));
+                    lastCheckpoint = TrainingCheckpoints.Save(store, setup, optimizer, masters, TrainingCheckpoints.State(step, total, samples, tokens, elapsedBefore + clock.Elapsed.TotalSeconds, recipeHash, setup));
                 }
 
                 if (options.Cancellation.IsCancellationRequested && step < last)
@@ -305,7 +305,7 @@ public static class Trainer
             double elapsed = elapsedBefore + clock.Elapsed.TotalSeconds;
             if (store is not null)
             {
-                lastCheckpoint = SaveCheckpoint(store, setup, optimizer, masters, State(step, total, samples, tokens, elapsed, recipeHash, setup));
+                lastCheckpoint = TrainingCheckpoints.Save(store, setup, optimizer, masters, TrainingCheckpoints.State(step, total, samples, tokens, elapsed, recipeHash, setup));
             }
 
             if (!interrupted)
@@ -329,27 +329,6 @@ public static class Trainer
             evalLog?.Dispose();
             if (bf16) foreach (var m in masters) m.Dispose();
         }
-    }
-
-    private static TrainerState State(int step, int total, long samples, long tokens, double elapsed, string recipeHash, TrainingModel setup) =>
-        new(step, total, samples, tokens, elapsed, recipeHash, setup.Recipe.Model.Architecture, setup.Recipe.Model.Preset);
-
-    private static string SaveCheckpoint(CheckpointStore store, TrainingModel setup, AdamW optimizer, Parameter[] masters, TrainerState state)
-    {
-        using var scope = torch.NewDisposeScope();
-        var model = setup.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
-        var moments = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        for (int i = 0; i < masters.Length; i++)
-        {
-            string name = setup.Trainable[i].Name;
-            var (m, v) = optimizer.Moments(i);
-            if (m is not null) moments["exp_avg." + name] = m;
-            if (v is not null) moments["exp_avg_sq." + name] = v;
-            if (setup.Recipe.Precision == TrainingPrecision.Bf16) moments["master." + name] = masters[i];
-        }
-
-        var metadata = new Dictionary<string, string> { ["step"] = optimizer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture), ["optimizer"] = "adamw" };
-        return store.Save(state, model, moments, metadata);
     }
 
     /// <summary>Loads a checkpoint's model weights (strict: same keys and shapes) into <paramref name="setup"/>.</summary>
@@ -382,27 +361,6 @@ public static class Trainer
 
             target.copy_(value);
         }
-    }
-
-    private static void LoadCheckpoint(TrainingModel setup, AdamW optimizer, Parameter[] masters, CheckpointInfo checkpoint)
-    {
-        LoadWeights(setup, checkpoint);
-        using var scope = torch.NewDisposeScope();
-        var saved = CrossLMM.Zoo.Engine.Safetensors.Load(checkpoint.OptimizerFile, out var metadata);
-        var moments = new List<(Tensor?, Tensor?)>();
-        using var noGrad = torch.no_grad();
-        for (int i = 0; i < masters.Length; i++)
-        {
-            string name = setup.Trainable[i].Name;
-            moments.Add((saved.GetValueOrDefault("exp_avg." + name), saved.GetValueOrDefault("exp_avg_sq." + name)));
-            if (setup.Recipe.Precision == TrainingPrecision.Bf16)
-            {
-                masters[i].copy_(saved.GetValueOrDefault("master." + name)
-                    ?? throw new ZooUserException($"checkpoint {checkpoint.Directory}: no fp32 master weight for {name} (was it written by an fp32 run?)"));
-            }
-        }
-
-        optimizer.Restore(long.Parse(metadata["step"], System.Globalization.CultureInfo.InvariantCulture), moments);
     }
 
     private static EvaluationResult? Evaluate(TrainingModel setup, IReadOnlyList<HostBatch> batches, EvaluationSplit split, int step)
