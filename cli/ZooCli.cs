@@ -125,6 +125,10 @@ public static class ZooCli
         Add(TokenizeCommand.Create(console), "zoo tokenize --tokenizer Qwen2.5-0.5B-Instruct/tokenizer.json \"你好, world\"",
             "zoo tokenize --tokenizer Qwen2.5-0.5B-Instruct --format json \"<|im_start|>user\"");
         Add(CompareCommand.Create(console), "zoo compare", "zoo compare --no-bench", "zoo compare --runs 5 --bench-frames 8,16,32 --out out/");
+        Add(TrainCommand.Create(console), "zoo train recipes/marker-tiny.yaml", "zoo train recipes/marker-tiny.yaml --output-dir runs/a --max-steps 100",
+            "zoo train recipes/marker-tiny.yaml --output-dir runs/a --resume runs/a");
+        Add(EvalCommand.Create(console), "zoo eval recipes/marker-tiny.yaml --checkpoint runs/a", "zoo eval recipes/marker-tiny.yaml --checkpoint runs/a/checkpoints/step-00000100 --split validation");
+        Add(TrainSweepCommand.Create(console), "zoo train-sweep recipes/marker-tradeoff.yaml --architectures recipes/architectures/pool-only-1tok.yaml,crosslmm-1tok,full-tokens");
         Add(EnvCommand.Create(console), "zoo env", "zoo env --json", "zoo env --quiet");
         root.Subcommands.Add(VersionlessHelp(root));
 

@@ -61,6 +61,44 @@ public sealed class AdamW : IDisposable
     /// <summary>Steps taken.</summary>
     public long Steps => _step;
 
+    /// <summary>The parameters it updates (those that required grad when it was created), in order.</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>The first and second moment estimates of parameter <paramref name="index"/> (null before its first update).</summary>
+    /// <param name="index">Index into <see cref="Parameters"/>.</param>
+    public (Tensor? M, Tensor? V) Moments(int index) => (_m[index], _v[index]);
+
+    /// <summary>Restores a saved state (for resuming): the step count and a copy of each parameter's moments.</summary>
+    /// <param name="steps">Steps taken (drives the bias corrections).</param>
+    /// <param name="moments">One (m, v) per parameter, in <see cref="Parameters"/> order; nulls for parameters never updated.</param>
+    /// <exception cref="ArgumentException">A count or shape that does not match the parameters.</exception>
+    public void Restore(long steps, IReadOnlyList<(Tensor? M, Tensor? V)> moments)
+    {
+        ArgumentNullException.ThrowIfNull(moments);
+        if (steps < 0) throw new ArgumentException($"steps ({steps}) must be ≥ 0", nameof(steps));
+        if (moments.Count != _parameters.Length) throw new ArgumentException($"{moments.Count} moment pairs for {_parameters.Length} parameters", nameof(moments));
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            foreach (var t in new[] { moments[i].M, moments[i].V })
+            {
+                if (t is not null && !t.shape.SequenceEqual(_parameters[i].shape))
+                {
+                    throw new ArgumentException($"moment of parameter {i} has shape [{string.Join(", ", t.shape)}]; the parameter has [{string.Join(", ", _parameters[i].shape)}]", nameof(moments));
+                }
+            }
+        }
+
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            _m[i]?.Dispose();
+            _v[i]?.Dispose();
+            _m[i] = moments[i].M?.to(_parameters[i].dtype).clone().DetachFromDisposeScope();
+            _v[i] = moments[i].V?.to(_parameters[i].dtype).clone().DetachFromDisposeScope();
+        }
+
+        _step = steps;
+    }
+
     /// <summary>Clears every parameter's gradient (sets it to null, as PyTorch's default).</summary>
     public void ZeroGrad()
     {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using CrossLMM.Zoo.Modules;
-using CrossLMM.Zoo.Notebooks.Tasks;
+using CrossLMM.Zoo.Tools.Training.Data;
 
 namespace CrossLMM.Zoo.Notebooks.Training;
 

@@ -66,6 +66,6 @@ public sealed class NotebookFileTests
         var notebook = NotebookFile.Load(Repository.NotebookPath("05-train-a-tiny-model"));
         string text = string.Join("\n", notebook.CodeCells.SelectMany(c => c.Outputs).Where(o => o.OutputType == "stream").Select(o => o.Text));
 
-        Assert.Contains("12 runs × 300 steps", text, StringComparison.Ordinal);
+        Assert.Contains("crosslmm-1tok: 300/300 steps", text, StringComparison.Ordinal);
     }
 }
