@@ -41,7 +41,7 @@ public sealed class HuggingFaceStartTests
         using var dir = new TempDir();
         TestCheckpoints.Write(dir.File("qwen"), layers: 2);
         var recipe = TinyRecipes.Write(dir, TinyRecipes.Text().Replace("  preset: tiny", "  preset: tiny\n  checkpoint: qwen"));
-        var e = Assert.Throws<CrossLMM.Zoo.Tools.Catalog.ZooSpecException>(() => TrainingModel.Create(recipe));
+        var e = Assert.Throws<CrossLMM.Zoo.Spec.SpecException>(() => TrainingModel.Create(recipe));
         Assert.Contains("CLMZ", e.Message);
     }
 

@@ -26,7 +26,7 @@ public static class HuggingFaceStart
     /// <param name="basePreset">The preset whose vision and resampler sizes are kept.</param>
     /// <param name="folder">The checkpoint folder.</param>
     /// <exception cref="ZooUserException">A bad folder or config.json.</exception>
-    /// <exception cref="ZooSpecException">The architecture does not bind at these sizes (e.g. a fusion layer beyond the LLM's depth).</exception>
+    /// <exception cref="SpecException">The architecture does not bind at these sizes (e.g. a fusion layer beyond the LLM's depth).</exception>
     public static ArchitectureConfig Config(string architecture, string basePreset, string folder)
     {
         ArgumentNullException.ThrowIfNull(architecture);
@@ -43,7 +43,7 @@ public static class HuggingFaceStart
         string text = info?.SourceYaml ?? File.ReadAllText(architecture);
         string path = info?.Config(size.Name).SourceFile ?? architecture;
         var result = Zoo.TryBind(text, Preset, path, extended);
-        return result.Success ? result.Config! : throw new ZooSpecException(path, result.Diagnostics.Where(d => d.IsError).ToArray());
+        return result.Success ? result.Config! : throw new SpecException(result.Diagnostics.Where(d => d.IsError));
     }
 
     /// <summary>Copies the checkpoint's LLM weights into <paramref name="model"/>'s language model.</summary>
