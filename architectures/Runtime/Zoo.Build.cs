@@ -29,19 +29,19 @@ public static partial class Zoo
     /// <summary>The path diagnostics name (and the stem the configuration gets) when YAML text comes without one.</summary>
     public const string InlinePath = "inline.yaml";
 
-    private static readonly Lazy<global::CrossLMM.Zoo.Spec.ZooFile> BuiltInRegistry =
-        new(() => global::CrossLMM.Zoo.Spec.ZooFile.Parse(RegistryYaml, RegistryFile));
+    private static readonly Lazy<global::CrossLMM.Zoo.Spec.ZooRegistry> BuiltInRegistry =
+        new(() => global::CrossLMM.Zoo.Spec.ZooRegistry.Parse(RegistryYaml, RegistryFile));
 
     /// <summary>The built-in registry: zoo.yaml as compiled into this assembly (<see cref="RegistryYaml"/>).</summary>
-    public static global::CrossLMM.Zoo.Spec.ZooFile Registry => BuiltInRegistry.Value;
+    public static global::CrossLMM.Zoo.Spec.ZooRegistry Registry => BuiltInRegistry.Value;
 
     /// <summary>Parses a user's zoo.yaml (never throws for bad YAML: its problems are in <c>Diagnostics</c>).</summary>
     /// <param name="path">The registry file.</param>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static global::CrossLMM.Zoo.Spec.ZooFile LoadRegistry(string path)
+    public static global::CrossLMM.Zoo.Spec.ZooRegistry LoadRegistry(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return global::CrossLMM.Zoo.Spec.ZooFile.Parse(File.ReadAllText(path), path);
+        return global::CrossLMM.Zoo.Spec.ZooRegistry.Parse(File.ReadAllText(path), path);
     }
 
     /// <summary>Binds an architecture spec at a preset: its configuration, or every diagnostic.</summary>
@@ -52,7 +52,7 @@ public static partial class Zoo
     /// <param name="registry">The registry; null = <see cref="Registry"/>.</param>
     /// <returns>The configuration (null on errors) and the diagnostics, warnings included.</returns>
     public static global::CrossLMM.Zoo.Spec.SpecResult TryBind(
-        string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooFile? registry = null)
+        string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
         registry ??= Registry;
@@ -75,7 +75,7 @@ public static partial class Zoo
     /// <param name="registry">The registry; null = <see cref="Registry"/>.</param>
     /// <exception cref="global::CrossLMM.Zoo.Spec.SpecException">The spec (or the registry) has errors; all are attached.</exception>
     public static ArchitectureConfig Bind(
-        string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooFile? registry = null) =>
+        string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null) =>
         TryBind(yamlText, preset, path, registry).GetConfigOrThrow();
 
     /// <summary>The configuration of an architecture file at a preset (see <see cref="Bind"/>).</summary>
@@ -84,7 +84,7 @@ public static partial class Zoo
     /// <param name="registry">The registry; null = <see cref="Registry"/>.</param>
     /// <exception cref="global::CrossLMM.Zoo.Spec.SpecException">The spec has errors.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static ArchitectureConfig BindFile(string path, string? preset = null, global::CrossLMM.Zoo.Spec.ZooFile? registry = null) =>
+    public static ArchitectureConfig BindFile(string path, string? preset = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null) =>
         Bind(ReadSpec(path), preset, path, registry);
 
     /// <summary>
@@ -97,7 +97,7 @@ public static partial class Zoo
     /// <param name="registry">The registry; null = <see cref="Registry"/>.</param>
     /// <exception cref="global::CrossLMM.Zoo.Spec.SpecException">The spec (or the registry) has errors; all are attached.</exception>
     public static global::CrossLMM.Zoo.Modules.VideoLmm Build(
-        string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooFile? registry = null) =>
+        string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null) =>
         global::CrossLMM.Zoo.Modules.VideoLmmBuilder.Build(Bind(yamlText, preset, path, registry));
 
     /// <summary>A freshly initialised model of an architecture file at a preset (see <see cref="Build"/>).</summary>
@@ -106,7 +106,7 @@ public static partial class Zoo
     /// <param name="registry">The registry; null = <see cref="Registry"/>.</param>
     /// <exception cref="global::CrossLMM.Zoo.Spec.SpecException">The spec has errors.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static global::CrossLMM.Zoo.Modules.VideoLmm BuildFile(string path, string? preset = null, global::CrossLMM.Zoo.Spec.ZooFile? registry = null) =>
+    public static global::CrossLMM.Zoo.Modules.VideoLmm BuildFile(string path, string? preset = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null) =>
         Build(ReadSpec(path), preset, path, registry);
 
     /// <summary>Builds a model, or returns why not (see <see cref="Build"/>).</summary>
@@ -123,7 +123,7 @@ public static partial class Zoo
         out IReadOnlyList<global::CrossLMM.Zoo.Spec.SpecDiagnostic> diagnostics,
         string? preset = null,
         string? path = null,
-        global::CrossLMM.Zoo.Spec.ZooFile? registry = null)
+        global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null)
     {
         var result = TryBind(yamlText, preset, path, registry);
         diagnostics = result.Diagnostics;

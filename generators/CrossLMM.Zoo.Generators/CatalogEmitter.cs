@@ -31,7 +31,7 @@ namespace CrossLMM.Zoo.Generators
             w.Summary("The registry's file name.");
             w.Line($"public const string RegistryFile = {CSharp.Literal(Names.FileNameOf(zoo.Path))};");
             w.Line();
-            w.Summary("The text of zoo.yaml, for the runtime builder (<c>ZooFile.Parse(RegistryYaml, RegistryFile)</c>).");
+            w.Summary("The text of zoo.yaml, for the runtime builder (<c>ZooRegistry.Parse(RegistryYaml, RegistryFile)</c>).");
             w.Line($"public const string RegistryYaml = {CSharp.Literal(zoo.Text)};");
             w.Line();
             w.Summary("The valid presets, in zoo.yaml order.");

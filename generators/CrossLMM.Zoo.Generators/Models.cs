@@ -10,7 +10,7 @@ namespace CrossLMM.Zoo.Generators
     internal sealed record TextInput(string Path, string? Text);
 
     /// <summary>The registry: the parsed zoo.yaml (null when there is none) and the problems of finding it.</summary>
-    internal sealed record ZooModel(ZooFile? Zoo, EquatableArray<SpecDiagnostic> Diagnostics, int FileCount);
+    internal sealed record RegistryModel(ZooRegistry? Zoo, EquatableArray<SpecDiagnostic> Diagnostics, int FileCount);
 
     /// <summary>One architecture file bound at every preset, with the YAML text it came from.</summary>
     internal sealed record ArchitectureModel(SpecSetResult Result, string SourceYaml, bool HasRegistry);
@@ -68,7 +68,7 @@ namespace CrossLMM.Zoo.Generators
 
     /// <summary>The catalogue to emit, the files excluded as duplicates, and the cross-file diagnostics.</summary>
     internal sealed record CatalogModel(
-        ZooFile? Zoo,
+        ZooRegistry? Zoo,
         EquatableArray<CatalogEntry> Entries,
         EquatableArray<string> Excluded,
         EquatableArray<SpecDiagnostic> Diagnostics);

@@ -14,7 +14,7 @@ namespace CrossLMM.Zoo.Generators
     /// </summary>
     /// <remarks>
     /// Pipeline (tracking names in quotes, for the caching tests):
-    /// registry files → "RegistryText" → collect → "Registry" (ZooModel);
+    /// registry files → "RegistryText" → collect → "Registry" (RegistryModel);
     /// spec files → "SpecText" → combine with the registry → "Bind" (ArchitectureModel, one per file);
     /// bound specs → "CatalogEntry" → collect + registry → "Catalog" → "Excluded" (duplicates not to emit);
     /// the compilation → "Blocks" (whether CrossLMM.Zoo.Modules.VideoLmm is referenced: a bool, so C# edits
@@ -30,27 +30,27 @@ namespace CrossLMM.Zoo.Generators
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var registry = context.AdditionalTextsProvider
-                .Where(static f => Parser.IsRegistry(f))
-                .Select(static (f, ct) => Parser.Read(f, ct))
+                .Where(static f => PipelineInputs.IsRegistry(f))
+                .Select(static (f, ct) => PipelineInputs.Read(f, ct))
                 .WithTrackingName("RegistryText")
                 .Collect()
-                .Select(static (files, ct) => Parser.ParseRegistry(files, ct))
+                .Select(static (files, ct) => PipelineInputs.ParseRegistry(files, ct))
                 .WithTrackingName("Registry");
 
             var bound = context.AdditionalTextsProvider
-                .Where(static f => Parser.IsSpec(f))
-                .Select(static (f, ct) => Parser.Read(f, ct))
+                .Where(static f => PipelineInputs.IsSpec(f))
+                .Select(static (f, ct) => PipelineInputs.Read(f, ct))
                 .WithTrackingName("SpecText")
                 .Combine(registry)
-                .Select(static (pair, ct) => Parser.Bind(pair.Left, pair.Right, ct))
+                .Select(static (pair, ct) => PipelineInputs.Bind(pair.Left, pair.Right, ct))
                 .WithTrackingName("Bind");
 
             var catalog = bound
-                .Select(static (m, _) => Parser.Entry(m))
+                .Select(static (m, _) => PipelineInputs.Entry(m))
                 .WithTrackingName("CatalogEntry")
                 .Collect()
                 .Combine(registry)
-                .Select(static (pair, ct) => Parser.Catalog(pair.Left, pair.Right, ct))
+                .Select(static (pair, ct) => PipelineInputs.Catalog(pair.Left, pair.Right, ct))
                 .WithTrackingName("Catalog");
 
             var excluded = catalog
@@ -58,13 +58,13 @@ namespace CrossLMM.Zoo.Generators
                 .WithTrackingName("Excluded");
 
             var blocks = context.CompilationProvider
-                .Select(static (c, _) => Parser.Blocks(c))
+                .Select(static (c, _) => PipelineInputs.Blocks(c))
                 .WithTrackingName("Blocks");
 
             var modules = bound
                 .Combine(excluded)
                 .Combine(blocks)
-                .Select(static (pair, _) => Parser.Module(pair.Left.Left, pair.Left.Right, pair.Right))
+                .Select(static (pair, _) => PipelineInputs.Module(pair.Left.Left, pair.Left.Right, pair.Right))
                 .WithTrackingName("Module");
 
             context.RegisterSourceOutput(registry, static (spc, model) => Guard(spc, () =>
@@ -129,7 +129,7 @@ namespace CrossLMM.Zoo.Generators
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                spc.ReportDiagnostic(Descriptors.ToDiagnostic(Parser.Internal(string.Empty, ex)));
+                spc.ReportDiagnostic(Descriptors.ToDiagnostic(PipelineInputs.Internal(string.Empty, ex)));
             }
         }
     }

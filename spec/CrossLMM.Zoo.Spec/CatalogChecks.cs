@@ -27,7 +27,7 @@ namespace CrossLMM.Zoo.Spec
         /// <summary>Checks the architecture files against zoo.yaml. Deterministic for any input order.</summary>
         /// <param name="zoo">The parsed zoo.yaml.</param>
         /// <param name="headers">One header per architecture file.</param>
-        public static CatalogResult Check(ZooFile zoo, IEnumerable<ArchitectureHeader> headers)
+        public static CatalogResult Check(ZooRegistry zoo, IEnumerable<ArchitectureHeader> headers)
         {
             var diagnostics = new List<SpecDiagnostic>();
             var excluded = new HashSet<string>(StringComparer.Ordinal);

@@ -83,8 +83,8 @@ namespace CrossLMM.Zoo.Spec
         /// <param name="yamlText">The architecture YAML.</param>
         /// <param name="path">Its path, for diagnostics and <see cref="ArchitectureConfig.SourceFile"/>.</param>
         /// <param name="zoo">The parsed zoo.yaml.</param>
-        /// <param name="preset">The preset name, or null for <see cref="ZooFile.DefaultPreset"/>.</param>
-        public static SpecResult Bind(string yamlText, string path, ZooFile zoo, string? preset = null)
+        /// <param name="preset">The preset name, or null for <see cref="ZooRegistry.DefaultPreset"/>.</param>
+        public static SpecResult Bind(string yamlText, string path, ZooRegistry zoo, string? preset = null)
         {
             if (zoo is null)
             {
@@ -119,7 +119,7 @@ namespace CrossLMM.Zoo.Spec
         /// <param name="yamlText">The architecture YAML.</param>
         /// <param name="path">Its path, for diagnostics.</param>
         /// <param name="zoo">The parsed zoo.yaml.</param>
-        public static SpecSetResult BindAll(string yamlText, string path, ZooFile zoo)
+        public static SpecSetResult BindAll(string yamlText, string path, ZooRegistry zoo)
         {
             if (zoo is null)
             {
@@ -131,7 +131,7 @@ namespace CrossLMM.Zoo.Spec
 
         // requested: the presets were asked for by name (Bind), so one the spec does not support is an error; otherwise
         // (BindAll) the spec is bound at the presets it supports.
-        private static SpecSetResult Compile(string? text, string path, ZooFile zoo, IEnumerable<SizePreset> presets, bool requested)
+        private static SpecSetResult Compile(string? text, string path, ZooRegistry zoo, IEnumerable<SizePreset> presets, bool requested)
         {
             var bag = new DiagnosticBag(path);
             string stem = Names.StemOf(path);

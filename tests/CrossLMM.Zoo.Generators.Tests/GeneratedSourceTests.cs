@@ -80,7 +80,7 @@ public class GeneratedSourceTests(ITestOutputHelper output)
     public void GeneratedConfigs_EqualWhatTheRuntimeBinderProduces()
     {
         var assembly = Load(Zoo.Value.Output);
-        var zooFile = ZooFile.Parse(Repo.Read("zoo.yaml"), "zoo.yaml");
+        var zooFile = ZooRegistry.Parse(Repo.Read("zoo.yaml"), "zoo.yaml");
         var catalogue = assembly.GetType("CrossLMM.Zoo.Zoo")!;
         var infos = (System.Collections.Generic.IReadOnlyList<ArchitectureInfo>)catalogue.GetProperty("Architectures")!.GetValue(null)!;
         Assert.Equal(zooFile.Architectures.Select(a => a.Stem), infos.Select(i => i.Stem));

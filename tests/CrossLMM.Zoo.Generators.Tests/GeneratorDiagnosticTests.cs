@@ -158,7 +158,7 @@ public class GeneratorDiagnosticTests
     [Fact]
     public void InternalError_BecomesCLMZ9999()
     {
-        var d = Descriptors.ToDiagnostic(Parser.Internal(DemoPath, new System.InvalidOperationException("boom")));
+        var d = Descriptors.ToDiagnostic(PipelineInputs.Internal(DemoPath, new System.InvalidOperationException("boom")));
         Assert.Equal("CLMZ9999", d.Id);
         Assert.Equal("CrossLMM.Zoo.Generators failed (InvalidOperationException: boom); this is a bug, please report it with the YAML", d.GetMessage());
         Assert.Equal(LocationKind.ExternalFile, d.Location.Kind);

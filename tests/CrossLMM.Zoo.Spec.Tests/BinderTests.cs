@@ -233,7 +233,7 @@ public class BinderTests
     [Fact]
     public void Bind_WithoutPreset_UsesTheDefault()
     {
-        var zoo = ZooFile.Parse(ZooYaml + "\ndefaults: { preset: small }\n", ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml + "\ndefaults: { preset: small }\n", ZooPath);
         Assert.Equal("small", SpecCompiler.Bind(Demo, SpecPath, zoo).GetConfigOrThrow().Preset);
     }
 

@@ -153,7 +153,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0006_StrTaggedBoolean_IsNotABoolean()
     {
-        var zoo = ZooFile.Parse(ZooYaml.Replace("tie_embeddings: true", "tie_embeddings: !!str true"), ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml.Replace("tie_embeddings: true", "tie_embeddings: !!str true"), ZooPath);
         var d = zoo.Diagnostics.First();
         Assert.Equal("CLMZ0006", d.Id);
         Assert.Contains("expected true or false, got 'true' tagged !!str", d.Message, System.StringComparison.Ordinal);
@@ -256,7 +256,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0010_InZooYaml_IsReportedThere()
     {
-        var zoo = ZooFile.Parse(ZooYaml.Replace("llm:       { hidden: 32,", "llm:       { hidden: 30,"), ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml.Replace("llm:       { hidden: 32,", "llm:       { hidden: 30,"), ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0010", "llm.hidden (30) must be divisible by llm.heads (4) in preset 'tiny'", 5, 26);
         Assert.Equal(ZooPath, d.FilePath);
@@ -430,7 +430,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0023_UnknownDefaultPreset()
     {
-        var zoo = ZooFile.Parse(ZooYaml + "\ndefaults: { preset: huge }\n", ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml + "\ndefaults: { preset: huge }\n", ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0023", "unknown preset 'huge' in defaults.preset; expected one of: tiny, small", 12, 21);
         Assert.Equal("tiny", zoo.DefaultPreset);
@@ -453,7 +453,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0024_StemListedTwice()
     {
-        var zoo = ZooFile.Parse(ZooYaml + "\n  - demo\n", ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml + "\n  - demo\n", ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0024", "architecture 'demo' is listed twice in zoo.yaml", 12, 5);
     }
@@ -483,7 +483,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0028_PresetNameNotAWord()
     {
-        var zoo = ZooFile.Parse(ZooYaml.Replace("  small:", "  Small One:"), ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml.Replace("  small:", "  Small One:"), ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0028", "preset name 'Small One' must be lower-case letters and digits joined by '-' or '_' (e.g. tiny, 2b, qwen-1p5b), at most 32 characters", 6, 3);
     }
@@ -491,7 +491,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0028_PresetPropertyCollision()
     {
-        var zoo = ZooFile.Parse(ZooYaml.Replace("  tiny:", "  2b:").Replace("  small:", "  2-b:"), ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml.Replace("  tiny:", "  2b:").Replace("  small:", "  2-b:"), ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0028", "presets '2-b' and '2b' both become the C# property 'Size2B'", 6, 3);
     }
@@ -499,7 +499,7 @@ public class DiagnosticTests
     [Fact]
     public void CLMZ0029_InvalidStem()
     {
-        var zoo = ZooFile.Parse(ZooYaml.Replace("  - demo", "  - Demo.yaml"), ZooPath);
+        var zoo = ZooRegistry.Parse(ZooYaml.Replace("  - demo", "  - Demo.yaml"), ZooPath);
         var d = Assert.Single(zoo.Diagnostics);
         AssertDiagnostic(d, "CLMZ0029", "architectures[0] 'Demo.yaml' is not a file stem: use lower-case letters and digits joined by '-' or '_' (e.g. crosslmm-1tok), naming architectures/<stem>.yaml", 11, 5);
     }

@@ -8,7 +8,7 @@ namespace CrossLMM.Zoo.Spec.Tests;
 /// <summary>The checked-in zoo.yaml and architectures/*.yaml: clean, complete, and binding to the facts the papers state.</summary>
 public class RepositorySpecTests
 {
-    private static readonly ZooFile Zoo = ZooFile.Parse(Repo.Read("zoo.yaml"), Repo.PathOf("zoo.yaml"));
+    private static readonly ZooRegistry Zoo = ZooRegistry.Parse(Repo.Read("zoo.yaml"), Repo.PathOf("zoo.yaml"));
 
     private static string[] SpecFiles() => Directory.GetFiles(Repo.PathOf("architectures"), "*.yaml").OrderBy(f => f).ToArray();
 

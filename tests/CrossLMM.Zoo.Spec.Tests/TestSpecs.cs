@@ -33,7 +33,7 @@ public static class TestSpecs
         llm: { kind: qwen2 }
         """;
 
-    public static ZooFile Zoo { get; } = ZooFile.Parse(ZooYaml, ZooPath);
+    public static ZooRegistry Zoo { get; } = ZooRegistry.Parse(ZooYaml, ZooPath);
 
     public static SpecSetResult BindAll(string yaml) => SpecCompiler.BindAll(yaml, SpecPath, Zoo);
 

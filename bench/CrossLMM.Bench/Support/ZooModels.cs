@@ -13,7 +13,7 @@ public static class ZooModels
     {
         var root = BenchOptions.RepoRoot();
         var zooPath = Path.Combine(root, "zoo.yaml");
-        var zoo = ZooFile.Parse(File.ReadAllText(zooPath), zooPath);
+        var zoo = ZooRegistry.Parse(File.ReadAllText(zooPath), zooPath);
         var path = Path.Combine(root, "architectures", stem + ".yaml");
         return SpecCompiler.Bind(File.ReadAllText(path), path, zoo, preset).GetConfigOrThrow();
     }

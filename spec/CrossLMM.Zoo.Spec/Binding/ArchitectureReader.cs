@@ -10,7 +10,7 @@ namespace CrossLMM.Zoo.Spec.Binding
     /// <summary>Reads an architecture file into <see cref="ArchitectureSyntax"/> and checks every preset-independent rule.</summary>
     internal static class ArchitectureReader
     {
-        public static ArchitectureSyntax Read(YNode root, ZooFile zoo, DiagnosticBag bag)
+        public static ArchitectureSyntax Read(YNode root, ZooRegistry zoo, DiagnosticBag bag)
         {
             var syntax = new ArchitectureSyntax();
             if (FieldReader.ExpectMapping(root, string.Empty, bag) is not YMapping map)
@@ -200,7 +200,7 @@ namespace CrossLMM.Zoo.Spec.Binding
             return valid;
         }
 
-        private static bool ReadPresets(YNode value, ArchitectureSyntax syntax, ZooFile zoo, DiagnosticBag bag)
+        private static bool ReadPresets(YNode value, ArchitectureSyntax syntax, ZooRegistry zoo, DiagnosticBag bag)
         {
             if (FieldReader.ExpectSequence(value, "presets", bag) is not YSequence list)
             {
@@ -244,7 +244,7 @@ namespace CrossLMM.Zoo.Spec.Binding
             return valid;
         }
 
-        private static bool ReadOverrides(YNode value, ArchitectureSyntax syntax, ZooFile zoo, DiagnosticBag bag)
+        private static bool ReadOverrides(YNode value, ArchitectureSyntax syntax, ZooRegistry zoo, DiagnosticBag bag)
         {
             if (FieldReader.ExpectMapping(value, "overrides", bag) is not YMapping map)
             {

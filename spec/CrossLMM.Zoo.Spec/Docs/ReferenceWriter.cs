@@ -51,7 +51,7 @@ namespace CrossLMM.Zoo.Spec.Docs
             Line("// At run time, Zoo.Build(yamlText, \"tiny\") / Zoo.BuildFile(path) build a model from a YAML the build");
             Line("// never saw, and Zoo.Bind / Zoo.TryBind return its ArchitectureConfig (or the CLMZ diagnostics with line");
             Line("// and column) without allocating a model. Underneath is the same spec core the generator runs:");
-            Line("var zoo = CrossLMM.Zoo.Spec.ZooFile.Parse(Zoo.RegistryYaml, Zoo.RegistryFile);");
+            Line("var zoo = CrossLMM.Zoo.Spec.ZooRegistry.Parse(Zoo.RegistryYaml, Zoo.RegistryFile);");
             Line("var result = CrossLMM.Zoo.Spec.SpecCompiler.Bind(yamlText, \"my-variant.yaml\", zoo, \"tiny\");");
             Line("ArchitectureConfig mine = result.GetConfigOrThrow();              // or inspect result.Diagnostics");
             Line("```");

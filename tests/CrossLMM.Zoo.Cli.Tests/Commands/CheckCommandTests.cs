@@ -26,7 +26,7 @@ public class CheckCommandTests
     {
         using var dir = new TempDir();
         string path = dir.Write("pool4-v2v.yaml", Specs.Typo.Replace("every", "evry").Replace("layout", "layuot"));
-        var expected = SpecCompiler.BindAll(File.ReadAllText(path), path, ZooFile.Parse(Zoo.RegistryYaml, Zoo.RegistryFile)).Diagnostics.Select(d => d.ToString());
+        var expected = SpecCompiler.BindAll(File.ReadAllText(path), path, ZooRegistry.Parse(Zoo.RegistryYaml, Zoo.RegistryFile)).Diagnostics.Select(d => d.ToString());
         var r = ZooCommand.Run("check", path);
         Assert.Equal(expected, ErrLines(r).TakeWhile(l => l.StartsWith(path + "(", System.StringComparison.Ordinal)));
     }

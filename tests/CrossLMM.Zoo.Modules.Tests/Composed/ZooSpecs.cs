@@ -8,7 +8,7 @@ namespace CrossLMM.Zoo.Modules.Tests.Composed;
 /// <summary>The repository's zoo.yaml and architecture specs, bound at a preset by the spec core.</summary>
 public static class ZooSpecs
 {
-    private static readonly Lazy<(string Root, ZooFile Zoo)> Registry = new(() =>
+    private static readonly Lazy<(string Root, ZooRegistry Zoo)> Registry = new(() =>
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "zoo.yaml")))
@@ -22,7 +22,7 @@ public static class ZooSpecs
         }
 
         string path = Path.Combine(dir.FullName, "zoo.yaml");
-        return (dir.FullName, ZooFile.Parse(File.ReadAllText(path), path));
+        return (dir.FullName, ZooRegistry.Parse(File.ReadAllText(path), path));
     });
 
     /// <summary>The architecture stems listed in zoo.yaml, in catalogue order.</summary>

@@ -18,7 +18,7 @@ public static class ZooCatalog
     public const string All = "all";
 
     /// <summary>zoo.yaml as compiled into the catalogue (the presets a user spec is bound against).</summary>
-    public static ZooFile Registry => Zoo.Registry;
+    public static ZooRegistry Registry => Zoo.Registry;
 
     /// <summary>Every architecture, in zoo.yaml order.</summary>
     public static IReadOnlyList<ArchitectureInfo> Architectures => Zoo.Architectures;
@@ -141,7 +141,7 @@ public static class ZooCatalog
     /// <param name="specPath">The architecture file.</param>
     /// <param name="zooPath">An explicit zoo.yaml, or null.</param>
     /// <exception cref="ZooUserException">The explicit zoo.yaml cannot be read.</exception>
-    public static ZooFile RegistryFor(string specPath, string? zooPath = null)
+    public static ZooRegistry RegistryFor(string specPath, string? zooPath = null)
     {
         ArgumentNullException.ThrowIfNull(specPath);
         if (zooPath is not null)

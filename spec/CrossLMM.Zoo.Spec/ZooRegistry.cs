@@ -36,7 +36,7 @@ namespace CrossLMM.Zoo.Spec
     /// <param name="Architectures">The architecture list, in file order.</param>
     /// <param name="DefaultPreset">The preset used when none is requested.</param>
     /// <param name="Diagnostics">Problems found in the file.</param>
-    public sealed record ZooFile(
+    public sealed record ZooRegistry(
         string Path,
         string Text,
         EquatableArray<SizePreset> Presets,
@@ -55,7 +55,7 @@ namespace CrossLMM.Zoo.Spec
         /// <summary>Parses zoo.yaml text. Never throws.</summary>
         /// <param name="text">The YAML text.</param>
         /// <param name="path">Its path, for diagnostics.</param>
-        public static ZooFile Parse(string text, string path)
+        public static ZooRegistry Parse(string text, string path)
         {
             var bag = new DiagnosticBag(path);
             var presets = new List<SizePreset>();
@@ -109,7 +109,7 @@ namespace CrossLMM.Zoo.Spec
                 defaultPreset = null;
             }
 
-            return new ZooFile(
+            return new ZooRegistry(
                 path,
                 text ?? string.Empty,
                 presets.ToEquatableArray(),

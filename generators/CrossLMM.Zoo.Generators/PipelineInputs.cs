@@ -14,7 +14,7 @@ namespace CrossLMM.Zoo.Generators
     /// everything except cancellation: a failure becomes a CLMZ9999 diagnostic in the model, never an
     /// exception in the compiler.
     /// </summary>
-    internal static class Parser
+    internal static class PipelineInputs
     {
         public const string RegistryFileName = "zoo.yaml";
 
@@ -53,13 +53,13 @@ namespace CrossLMM.Zoo.Generators
             }
         }
 
-        public static ZooModel ParseRegistry(ImmutableArray<TextInput> files, CancellationToken cancellationToken)
+        public static RegistryModel ParseRegistry(ImmutableArray<TextInput> files, CancellationToken cancellationToken)
         {
             try
             {
                 if (files.IsDefaultOrEmpty)
                 {
-                    return new ZooModel(null, EquatableArray<SpecDiagnostic>.Empty, 0);
+                    return new RegistryModel(null, EquatableArray<SpecDiagnostic>.Empty, 0);
                 }
 
                 var ordered = files.OrderBy(f => f.Path, StringComparer.Ordinal).ToArray();
@@ -79,19 +79,19 @@ namespace CrossLMM.Zoo.Generators
                 if (first.Text is null)
                 {
                     diagnostics.Add(Unreadable(first.Path));
-                    return new ZooModel(null, diagnostics.ToEquatableArray(), ordered.Length);
+                    return new RegistryModel(null, diagnostics.ToEquatableArray(), ordered.Length);
                 }
 
-                var zoo = ZooFile.Parse(first.Text, first.Path);
-                return new ZooModel(zoo, zoo.Diagnostics.Concat(diagnostics).ToEquatableArray(), ordered.Length);
+                var zoo = ZooRegistry.Parse(first.Text, first.Path);
+                return new RegistryModel(zoo, zoo.Diagnostics.Concat(diagnostics).ToEquatableArray(), ordered.Length);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return new ZooModel(null, EquatableArray.Of(Internal(string.Empty, ex)), files.Length);
+                return new RegistryModel(null, EquatableArray.Of(Internal(string.Empty, ex)), files.Length);
             }
         }
 
-        public static ArchitectureModel Bind(TextInput input, ZooModel registry, CancellationToken cancellationToken)
+        public static ArchitectureModel Bind(TextInput input, RegistryModel registry, CancellationToken cancellationToken)
         {
             string stem = Names.StemOf(input.Path);
             try
@@ -123,7 +123,7 @@ namespace CrossLMM.Zoo.Generators
             return new CatalogEntry(r.Stem, r.Path, r.Name, r.NameSpan, r.Paper, r.Summary, formula, r.SourceFile, !r.Configs.IsEmpty && !r.HasErrors);
         }
 
-        public static CatalogModel Catalog(ImmutableArray<CatalogEntry> entries, ZooModel registry, CancellationToken cancellationToken)
+        public static CatalogModel Catalog(ImmutableArray<CatalogEntry> entries, RegistryModel registry, CancellationToken cancellationToken)
         {
             try
             {
