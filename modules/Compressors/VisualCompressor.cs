@@ -32,7 +32,7 @@ public sealed record CompressorOutput(Tensor Tokens, Tensor? Slow = null) : IDis
 /// grid (N = g²) and input width D and checks its input against them.
 /// <para>forward(features (B, T, N, D), text (B, L, H) or null, textPadding (B, L) or null).</para>
 /// </summary>
-public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, CompressorOutput>
+public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, CompressorOutput>, IHfKeyMapped
 {
     /// <summary>Sets the geometry the compressor is built for.</summary>
     /// <param name="name">Module type name.</param>
@@ -105,6 +105,13 @@ public abstract class VisualCompressor : nn.Module<Tensor, Tensor?, Tensor?, Com
 
     /// <summary>Tokens this compressor emits for <paramref name="frames"/> frames (the config's formula).</summary>
     public abstract long TokensFor(int frames);
+
+    /// <summary>
+    /// The compressor's Hugging Face key mapping, declared by every kind: <see cref="HfKeyMap.Same"/> for the
+    /// parameter-free kinds, <see cref="HfKeyMap.New"/> for the learned ones (no Hugging Face checkpoint the zoo loads
+    /// holds them, so loading a base model leaves them at their initialisation, with <c>--allow-missing</c>).
+    /// </summary>
+    public abstract HfKeyMap HfKeys { get; }
 
     /// <summary>Throws unless <paramref name="features"/> is (B, T, N, D) with B, T ≥ 1 and this compressor's N and D.</summary>
     /// <param name="features">The encoder features.</param>

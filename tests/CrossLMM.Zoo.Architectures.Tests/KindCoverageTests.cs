@@ -4,6 +4,7 @@ using System.Linq;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Modules.Compressors;
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Modules.Cost;
 using CrossLMM.Zoo.Spec;
 using CrossLMM.Zoo.Spec.Tests;
@@ -58,6 +59,11 @@ public class KindCoverageTests
         using var block = CompressorFactory.Create(config);
         Assert.Equal(config.Compressor.Kind + "Compressor", block.GetType().Name);
         Assert.Equal(config.Compressor.Tokens(3, config.PatchGrid), block.TokensFor(3));
+        // its key mapping: a parameter-free kind keeps (no) names; a learned one is declared new, and the composed map
+        // of the block sends every one of its keys somewhere
+        Assert.NotNull(block.HfKeys);
+        Assert.Equal(block.parameters().Any(), block.HfKeys.IsNew);
+        Assert.Equal(block.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal), HfKeyMap.Compose(block).Keys.OrderBy(k => k, StringComparer.Ordinal));
 
         // Its cost: parameters and FLOPs, exactly.
         long parameters = block.parameters().Sum(p => p.numel());

@@ -64,6 +64,9 @@ public sealed class CcamCompressor : VisualCompressor
     public int VisibleFrames(int query, int frames) => _config.VisibleFrames(query, frames);
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.New("Video-CCAM, arXiv:2408.14023");
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>Features (B, T, N, D) → tokens (B, Q, H); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>

@@ -96,6 +96,9 @@ public sealed class LlamaVidCompressor : VisualCompressor
     public long TextWidth => _textWidth;
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.New("LLaMA-VID, arXiv:2311.17043");
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>

@@ -55,6 +55,9 @@ public sealed class LongVlmCompressor : VisualCompressor, ICompressorCost<LongVl
     public int SegmentTokens => _config.SegmentTokens;
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.Same;   // no parameters
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>The compressor's FLOPs for a batch: <see cref="MatchingFlops"/> per video, as matmuls (the rest is additions).</summary>

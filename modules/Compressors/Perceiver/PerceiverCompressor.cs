@@ -77,6 +77,9 @@ public sealed class PerceiverCompressor : VisualCompressor
     public int MaxFrames => _config.MaxFrames;
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.New("Flamingo Perceiver resampler, arXiv:2204.14198");
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>Features (B, T, N, D), T ≤ max frames → tokens (B, R, H) or (B, T·R, H); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>

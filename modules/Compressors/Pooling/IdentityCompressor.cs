@@ -1,3 +1,4 @@
+using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Configs;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -25,6 +26,9 @@ public sealed class IdentityCompressor : VisualCompressor
         : this(CompressorArguments.Checked(config, vision).PatchGrid, vision.Hidden)
     {
     }
+
+    /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.Same;   // no parameters
 
     /// <inheritdoc/>
     public override long TokensFor(int frames) => new IdentityCompressorConfig().Tokens(frames, PatchGrid);

@@ -39,6 +39,9 @@ public sealed class Pool2dCompressor : VisualCompressor
     public int Grid => _config.Grid;
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.Same;   // no parameters
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>Features (B, T, g², D) → tokens (B, T·grid², D); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>

@@ -41,6 +41,9 @@ public sealed class StridedPool2dCompressor : VisualCompressor
     public int OutputGrid => _config.OutputGrid(PatchGrid);
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.Same;   // no parameters
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>Features (B, T, g², D) → tokens (B, T·⌈g/s⌉², D); <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>

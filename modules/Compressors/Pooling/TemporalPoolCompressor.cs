@@ -49,6 +49,9 @@ public sealed class TemporalPoolCompressor : VisualCompressor
     public int SpatialGrid => _config.SpatialGrid(PatchGrid);
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.Same;   // no parameters
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>Slow tokens for <paramref name="frames"/> frames: T·⌈g/σ⌉².</summary>

@@ -66,6 +66,9 @@ public sealed class QFormerCompressor : VisualCompressor
     public System.Collections.Generic.IReadOnlyList<int> CrossAttentionLayers => qformer.CrossAttentionLayers;
 
     /// <inheritdoc/>
+    public override HfKeyMap HfKeys => HfKeyMap.New("BLIP-2 Q-Former, arXiv:2301.12597");
+
+    /// <inheritdoc/>
     public override long TokensFor(int frames) => _config.Tokens(frames, PatchGrid);
 
     /// <summary>Features (B, T, N, D) → tokens (B, T·Q, H) per frame or (B, Q, H) per video; <paramref name="text"/> and <paramref name="textPadding"/> are ignored.</summary>
