@@ -17,8 +17,8 @@ namespace CrossLMM.Zoo.Architectures.Tests;
 /// <summary>
 /// Every compressor kind of the vocabulary is complete: it binds to its own sealed record (whose YAML name round-trips),
 /// the factory builds its block, the cost model gives exactly the block's parameter count and the FLOPs the engine
-/// counts in a forward, and it has a documentation page (docs/kinds/&lt;kind&gt;.md) that states its token formula.
-/// A parameter-key mapping is not asserted: main has no key-mapping API yet (it is being added on the models branch).
+/// counts in a forward, it declares its Hugging Face key mapping (<c>HfKeys</c>: learned kinds are new blocks), and it
+/// has a documentation page (docs/kinds/&lt;kind&gt;.md) that states its token formula.
 /// </summary>
 public class KindCoverageTests
 {
