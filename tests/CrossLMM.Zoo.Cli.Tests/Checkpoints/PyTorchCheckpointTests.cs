@@ -8,6 +8,7 @@ using CrossLMM.Testing;
 using CrossLMM.Zoo.Cli.Tests.Support;
 using CrossLMM.Zoo.Engine;
 using CrossLMM.Zoo.Tools;
+using CrossLMM.Zoo.Tools.Catalog;
 using CrossLMM.Zoo.Tools.Checkpoints;
 
 namespace CrossLMM.Zoo.Cli.Tests.Checkpoints;
@@ -142,6 +143,31 @@ public class PyTorchCheckpointTests
 
         var run = ZooCommand.Run("generate", "--checkpoint", single, "--prompt", "hi", "--max-new-tokens", "2");
         Assert.True(run.Code == 0, run.Err);
+    }
+
+    [Fact]
+    public void RunWeights_PthFile_GivesTheSameTopTokensAsSafetensors()
+    {
+        using var dir = new TempDir();
+        string video = TestVideo.Create(dir.File("testsrc.mp4"));
+        string safe = dir.File("seed5.safetensors"), pth = dir.File("seed5.pth");
+        int count;
+        using (var model = ZooCatalog.Build(Zoo.Config("pool-only", "tiny"), seed: 5))
+        {
+            var state = model.state_dict();
+            count = state.Count;
+            Safetensors.Save(safe, state);
+            using (PyTorchReference.Run($$"""torch.save(dict(inputs), r"{{pth}}")""", state))
+            {
+            }
+        }
+
+        var fromSafetensors = ZooCommand.Run("run", "pool-only", "--video", video, "--frames", "2", "--seed", "0", "--weights", safe);
+        var fromPth = ZooCommand.Run("run", "pool-only", "--video", video, "--frames", "2", "--seed", "0", "--weights", pth);
+        Assert.True(fromPth.Code == 0, fromPth.Err);
+        Assert.Contains($"weights: {count} tensors, {count} loaded, 0 missing, 0 unexpected", fromPth.Out);
+        Assert.NotEmpty(Commands.RunCommandTests.TopRows(fromPth));
+        Assert.Equal(Commands.RunCommandTests.TopRows(fromSafetensors), Commands.RunCommandTests.TopRows(fromPth));
     }
 
     [Theory]
