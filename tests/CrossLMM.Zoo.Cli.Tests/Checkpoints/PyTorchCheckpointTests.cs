@@ -23,7 +23,7 @@ public class PyTorchCheckpointTests
     public void TorchSave_DtypesStridesSharedStoragesAndOffsets_ReadBackExactly()
     {
         using var dir = new TempDir();
-        string path = dir.File("weights.pth");
+        string path = dir.File("weights.pth"), legacy = dir.File("legacy.pth");
         string module = dir.File("module.bin");
         // Every tensor also comes back through the harness's safetensors outputs (made contiguous), the expected values.
         using var reference = PyTorchReference.Run($$"""
@@ -48,6 +48,7 @@ public class PyTorchCheckpointTests
             }
             assert sd["transposed"].storage().data_ptr() == sd["base"].storage().data_ptr()
             torch.save(sd, r"{{path}}")
+            torch.save(sd, r"{{legacy}}", _use_new_zipfile_serialization=False)   # the format before PyTorch 1.6
             torch.save(nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4)).state_dict(), r"{{module}}")   # an OrderedDict with _metadata
             for k, v in sd.items():
                 outputs[k] = v.contiguous()
@@ -55,9 +56,10 @@ public class PyTorchCheckpointTests
                 outputs["module." + k] = v
             """, (IReadOnlyDictionary<string, Tensor>?)null);
 
-        using (var weights = CheckpointWeights.OpenFile(path))
+        foreach (string file in new[] { path, legacy })
         {
-            var expectedKeys = reference.Keys.Where(k => !k.StartsWith("module.", System.StringComparison.Ordinal)).Order(System.StringComparer.Ordinal);
+            using var weights = CheckpointWeights.OpenFile(file);
+            var expectedKeys = reference.Keys.Where(k => !k.StartsWith("module.", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
             Assert.Equal(expectedKeys, weights.Keys);
             foreach (string key in weights.Keys)
             {
@@ -65,7 +67,7 @@ public class PyTorchCheckpointTests
                 Assert.True(actual.is_contiguous(), key);
                 Assert.Equal(reference[key].shape, weights.Shape(key));
                 Assert.Equal(reference[key].dtype, weights.Dtype(key));
-                TensorAssert.Equal(reference[key], actual, key);
+                TensorAssert.Equal(reference[key], actual, $"{Path.GetFileName(file)}: {key}");
             }
         }
 
@@ -172,6 +174,7 @@ public class PyTorchCheckpointTests
 
     [Theory]
     [InlineData("torch", "posix.system")]     // torch.save's own zip layout (protocol 2, GLOBAL)
+    [InlineData("legacy", "posix.system")]    // torch.save's pre-1.6 layout: the payload in the fourth pickle
     [InlineData("pickle", "posix.system")]    // a bare pickle.dump (protocol 4, STACK_GLOBAL)
     [InlineData("eval", "__builtin__.eval")]  // protocol 2 names Python 3's builtins by their Python 2 module
     public void CraftedPickle_IsRejectedNamingTheGlobal_AndNeverRuns(string how, string global)
@@ -194,7 +197,7 @@ public class PyTorchCheckpointTests
                 with open(r"{{bin}}", "wb") as f:
                     pickle.dump(sd, f)
             else:
-                torch.save(sd, r"{{bin}}")
+                torch.save(sd, r"{{bin}}", _use_new_zipfile_serialization="{{how}}" != "legacy")
             """, (IReadOnlyDictionary<string, Tensor>?)null))
         {
         }
@@ -207,16 +210,29 @@ public class PyTorchCheckpointTests
     }
 
     [Fact]
-    public void LegacyFormat_IsRefusedByName()
+    public void LegacyFormat_TruncatedOrInconsistent_NamesTheStorage()
     {
         using var dir = new TempDir();
-        string path = dir.File("old.pth");
-        using (PyTorchReference.Run($$"""torch.save({"w": torch.ones(2)}, r"{{path}}", _use_new_zipfile_serialization=False)""", (IReadOnlyDictionary<string, Tensor>?)null))
+        string path = dir.File("old.pth"), truncated = dir.File("truncated.pth");
+        using (PyTorchReference.Run($$"""torch.save({"w": torch.arange(64.0)}, r"{{path}}", _use_new_zipfile_serialization=False)""", (IReadOnlyDictionary<string, Tensor>?)null))
         {
         }
 
-        var e = Assert.Throws<ZooUserException>(() => CheckpointWeights.OpenFile(path));
-        Assert.Contains("PyTorch's legacy format", e.Message);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(truncated, bytes[..^100]);
+        var e = Assert.Throws<ZooUserException>(() => CheckpointWeights.OpenFile(truncated));
+        Assert.Matches(@"the storage '\d+' needs 256 bytes from byte \d+, but the file ends at \d+ \(truncated\)", e.Message);
+
+        // The element count stored before the data disagrees with the pickle's (64 Float32).
+        bytes[^264] ^= 0x01;
+        File.WriteAllBytes(truncated, bytes);
+        e = Assert.Throws<ZooUserException>(() => CheckpointWeights.OpenFile(truncated));
+        Assert.Matches(@"the storage '\d+' is declared with 64 Float32 elements, but the file stores 65", e.Message);
+
+        // Cut inside the last pickle (the storage keys).
+        File.WriteAllBytes(truncated, bytes[..^300]);
+        e = Assert.Throws<ZooUserException>(() => CheckpointWeights.OpenFile(truncated));
+        Assert.Contains("the pickle is truncated at offset", e.Message);
     }
 
     [Theory]

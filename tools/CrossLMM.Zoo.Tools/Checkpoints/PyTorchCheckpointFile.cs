@@ -16,14 +16,15 @@ namespace CrossLMM.Zoo.Tools.Checkpoints;
 /// (<see cref="AllowedGlobals"/>): any other global (<c>posix.system</c>, <c>builtins.eval</c>, a model class) is
 /// refused when it is named, before anything is called or read. Every tensor's shape, strides and offset are
 /// checked against its storage, and every storage against its zip entry, before any tensor data is allocated.
-/// <para>A tensor is read when asked for: its storage is copied out of the zip into memory (not mapped, unlike
+/// <para>A tensor is read when asked for: its storage is copied out of the file into memory (not mapped, unlike
 /// safetensors), viewed with the pickled offset, size and stride, and made contiguous. The legacy format of
-/// PyTorch before 1.6 (a bare pickle stream) is refused with a message saying how to convert it.</para>
+/// PyTorch before 1.6 (pickles followed by raw storages, no zip) is read the same way, except storages saved as views
+/// of other storages (see <c>PyTorchCheckpointFile.Legacy.cs</c>).</para>
 /// </summary>
-internal sealed class PyTorchCheckpointFile : ICheckpointFile
+internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
 {
-    /// <summary>A storage of the zip: its key under <c>data/</c>, element type and element count.</summary>
-    private sealed record Storage(string Key, ScalarType Dtype, long Numel);
+    /// <summary>A storage: its key (under <c>data/</c> in the zip), element type, element count, and, in the legacy format, where its bytes start.</summary>
+    private sealed record Storage(string Key, ScalarType Dtype, long Numel, long FileOffset = -1);
 
     /// <summary>What <c>torch._utils._rebuild_tensor_v2</c> would build: a strided view of a storage.</summary>
     private sealed record StridedTensor(Storage Storage, long Offset, long[] Size, long[] Stride);
@@ -49,12 +50,12 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
     private static readonly BigInteger LegacyMagic = BigInteger.Parse("119547037146038801333356", System.Globalization.CultureInfo.InvariantCulture);
 
     private readonly FileStream _stream;
-    private readonly ZipArchive _zip;
+    private readonly ZipArchive? _zip;
     private readonly string _prefix;
     private readonly Dictionary<string, StridedTensor> _tensors;
     private readonly object _lock = new();
 
-    private PyTorchCheckpointFile(string path, FileStream stream, ZipArchive zip, string prefix, Dictionary<string, StridedTensor> tensors)
+    private PyTorchCheckpointFile(string path, FileStream stream, ZipArchive? zip, string prefix, Dictionary<string, StridedTensor> tensors)
     {
         Path = path;
         _stream = stream;
@@ -79,7 +80,7 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
         System.IO.Path.GetExtension(path).ToLowerInvariant() is ".bin" or ".pth" or ".pt";
 
     /// <summary>Opens <paramref name="path"/>, unpickles its state dict and validates every tensor against its storage.</summary>
-    /// <exception cref="ZooUserException">A global off the allow-list, an unsupported opcode, a corrupt zip, the legacy format, or a tensor its storage cannot hold.</exception>
+    /// <exception cref="ZooUserException">A global off the allow-list, an unsupported opcode, a corrupt or truncated file, or a tensor its storage cannot hold.</exception>
     public static PyTorchCheckpointFile Open(string path)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -90,7 +91,7 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
             stream.Position = 0;
             if (got < 4 || !magic.SequenceEqual("PK\u0003\u0004"u8))
             {
-                RefuseNonZip(path, stream);
+                return new PyTorchCheckpointFile(path, stream, null, "", ReadLegacy(path, stream));
             }
 
             ZipArchive zip;
@@ -121,23 +122,6 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
         }
     }
 
-    // Not a zip: a bare pickle. It is still unpickled under the allow-list (a crafted one fails on its first global);
-    // PyTorch's pre-1.6 format starts with a magic number and is refused by name.
-    private static void RefuseNonZip(string path, FileStream stream)
-    {
-        if (stream.Length > MaxPickleBytes)
-        {
-            throw new ZooUserException($"'{path}' is not a zip archive, so not a PyTorch checkpoint of torch.save since 1.6; re-save it with torch.save in PyTorch 1.6 or later, or convert it to safetensors");
-        }
-
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        var first = RestrictedUnpickler.Load(bytes, 0, path, (m, n) => Resolve(path, m, n), _ => throw new ZooUserException($"'{path}': a persistent id in a bare pickle"), out _);
-        throw new ZooUserException(first is BigInteger b && b == LegacyMagic
-            ? $"'{path}' is in PyTorch's legacy format (torch.save before 1.6, or _use_new_zipfile_serialization=False), which the zoo does not read; re-save it with torch.save in PyTorch 1.6 or later, or convert it to safetensors"
-            : $"'{path}' is a bare pickle, not a PyTorch checkpoint (torch.save writes a zip archive)");
-    }
-
     private static (string Prefix, Dictionary<string, StridedTensor> Tensors) ReadIndex(string path, ZipArchive zip, long fileLength)
     {
         var pkl = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length).ToArray();
@@ -160,18 +144,14 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
         var storages = new Dictionary<string, Storage>(StringComparer.Ordinal);
         object? PersistentLoad(object? id)
         {
-            if (id is not object?[] { Length: 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Value: ScalarType dtype } || t[2] is not string key || t[4] is not long numel || numel < 0)
-            {
-                throw new ZooUserException($"'{path}': a persistent id that is not ('storage', torch.<type>Storage, key, location, numel)");
-            }
-
+            var (key, dtype, numel) = StorageId(path, id, 5);
             if (storages.TryGetValue(key, out var seen))
             {
                 return seen;
             }
 
             var entry = zip.GetEntry(prefix + "data/" + key) ?? throw new ZooUserException($"'{path}': the storage '{key}' has no entry '{prefix}data/{key}' in the zip");
-            long bytes = checked(numel * ElementSize(dtype));
+            long bytes = StorageBytes(path, key, numel, dtype);
             // The central directory's sizes are the file's own claims: a stored entry cannot exceed the file, nor a
             // deflated one its compressed size times deflate's largest ratio (1032).
             if (entry.CompressedLength > fileLength || entry.Length > checked(entry.CompressedLength * 1032 + 1024))
@@ -189,6 +169,23 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
 
         byte[] data = ReadSmall(path, pkl[0], MaxPickleBytes);
         var root = RestrictedUnpickler.Load(data, 0, $"{path}:{pkl[0].FullName}", (m, n) => Resolve(path, m, n), PersistentLoad, out _);
+        return (prefix, StateDict(path, root));
+    }
+
+    // ('storage', torch.<Type>Storage, key, location, numel[, view_metadata]): the persistent id of a storage.
+    private static (string Key, ScalarType Dtype, long Numel) StorageId(string path, object? id, int length)
+    {
+        if (id is not object?[] t || t.Length != length || t[0] is not "storage" || t[1] is not PickleGlobal { Value: ScalarType dtype } || t[2] is not string key || t[4] is not long numel || numel < 0)
+        {
+            throw new ZooUserException($"'{path}': a persistent id that is not ('storage', torch.<type>Storage, key, location, numel{(length == 6 ? ", view" : "")})");
+        }
+
+        return (key, dtype, numel);
+    }
+
+    // The unpickled root as {name: tensor}, every tensor checked against its storage.
+    private static Dictionary<string, StridedTensor> StateDict(string path, object? root)
+    {
         if (root is not PickleDict dict)
         {
             throw new ZooUserException($"'{path}' does not hold a state dict (a dict of tensor names to tensors) but a {root?.GetType().Name ?? "None"}");
@@ -206,7 +203,7 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
             tensors[name] = tensor;
         }
 
-        return (prefix, tensors);
+        return tensors;
     }
 
     // The allow-list: a global's name to what it stands for. Everything else is refused before it can be called.
@@ -258,6 +255,10 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
         }
     }
 
+    // A storage's size in bytes, refused when it cannot be a size at all.
+    private static long StorageBytes(string path, string key, long numel, ScalarType dtype) =>
+        numel <= long.MaxValue / 8 ? numel * ElementSize(dtype) : throw new ZooUserException($"'{path}': the storage '{key}' claims {numel} {dtype} elements, more than any file can hold");
+
     private static int ElementSize(ScalarType dtype) => dtype switch
     {
         ScalarType.Float64 or ScalarType.Int64 => 8,
@@ -303,25 +304,33 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
         var storage = torch.empty(t.Storage.Numel, t.Storage.Dtype);
         lock (_lock)
         {
-            var entry = _zip.GetEntry(_prefix + "data/" + t.Storage.Key)!;
+            string where = _zip is null ? $"bytes {t.Storage.FileOffset}.." : _prefix + "data/" + t.Storage.Key;
             try
             {
                 // Copied in chunks of whole elements: the zip stream cannot be mapped, and one managed array for a
                 // multi-gigabyte storage would be both slow and limited to 2 GB.
-                using var s = entry.Open();
-                var buffer = new byte[(int)Math.Min(t.Storage.Numel * size, 16 << 20)];
-                for (long done = 0; done < t.Storage.Numel;)
+                var s = _zip is null ? _stream : _zip.GetEntry(where)!.Open();
+                try
                 {
-                    long n = Math.Min(buffer.Length / size, t.Storage.Numel - done);
-                    s.ReadExactly(buffer, 0, (int)(n * size));
-                    using var chunk = storage.narrow(0, done, n);
-                    chunk.bytes = buffer.AsSpan(0, (int)(n * size));
-                    done += n;
+                    if (_zip is null) _stream.Position = t.Storage.FileOffset;
+                    var buffer = new byte[(int)Math.Min(t.Storage.Numel * size, 16 << 20)];
+                    for (long done = 0; done < t.Storage.Numel;)
+                    {
+                        long n = Math.Min(buffer.Length / size, t.Storage.Numel - done);
+                        s.ReadExactly(buffer, 0, (int)(n * size));
+                        using var chunk = storage.narrow(0, done, n);
+                        chunk.bytes = buffer.AsSpan(0, (int)(n * size));
+                        done += n;
+                    }
+                }
+                finally
+                {
+                    if (_zip is not null) s.Dispose();
                 }
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
             {
-                throw new ZooUserException($"'{Path}': cannot read the storage of '{key}' ({entry.FullName}): {e.Message}", e);
+                throw new ZooUserException($"'{Path}': cannot read the storage of '{key}' ({where}): {e.Message}", e);
             }
         }
 
@@ -333,7 +342,7 @@ internal sealed class PyTorchCheckpointFile : ICheckpointFile
     /// <summary>Closes the file.</summary>
     public void Dispose()
     {
-        _zip.Dispose();
+        _zip?.Dispose();
         _stream.Dispose();
     }
 }
