@@ -249,6 +249,25 @@ public class PyTorchCheckpointTests
     }
 
     [Fact]
+    public void ContainerFlood_IsRefusedBeforeExhaustingMemory()
+    {
+        // 10,000,001 × (EMPTY_LIST, POP): 20 MB of pickle that would build ten million lists.
+        using var dir = new TempDir();
+        var pickle = new byte[2 + 2 * 10_000_001];
+        pickle[0] = 0x80;
+        pickle[1] = 0x02;
+        for (int i = 2; i < pickle.Length; i += 2)
+        {
+            pickle[i] = (byte)']';
+            pickle[i + 1] = (byte)'0';
+        }
+
+        string path = WriteZip(dir.File("flood.bin"), pickle, new Dictionary<string, byte[]>(), CompressionLevel.Optimal);
+        var e = Assert.Throws<ZooUserException>(() => CheckpointWeights.OpenFile(path));
+        Assert.Contains("the pickle builds more than 10000000 tuples, lists and dicts at offset 20000002", e.Message);
+    }
+
+    [Fact]
     public void SizesBeyondTheStorage_AreRefusedBeforeAllocating_NamingTensorAndSizes()
     {
         using var dir = new TempDir();

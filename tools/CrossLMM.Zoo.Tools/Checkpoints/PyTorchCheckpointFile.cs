@@ -99,7 +99,7 @@ internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
             {
                 zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or NotSupportedException)
             {
                 throw new ZooUserException($"'{path}' is not a readable zip archive (truncated or corrupt PyTorch checkpoint): {e.Message}", e);
             }
@@ -108,6 +108,11 @@ internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
             {
                 var (prefix, tensors) = ReadIndex(path, zip, stream.Length);
                 return new PyTorchCheckpointFile(path, stream, zip, prefix, tensors);
+            }
+            catch (InvalidDataException e)
+            {
+                zip.Dispose();
+                throw new ZooUserException($"'{path}' is a corrupt zip archive: {e.Message}", e);
             }
             catch
             {

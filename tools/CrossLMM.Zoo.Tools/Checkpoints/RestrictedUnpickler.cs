@@ -22,7 +22,8 @@ internal sealed record PickleGlobal(string Name, object? Value, Func<object?[], 
 /// anything not on its allow-list (so <c>posix.system</c> fails as soon as it is named, before any call).
 /// Persistent ids (<c>BINPERSID</c>) go to <c>persistentLoad</c>.</para>
 /// <para>Sizes are checked against the remaining bytes before anything is allocated, so a corrupt length
-/// cannot ask for gigabytes.</para>
+/// cannot ask for gigabytes; and at most <see cref="MaxContainers"/> tuples, lists and dicts are built (a state
+/// dict needs about six per tensor), so a pickle of a billion one-byte <c>EMPTY_LIST</c>s cannot either.</para>
 /// </summary>
 internal sealed class RestrictedUnpickler
 {
@@ -34,6 +35,11 @@ internal sealed class RestrictedUnpickler
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
     private int _pos;
+    private long _containers;
+    private int _opcodeAt;
+
+    /// <summary>The most tuples, lists and dicts one pickle may build (about 1.6 million tensors' worth).</summary>
+    public const long MaxContainers = 10_000_000;
 
     private RestrictedUnpickler(byte[] data, int start, string source, Func<string, string, PickleGlobal> resolve, Func<object?, object?> persistentLoad)
     {
@@ -65,7 +71,7 @@ internal sealed class RestrictedUnpickler
     {
         while (true)
         {
-            int at = _pos;
+            int at = _opcodeAt = _pos;
             byte op = Take(1)[0];
             switch (op)
             {
@@ -213,7 +219,15 @@ internal sealed class RestrictedUnpickler
     private object? Memo(int at, long index) =>
         _memo.TryGetValue(index, out var value) ? value : throw Malformed(at, $"memo entry {index} is read before it is written");
 
-    private void Push(object? value) => _stack.Add(value);
+    private void Push(object? value)
+    {
+        if (value is PickleDict or List<object?> or object?[] { Length: > 0 } && ++_containers > MaxContainers)
+        {
+            throw new ZooUserException($"'{_source}': the pickle builds more than {MaxContainers} tuples, lists and dicts at offset {_opcodeAt}; a state dict needs about six per tensor, so it is refused before it exhausts memory");
+        }
+
+        _stack.Add(value);
+    }
 
     private object? Peek(int at) => _stack.Count > (_marks.Count > 0 ? _marks.Peek() : 0) ? _stack[^1] : throw Malformed(at, "the stack is empty");
 
