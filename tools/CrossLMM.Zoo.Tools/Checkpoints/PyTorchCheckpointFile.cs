@@ -312,19 +312,16 @@ internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
             string where = _zip is null ? $"bytes {t.Storage.FileOffset}.." : _prefix + "data/" + t.Storage.Key;
             try
             {
-                // Copied in chunks of whole elements: the zip stream cannot be mapped, and one managed array for a
-                // multi-gigabyte storage would be both slow and limited to 2 GB.
+                // Read straight into the tensor, in chunks of up to 1 GiB (a span's length is an int).
                 var s = _zip is null ? _stream : _zip.GetEntry(where)!.Open();
                 try
                 {
                     if (_zip is null) _stream.Position = t.Storage.FileOffset;
-                    var buffer = new byte[(int)Math.Min(t.Storage.Numel * size, 16 << 20)];
                     for (long done = 0; done < t.Storage.Numel;)
                     {
-                        long n = Math.Min(buffer.Length / size, t.Storage.Numel - done);
-                        s.ReadExactly(buffer, 0, (int)(n * size));
+                        long n = Math.Min((1 << 30) / size, t.Storage.Numel - done);
                         using var chunk = storage.narrow(0, done, n);
-                        chunk.bytes = buffer.AsSpan(0, (int)(n * size));
+                        s.ReadExactly(chunk.bytes);   // TorchSharp's span over the tensor's own memory: no managed copy
                         done += n;
                     }
                 }
