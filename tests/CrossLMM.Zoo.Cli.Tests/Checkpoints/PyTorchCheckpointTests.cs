@@ -210,13 +210,20 @@ public class PyTorchCheckpointTests
     }
 
     [Fact]
-    public void LegacyFormat_TruncatedOrInconsistent_NamesTheStorage()
+    public void LegacyFormat_TruncatedOrInconsistent_NamesTheStorage_AndTrainingCheckpointsAreRefused()
     {
         using var dir = new TempDir();
-        string path = dir.File("old.pth"), truncated = dir.File("truncated.pth");
-        using (PyTorchReference.Run($$"""torch.save({"w": torch.arange(64.0)}, r"{{path}}", _use_new_zipfile_serialization=False)""", (IReadOnlyDictionary<string, Tensor>?)null))
+        string path = dir.File("old.pth"), truncated = dir.File("truncated.pth"), training = dir.File("training.pth");
+        using (PyTorchReference.Run($$"""
+            torch.save({"w": torch.arange(64.0)}, r"{{path}}", _use_new_zipfile_serialization=False)
+            model = nn.Linear(2, 2)
+            torch.save({"model": model.state_dict(), "optimizer": torch.optim.SGD(model.parameters(), lr=0.1).state_dict(), "epoch": 3}, r"{{training}}")
+            """, (IReadOnlyDictionary<string, Tensor>?)null))
         {
         }
+
+        var notFlat = Assert.Throws<ZooUserException>(() => CheckpointWeights.OpenFile(training));
+        Assert.Contains("is not a flat state dict: the entry 'model' holds a dict, not a tensor (save model.state_dict() itself)", notFlat.Message);
 
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(truncated, bytes[..^100]);

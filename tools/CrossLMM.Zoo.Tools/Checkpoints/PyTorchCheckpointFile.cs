@@ -193,7 +193,7 @@ internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
     {
         if (root is not PickleDict dict)
         {
-            throw new ZooUserException($"'{path}' does not hold a state dict (a dict of tensor names to tensors) but a {root?.GetType().Name ?? "None"}");
+            throw new ZooUserException($"'{path}' does not hold a state dict (a dict of tensor names to tensors) but a {PythonType(root)}");
         }
 
         var tensors = new Dictionary<string, StridedTensor>(StringComparer.Ordinal);
@@ -201,7 +201,7 @@ internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
         {
             if (key is not string name || value is not StridedTensor tensor)
             {
-                throw new ZooUserException($"'{path}' is not a flat state dict: the entry '{key}' holds {(value is null ? "None" : value is PickleDict ? "a dict" : value.GetType().Name)}, not a tensor (save model.state_dict() itself)");
+                throw new ZooUserException($"'{path}' is not a flat state dict: the entry '{key}' holds {(value is null ? "None" : "a " + PythonType(value))}, not a tensor (save model.state_dict() itself)");
             }
 
             Validate(path, name, tensor);
@@ -210,6 +210,22 @@ internal sealed partial class PyTorchCheckpointFile : ICheckpointFile
 
         return tensors;
     }
+
+    // What an unpickled value was in Python, for messages.
+    private static string PythonType(object? value) => value switch
+    {
+        null => "None",
+        string => "str",
+        long or BigInteger => "int",
+        double => "float",
+        bool => "bool",
+        object?[] => "tuple",
+        List<object?> => "list",
+        PickleDict => "dict",
+        Storage => "storage",
+        PickleGlobal g => g.Name,
+        _ => value.GetType().Name,
+    };
 
     // The allow-list: a global's name to what it stands for. Everything else is refused before it can be called.
     private static PickleGlobal Resolve(string path, string module, string name)
