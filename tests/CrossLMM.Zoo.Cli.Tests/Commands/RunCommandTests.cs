@@ -133,7 +133,7 @@ public class RunCommandTests
         ZooCommand.Run("bench", "crosslmm", "--preset", "tiny", "--device", "cuda:1").AssertOneLineError(1, "device 'cuda:1': CUDA is not available");
     }
 
-    private static List<string[]> TopRows(CliResult r) =>
+    internal static List<string[]> TopRows(CliResult r) =>
         r.Lines.SkipWhile(l => !l.Contains("│ rank ", System.StringComparison.Ordinal)).Skip(2)
             .TakeWhile(l => l.StartsWith("│", System.StringComparison.Ordinal))
             .Select(l => l.Trim('│').Split('│').Select(c => c.Trim()).ToArray())

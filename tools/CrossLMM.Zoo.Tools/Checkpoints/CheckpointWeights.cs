@@ -9,13 +9,15 @@ namespace CrossLMM.Zoo.Tools.Checkpoints;
 
 /// <summary>
 /// The tensors of a Hugging Face checkpoint folder: <c>model.safetensors</c>, or the shards a
-/// <c>model.safetensors.index.json</c> names (its <c>weight_map</c>). Files are memory-mapped; a tensor is read when
-/// asked for. PyTorch pickles (<c>pytorch_model.bin</c>, <c>.pth</c>) are refused: unpickling can run code.
+/// <c>model.safetensors.index.json</c> names (its <c>weight_map</c>); failing those, the PyTorch equivalents
+/// <c>pytorch_model.bin</c> and <c>pytorch_model.bin.index.json</c>. Safetensors files are memory-mapped; PyTorch
+/// files are read by <see cref="PyTorchCheckpointFile"/>, whose unpickler runs no code and accepts only the globals a
+/// state dict needs. Either way a tensor is read when asked for.
 /// </summary>
 public sealed class CheckpointWeights : IDisposable
 {
-    private readonly List<SafetensorsFile> _files = new();
-    private readonly Dictionary<string, SafetensorsFile> _byKey = new(StringComparer.Ordinal);
+    private readonly List<ICheckpointFile> _files = new();
+    private readonly Dictionary<string, ICheckpointFile> _byKey = new(StringComparer.Ordinal);
 
     private CheckpointWeights(string folder)
     {
@@ -28,12 +30,12 @@ public sealed class CheckpointWeights : IDisposable
     /// <summary>Every tensor name, sorted.</summary>
     public IReadOnlyList<string> Keys => _byKey.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The safetensors files read.</summary>
+    /// <summary>The weights files read.</summary>
     public IReadOnlyList<string> Files => _files.Select(f => f.Path).ToArray();
 
     /// <summary>Opens the weights of <paramref name="folder"/>.</summary>
     /// <param name="folder">A checkpoint folder.</param>
-    /// <exception cref="ZooUserException">No safetensors weights, a missing shard, a malformed file, or a key in two files.</exception>
+    /// <exception cref="ZooUserException">No weights, a missing shard, a malformed file, a pickle that names a disallowed global, or a key in two files.</exception>
     public static CheckpointWeights Open(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
@@ -42,6 +44,8 @@ public sealed class CheckpointWeights : IDisposable
         {
             string single = Path.Combine(folder, "model.safetensors");
             string index = Path.Combine(folder, "model.safetensors.index.json");
+            string pickleIndex = Path.Combine(folder, "pytorch_model.bin.index.json");
+            string pickle = Path.Combine(folder, "pytorch_model.bin");
             if (File.Exists(index))
             {
                 weights.OpenSharded(index);
@@ -50,12 +54,17 @@ public sealed class CheckpointWeights : IDisposable
             {
                 weights.Add(single);
             }
+            else if (File.Exists(pickleIndex))
+            {
+                weights.OpenSharded(pickleIndex);
+            }
+            else if (File.Exists(pickle))
+            {
+                weights.Add(pickle);
+            }
             else
             {
-                var pickles = new[] { "pytorch_model.bin", "pytorch_model.bin.index.json", "model.pth" }.Where(n => File.Exists(Path.Combine(folder, n))).ToArray();
-                throw new ZooUserException(pickles.Length > 0
-                    ? $"'{folder}' holds only PyTorch pickles ({string.Join(", ", pickles)}); the zoo reads safetensors only, because unpickling can run arbitrary code. Convert them with a trusted tool to model.safetensors"
-                    : $"no weights in '{folder}': expected model.safetensors or model.safetensors.index.json");
+                throw new ZooUserException($"no weights in '{folder}': expected model.safetensors, model.safetensors.index.json, pytorch_model.bin or pytorch_model.bin.index.json");
             }
 
             return weights;
@@ -67,8 +76,8 @@ public sealed class CheckpointWeights : IDisposable
         }
     }
 
-    /// <summary>Opens one safetensors file (<c>zoo run --weights</c>).</summary>
-    /// <param name="path">A .safetensors file.</param>
+    /// <summary>Opens one weights file (<c>zoo run --weights</c>): a PyTorch checkpoint when it ends in .bin, .pth or .pt, else safetensors.</summary>
+    /// <param name="path">A .safetensors, .bin, .pth or .pt file.</param>
     /// <exception cref="ZooUserException">A missing or malformed file.</exception>
     public static CheckpointWeights OpenFile(string path)
     {
@@ -131,10 +140,10 @@ public sealed class CheckpointWeights : IDisposable
 
     private void Add(string path)
     {
-        SafetensorsFile file;
+        ICheckpointFile file;
         try
         {
-            file = SafetensorsFile.Open(path);
+            file = PyTorchCheckpointFile.IsPyTorchFile(path) ? PyTorchCheckpointFile.Open(path) : new SafetensorsCheckpointFile(SafetensorsFile.Open(path));
         }
         catch (IOException e)
         {
@@ -159,15 +168,15 @@ public sealed class CheckpointWeights : IDisposable
 
     /// <summary>The stored shape of <paramref name="key"/>.</summary>
     /// <param name="key">A tensor name the checkpoint holds.</param>
-    public long[] Shape(string key) => _byKey[key].GetInfo(key).Shape;
+    public long[] Shape(string key) => _byKey[key].Shape(key);
 
     /// <summary>The stored dtype of <paramref name="key"/>.</summary>
     /// <param name="key">A tensor name the checkpoint holds.</param>
-    public ScalarType Dtype(string key) => _byKey[key].GetInfo(key).Dtype;
+    public ScalarType Dtype(string key) => _byKey[key].Dtype(key);
 
-    /// <summary>The tensor (a zero-copy view of the mapping, in the stored dtype; the caller disposes it).</summary>
+    /// <summary>The tensor in the stored dtype (safetensors: a zero-copy view of the mapping; PyTorch: a copy); the caller disposes it.</summary>
     /// <param name="key">A tensor name the checkpoint holds.</param>
-    public Tensor Read(string key) => _byKey[key].GetTensor(key);
+    public Tensor Read(string key) => _byKey[key].Read(key);
 
     /// <summary>Drops the mappings.</summary>
     public void Dispose()

@@ -12,7 +12,7 @@ namespace CrossLMM.Zoo.Tools.Inference;
 public sealed record CheckpointReport(string Path, int Tensors, int Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected);
 
 /// <summary>
-/// Loads a safetensors checkpoint into a zoo model (<c>zoo run --weights</c>) strictly, with
+/// Loads a safetensors or PyTorch (.bin/.pth/.pt) checkpoint into a zoo model (<c>zoo run --weights</c>) strictly, with
 /// <see cref="Checkpoints.StrictStateLoader"/>: missing or unexpected keys, a shape mismatch or a non-finite value is an
 /// error naming them; <c>--allow-missing</c> patterns permit absent keys (left at their random initialisation). Keys
 /// follow the Hugging Face names (see VideoLmm's summary).
@@ -21,7 +21,7 @@ public static class CheckpointLoader
 {
     /// <summary>Loads <paramref name="path"/> into <paramref name="model"/>.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="path">A .safetensors file.</param>
+    /// <param name="path">A .safetensors file, or a PyTorch .bin/.pth/.pt state dict.</param>
     /// <param name="allowMissing">Glob patterns of model keys that may be absent.</param>
     /// <exception cref="ZooUserException">Missing or malformed file, missing/unexpected keys, a shape mismatch, NaN/Inf.</exception>
     public static CheckpointReport Load(nn.Module model, string path, IEnumerable<string>? allowMissing = null)
