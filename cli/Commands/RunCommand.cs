@@ -27,7 +27,7 @@ internal static class RunCommand
         var frames = CommonOptions.Frames(8);
         var video = new Option<string?>("--video") { Description = "A video file, decoded with ffmpeg: frames sampled uniformly over the duration, resized to the encoder's size", HelpName = "file.mp4" };
         var prompt = new Option<string>("--prompt") { Description = "The question", DefaultValueFactory = _ => "What happens in this video?" };
-        var weights = new Option<string?>("--weights") { Description = "A checkpoint of this zoo architecture (safetensors, or a PyTorch .bin/.pth/.pt state dict read without running pickled code), loaded strictly (its state-dict names); random init otherwise", HelpName = "file.safetensors" };
+        var weights = new Option<string?>("--weights") { Description = "A checkpoint of this zoo architecture (safetensors, or a PyTorch .bin/.pth/.pt state dict read without running pickled code), loaded strictly (its state-dict names); random init otherwise", HelpName = "file.safetensors|.bin|.pth" };
         var top = new Option<int>("--top") { Description = "How many next-token candidates to print", DefaultValueFactory = _ => 5 };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
