@@ -100,7 +100,7 @@ public class NormAndMlpTests
     }
 
     [Fact]
-    public void SlowFastGate_ZeroBeta_IsExactlyZeroPerToken()
+    public void HybridGate_ZeroBeta_IsExactlyZeroPerToken()
     {
         using var gate = new HybridGate(16);
         LmTestData.Randomize(gate, 5);

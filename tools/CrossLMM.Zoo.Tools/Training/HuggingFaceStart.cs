@@ -38,7 +38,7 @@ public static class HuggingFaceStart
             Presets = registry.Presets.Append(new SizePreset(Preset, "Checkpoint", size.Vision, size.Resampler, llm)).ToEquatableArray(),
             DeclaredPresets = registry.DeclaredPresets.Append(Preset).ToEquatableArray(),
         };
-        bool isFile = architecture.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || architecture.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        bool isFile = ZooCatalog.IsSpecFile(architecture);
         var info = isFile ? null : ZooCatalog.Find(architecture);
         string text = info?.SourceYaml ?? File.ReadAllText(architecture);
         string path = info?.Config(size.Name).SourceFile ?? architecture;

@@ -221,7 +221,7 @@ public static class RecipeReader
         }
 
         string name = (string)architecture.Value;
-        bool isFile = name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        bool isFile = ZooCatalog.IsSpecFile(name);
         if (isFile && !File.Exists(Resolve(path, name)))
         {
             bag.Report(SpecDiagnostics.UnknownValue, $"model.architecture: file not found: '{Spec.Text.Quote(name)}' (relative paths are resolved against the recipe's folder)", architecture.Node);
