@@ -59,7 +59,7 @@ public static class CompressorCosts
     private static object? Declared(CompressorConfig config, string method, object[] arguments)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var block = CompressorFactory.BlockType(config.Kind);
+        var block = Blocks.TypeOf(config.GetType());
         var cost = typeof(ICompressorCost<>).MakeGenericType(config.GetType());
         if (block is null || !cost.IsAssignableFrom(block))
         {

@@ -37,6 +37,7 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// under the causal mask the V2V queries are not text-aware (the paper's wording notwithstanding);
 /// <c>layout: question_first</c> puts the question first and makes them so.</para>
 /// </summary>
+[BlockFor(typeof(DualCrossAttentionConfig))]
 public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
     private readonly RMSNorm input_layernorm;

@@ -20,6 +20,7 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
 /// Cache slot: <see cref="CacheSlot.GatedCrossAttention"/>.</para>
 /// </summary>
+[BlockFor(typeof(GatedCrossAttentionConfig))]
 public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 {
     private readonly LayerNorm attn_norm;

@@ -15,11 +15,18 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// (see <see cref="HybridCrossAttention"/> for the K/V initialisation). Cache slots: <see cref="CacheSlot.SelfAttention"/>,
 /// <see cref="CacheSlot.CrossAttention"/>.</para>
 /// </summary>
-public sealed class HybridDecoderLayer : DecoderLayer
+[BlockFor(typeof(HybridFusionConfig))]
+public sealed class HybridDecoderLayer : DecoderLayer, IHfKeyMapped
 {
     private readonly RMSNorm input_layernorm;
     private readonly GroupedQueryAttention self_attn;
     private readonly HybridCrossAttention cross_attn;
+
+    /// <summary>
+    /// Hugging Face keys: a Qwen2 decoder layer's (<c>self_attn.*</c>, <c>mlp.*</c>, the norms keep their names); the
+    /// hybrid cross-attention inside is new (<see cref="HybridCrossAttention.HfKeys"/>).
+    /// </summary>
+    public HfKeyMap HfKeys { get; } = new("Qwen2DecoderLayer");
     private readonly RMSNorm post_attention_layernorm;
     private readonly SwiGluMlp mlp;
 

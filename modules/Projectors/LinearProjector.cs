@@ -9,9 +9,13 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// 2023, arXiv:2304.08485). Tokens (…, D_in) → (…, D_out). Key: <c>linear_1</c> — the same key and function as
 /// a depth-1 <see cref="MlpProjector"/>.
 /// </summary>
-public sealed class LinearProjector : VisualProjector
+[BlockFor(typeof(LinearProjectorConfig))]
+public sealed class LinearProjector : VisualProjector, IHfKeyMapped
 {
     private readonly Linear linear_1;
+
+    /// <summary>Hugging Face keys: <c>linear_1</c> as LLaVA's <c>multi_modal_projector.linear_1</c> (a depth-1 <see cref="MlpProjector"/>'s key).</summary>
+    public HfKeyMap HfKeys { get; } = new("LlavaOnevisionMultiModalProjector");
 
     /// <summary>Creates the projector.</summary>
     /// <param name="inputWidth">Width D_in of the incoming tokens.</param>

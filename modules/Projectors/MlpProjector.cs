@@ -14,6 +14,7 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// Tokens (…, D_in) → (…, D_out).
 /// Keys: <c>norm</c> (when enabled), <c>linear_1</c> (D_in → D_out), <c>linear_2</c> … <c>linear_depth</c> (D_out → D_out).
 /// </summary>
+[BlockFor(typeof(MlpProjectorConfig))]
 public sealed class MlpProjector : VisualProjector, IHfKeyMapped
 {
     private readonly LayerNorm? norm;

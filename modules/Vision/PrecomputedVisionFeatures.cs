@@ -8,8 +8,12 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// (e.g. cached SigLIP outputs). Checks that they are (B, T, N, D) with the preset's N = g² and D and hands
 /// them on unchanged. Features (B, T, N, D) → the same values (B, T, N, D). No parameters.
 /// </summary>
-public sealed class PrecomputedVisionFeatures : VisionEncoder
+[BlockFor(VisionKind.Precomputed)]
+public sealed class PrecomputedVisionFeatures : VisionEncoder, IHfKeyMapped
 {
+    /// <summary>Hugging Face keys: none (no parameters).</summary>
+    public HfKeyMap HfKeys => HfKeyMap.Same;
+
     /// <summary>Creates the pass-through for a patch grid and width.</summary>
     /// <param name="patchGrid">Side g of the patch grid the features come from; N = g².</param>
     /// <param name="hidden">Feature width D.</param>

@@ -19,6 +19,7 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// <para>Hugging Face keys (<see cref="HfKeys"/>): this block is HF's <c>SiglipVisionModel</c>, whose keys sit under
 /// <c>vision_model.</c>.</para>
 /// </summary>
+[BlockFor(VisionKind.Vit)]
 public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
 {
     private readonly SiglipVisionEmbeddings embeddings;

@@ -15,6 +15,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// the only source of temporal order. Features (B, T, N, D) → tokens (B, Q, H), H = resampler width.
 /// Keys: <c>queries</c> (Q, H), <c>layers.{i}.{norm_queries,norm_media,cross_attn.{q,k,v,o}_proj,norm_mlp,mlp.{fc1,fc2}}</c>, <c>norm</c>.
 /// </summary>
+[BlockFor(typeof(CcamCompressorConfig))]
 public sealed class CcamCompressor : VisualCompressor
 {
     private readonly Parameter queries;

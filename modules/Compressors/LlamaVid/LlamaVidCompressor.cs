@@ -29,6 +29,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <c>vlm_att_encoder.{layernorm,encoder.layer.{i}.*}</c> (Q-Former with text FFN <c>intermediate</c>/<c>output</c>),
 /// <c>vlm_att_projector</c> (H_r → D), <c>vlm_att_key_projector</c> (D → D), <c>vlm_att_val_projector</c> (D → D).
 /// </summary>
+[BlockFor(typeof(LlamaVidCompressorConfig))]
 public sealed class LlamaVidCompressor : VisualCompressor
 {
     /// <summary>LLaMA-VID's Q-Former cross-attends every 2nd layer (its <c>init_bert(cross_attention_freq=2)</c>).</summary>

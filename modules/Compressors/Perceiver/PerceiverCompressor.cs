@@ -18,6 +18,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <c>frame_embs</c> (max_frames, H), <c>latents</c> (R, H),
 /// <c>layers.{i}.0.{norm_media,norm_latents,to_q,to_kv,to_out}</c>, <c>layers.{i}.1.{0,1,3}</c>, <c>norm</c>.
 /// </summary>
+[BlockFor(typeof(PerceiverCompressorConfig))]
 public sealed class PerceiverCompressor : VisualCompressor
 {
     private readonly Linear media_proj;

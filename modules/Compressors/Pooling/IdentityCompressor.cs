@@ -8,6 +8,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// (Li et al. 2024, arXiv:2408.03326) that CrossLMM compares its cost with. Features (B, T, N, D) →
 /// tokens (B, T·N, D), frame-major. No parameters.
 /// </summary>
+[BlockFor(typeof(IdentityCompressorConfig))]
 public sealed class IdentityCompressor : VisualCompressor
 {
     /// <summary>Creates the pass-through.</summary>

@@ -10,6 +10,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <c>F.adaptive_avg_pool2d</c>. Features (B, T, g², D) → tokens (B, T·grid², D), frame-major, row-major
 /// within a frame. No parameters.
 /// </summary>
+[BlockFor(typeof(Pool2dCompressorConfig))]
 public sealed class Pool2dCompressor : VisualCompressor
 {
     private readonly Pool2dCompressorConfig _config;

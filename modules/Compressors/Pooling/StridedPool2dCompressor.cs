@@ -9,6 +9,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// an axis may be clipped and then averages only its in-bounds tokens. Features (B, T, g², D) → tokens
 /// (B, T·⌈g/s⌉², D), frame-major. No parameters.
 /// </summary>
+[BlockFor(typeof(StridedPool2dCompressorConfig))]
 public sealed class StridedPool2dCompressor : VisualCompressor
 {
     private readonly StridedPool2dCompressorConfig _config;

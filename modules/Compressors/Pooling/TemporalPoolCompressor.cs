@@ -11,6 +11,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// gives one fast frame, the mean of all its frames. Features (B, T, g², D) → tokens
 /// (B, max(1, ⌊T/τ⌋)·n, D) and <see cref="CompressorOutput.Slow"/> (B, T·n, D). No parameters.
 /// </summary>
+[BlockFor(typeof(TemporalPoolCompressorConfig))]
 public sealed class TemporalPoolCompressor : VisualCompressor
 {
     private readonly TemporalPoolCompressorConfig _config;

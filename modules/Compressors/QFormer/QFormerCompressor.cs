@@ -15,6 +15,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// Keys (as HF <c>Blip2Model</c>): <c>query_tokens</c> (1, Q, H), <c>qformer.layernorm</c>,
 /// <c>qformer.encoder.layer.{i}.{attention,crossattention,intermediate_query,output_query}.*</c>.
 /// </summary>
+[BlockFor(typeof(QFormerCompressorConfig))]
 public sealed class QFormerCompressor : VisualCompressor
 {
     private readonly Parameter query_tokens;
