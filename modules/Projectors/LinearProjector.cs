@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Projectors;
@@ -10,7 +11,7 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// a depth-1 <see cref="MlpProjector"/>.
 /// </summary>
 [BlockFor(typeof(LinearProjectorConfig))]
-public sealed class LinearProjector : VisualProjector, IHfKeyMapped
+public sealed class LinearProjector : VisualProjector, IHfKeyMapped, IProjectorCost<LinearProjectorConfig>
 {
     private readonly Linear linear_1;
 
@@ -44,4 +45,21 @@ public sealed class LinearProjector : VisualProjector, IHfKeyMapped
         BlockChecks.LastDim(x, InputWidth, nameof(x));
         return linear_1.call(x);
     }
+
+    /// <summary>FLOPs: 2·tokens·in·H.</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">in.</param>
+    /// <param name="outputWidth">H.</param>
+    /// <param name="tokens">Tokens projected.</param>
+    /// <param name="component">The component charged.</param>
+    public static FlopBreakdown Flops(LinearProjectorConfig config, long inputWidth, long outputWidth, long tokens, CostComponent component) =>
+        FlopBreakdown.Of(component, OpKind.Linear, checked(2 * tokens * inputWidth * outputWidth));
+
+    /// <summary>Parameters: in·H + H.</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">in.</param>
+    /// <param name="outputWidth">H.</param>
+    /// <param name="component">The component charged.</param>
+    public static ParameterCounts Parameters(LinearProjectorConfig config, long inputWidth, long outputWidth, CostComponent component) =>
+        ParameterCounts.Of(component, BlockParameters.Linear(inputWidth, outputWidth));
 }

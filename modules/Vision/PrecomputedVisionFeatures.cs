@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Vision;
 
@@ -9,7 +10,7 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// them on unchanged. Features (B, T, N, D) → the same values (B, T, N, D). No parameters.
 /// </summary>
 [BlockFor(VisionKind.Precomputed)]
-public sealed class PrecomputedVisionFeatures : VisionEncoder, IHfKeyMapped
+public sealed class PrecomputedVisionFeatures : VisionEncoder, IHfKeyMapped, IVisionCost
 {
     /// <summary>Hugging Face keys: none (no parameters).</summary>
     public HfKeyMap HfKeys => HfKeyMap.Same;
@@ -55,4 +56,14 @@ public sealed class PrecomputedVisionFeatures : VisionEncoder, IHfKeyMapped
         ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
     }
+
+    /// <summary>FLOPs: none (the features are passed through).</summary>
+    /// <param name="vision">The vision sizes.</param>
+    /// <param name="images">Frames.</param>
+    /// <param name="component">The component.</param>
+    public static FlopBreakdown Flops(VisionConfig vision, long images, CostComponent component) => FlopBreakdown.Zero;
+
+    /// <summary>Parameters: none.</summary>
+    /// <param name="vision">The vision sizes.</param>
+    public static ParameterCounts Parameters(VisionConfig vision) => ParameterCounts.Zero;
 }

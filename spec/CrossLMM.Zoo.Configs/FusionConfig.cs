@@ -162,7 +162,7 @@ namespace CrossLMM.Zoo.Configs
 
     /// <summary>
     /// <c>gated_cross_attention</c>: Flamingo's GATED XATTN-DENSE, placed before the decoder layer:
-    /// <c>y += tanh(α₁)·xattn(LN(y), media)</c>, <c>y += tanh(α₂)·FFN(y)</c>.
+    /// <c>y += tanh(α₁)·xattn(LN(y), media)</c>, <c>y += tanh(α₂)·FFN(LN(y))</c>.
     /// </summary>
     /// <param name="Layers">Decoder layers it precedes.</param>
     /// <param name="Source">Keys/values: <c>compressed</c> tokens (the resampler's latents) by default.</param>
@@ -170,7 +170,7 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Heads">Attention heads.</param>
     /// <param name="KvHeads">Key/value heads of the cross-attention (default llm.kv_heads); divides <paramref name="Heads"/>.</param>
     /// <param name="Mlp">Inner width of the dense GELU FFN (default llm.mlp).</param>
-    [Kind("gated_cross_attention", "Flamingo GATED XATTN-DENSE before the decoder layer: y += tanh(α₁)·xattn(LN(y), media); y += tanh(α₂)·FFN(y).")]
+    [Kind("gated_cross_attention", "Flamingo GATED XATTN-DENSE before the decoder layer: y += tanh(α₁)·xattn(LN(y), media); y += tanh(α₂)·FFN(LN(y)).")]
     public sealed record GatedCrossAttentionConfig(
         EquatableArray<int> Layers,
         [Field("Keys/values (the media).", Default = FusionSource.Compressed)] FusionSource Source,

@@ -96,6 +96,14 @@ public class KindCoverageTests
         var blockType = Blocks.TypeOf(declaration.Record ?? typeof(VisionConfig), declaration.Vision);
         Assert.NotNull(blockType);
         Assert.True(typeof(IHfKeyMapped).IsAssignableFrom(blockType), $"{blockType!.Name} declares no Hugging Face key map");
+        var cost = slot switch
+        {
+            "vision" => typeof(IVisionCost),
+            "compressor" => typeof(ICompressorCost<>).MakeGenericType(declaration.Record!),
+            "projector" => typeof(IProjectorCost<>).MakeGenericType(declaration.Record!),
+            _ => typeof(IFusionCost<>).MakeGenericType(declaration.Record!),
+        };
+        Assert.True(cost.IsAssignableFrom(blockType), $"{blockType.Name} does not declare its cost ({cost.Name})");
 
         // A probe using the kind in its slot (required fields get 2: a valid grid, stride or window at small, g = 14).
         string Entry(string s, string k, string extra = "") =>

@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -11,7 +12,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// within a frame. No parameters.
 /// </summary>
 [BlockFor(typeof(Pool2dCompressorConfig))]
-public sealed class Pool2dCompressor : VisualCompressor
+public sealed class Pool2dCompressor : VisualCompressor, ICompressorCost<Pool2dCompressorConfig>
 {
     private readonly Pool2dCompressorConfig _config;
 
@@ -55,4 +56,12 @@ public sealed class Pool2dCompressor : VisualCompressor
         var tokens = FrameMaps.ToTokens(pooled, batch, time).reshape(batch, time * Grid * Grid, InputWidth); // [B, T·G², D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
+
+    /// <summary>FLOPs: none (pooling and copying are not products).</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(Pool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) => FlopBreakdown.Zero;
+
+    /// <summary>No parameters.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(Pool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) => 0;
 }

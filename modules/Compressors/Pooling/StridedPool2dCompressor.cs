@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -10,7 +11,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// (B, T·⌈g/s⌉², D), frame-major. No parameters.
 /// </summary>
 [BlockFor(typeof(StridedPool2dCompressorConfig))]
-public sealed class StridedPool2dCompressor : VisualCompressor
+public sealed class StridedPool2dCompressor : VisualCompressor, ICompressorCost<StridedPool2dCompressorConfig>
 {
     private readonly StridedPool2dCompressorConfig _config;
 
@@ -57,4 +58,12 @@ public sealed class StridedPool2dCompressor : VisualCompressor
             .reshape(batch, time * side * side, InputWidth);                     // [B, T·O², D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
+
+    /// <summary>FLOPs: none (pooling and copying are not products).</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(StridedPool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) => FlopBreakdown.Zero;
+
+    /// <summary>No parameters.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(StridedPool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) => 0;
 }

@@ -93,7 +93,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             FieldSpec.Int("every", "Place on every K-th layer, starting at start (exactly one of every / layers).", 1, MaxLayers),
             FieldSpec.Int("start", "First layer for every (only with every).", 0, MaxLayers - 1).Computed("every − 1"),
             FieldSpec.IntList("layers", "Explicit layer indices (exactly one of every / layers).", 0, MaxLayers - 1).Where("each < llm.layers"),
-            FieldSpec.Number("gate_init", "Initial gate parameter α (tanh(α) scales the block; 0 = identity at init).").Default(0.0, "0.0"),
+            FieldSpec.Number("gate_init", "Initial gate parameter: α of dual_cross_attention and gated_cross_attention (tanh(α) scales the block), β of hybrid (tanh(Linear(h))·tanh(β)); 0 = identity at init.").Default(0.0, "0.0"),
             FieldSpec.Int("heads", "Attention heads of the block.", 1, MaxLayers).Computed("llm.heads").Where("a divisor of llm.hidden"),
             FieldSpec.Int("kv_heads", "Key/value heads of the block's cross-attention (grouped-query attention; the default gives the fusion keys/values the LLM's own K/V width).", 1, MaxLayers).Computed("llm.kv_heads").Where("a divisor of heads (= llm.kv_heads for hybrid)"),
         };
