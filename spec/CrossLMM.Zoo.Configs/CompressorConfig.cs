@@ -523,4 +523,41 @@ namespace CrossLMM.Zoo.Configs
             return problems;
         }
     }
+
+    /// <summary>
+    /// <c>frame_sample</c>: uniform frame sampling, the fewer-frames baseline every long-video paper compares against
+    /// (LLaVA-OneVision and CrossLMM sample their frames uniformly before encoding; here the sampling is a compressor, so
+    /// its cost can be set against pooling at the same token budget). Frames 0, s, 2s, … keep all their g² tokens, in
+    /// order; the others are dropped. Tokens: ⌈T/s⌉·g². Output in vision space; no parameters.
+    /// </summary>
+    /// <param name="Stride">Keep one frame in every s ≥ 1.</param>
+    [Kind("frame_sample", "Uniform frame sampling: frames 0, stride, 2·stride, … keep all their g² tokens, the others are dropped (the fewer-frames baseline).", Tokens = "⌈T/stride⌉·g²")]
+    public sealed record FrameSampleCompressorConfig(
+        [Field("Keep one frame in every stride frames.", Max = 4096)] int Stride) : CompressorConfig
+    {
+        /// <inheritdoc/>
+        public override bool IsPerFrame => false;
+
+        /// <summary>Frames kept of <paramref name="frames"/>: ⌈T/s⌉.</summary>
+        /// <param name="frames">Frame count T ≥ 0.</param>
+        public int KeptFrames(int frames)
+        {
+            CheckFrames(frames);
+            return CeilDiv(frames, Stride);
+        }
+
+        /// <inheritdoc/>
+        public override string TokensFormulaAt(int patchGrid) => $"{patchGrid * patchGrid}·⌈T/{Stride}⌉";
+
+        /// <inheritdoc/>
+        public override long Tokens(int frames, int patchGrid) => (long)KeptFrames(frames) * patchGrid * patchGrid;
+
+        /// <inheritdoc/>
+        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = new List<string>();
+            ConfigRules.Positive(problems, "compressor.stride", Stride);
+            return problems;
+        }
+    }
 }

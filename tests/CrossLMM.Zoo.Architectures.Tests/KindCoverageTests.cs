@@ -138,6 +138,7 @@ public class KindCoverageTests
         string page = Repo.PathOf($"docs/kinds/{kind}.md");
         Assert.True(File.Exists(page), $"docs/kinds/{kind}.md is missing");
         Assert.Contains($"`{slot}.kind: {kind}`", File.ReadLines(page).First(), StringComparison.Ordinal);
+        Assert.Contains($"]({kind}.md)", File.ReadAllText(Repo.PathOf("docs/kinds/README.md")), StringComparison.Ordinal);
     }
 
     [Theory]

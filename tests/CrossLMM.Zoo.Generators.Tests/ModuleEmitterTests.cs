@@ -145,6 +145,48 @@ public class ModuleEmitterTests
         Assert.Empty(run.Output.GetTypeByMetadataName("CrossLMM.Zoo.KindPool")!.GetMembers("source_projector"));
     }
 
+    /// <summary>
+    /// Every declared kind of every record slot (compressor, projector, fusion), none listed here: a spec per kind, whose
+    /// generated module types that part as the block the compilation marks <c>[BlockFor(typeof(ItsRecord))]</c>, and the
+    /// modules compile. A kind added with its record and block is covered without touching this test.
+    /// </summary>
+    [Fact]
+    public void EveryDeclaredKind_GetsTheBlockMarkedForItsRecord_AndTheModulesCompile()
+    {
+        // Every integer field 2 (valid at the harness's tiny preset, g = 4); the others at their defaults.
+        static string Fields(CrossLMM.Zoo.Configs.KindDeclaration kind) =>
+            string.Concat(kind.Fields.Where(f => f.Type == typeof(int)).Select(f => $", {f.Name}: 2"));
+        var cases = new List<(string Stem, string Yaml, string Member, Type Record)>();
+        int i = 0;
+        foreach (var kind in CrossLMM.Zoo.Configs.KindDeclaration.Compressors)
+        {
+            cases.Add(($"c{i++}", $"name: Compressor{i}\nvision: {{ kind: vit }}\ncompressor: {{ kind: {kind.Name}{Fields(kind)} }}\nprojector: {{ kind: linear }}\nllm: {{ kind: qwen2 }}\n", "compressor", kind.Record!));
+        }
+
+        foreach (var kind in CrossLMM.Zoo.Configs.KindDeclaration.Projectors)
+        {
+            cases.Add(($"p{i++}", $"name: Projector{i}\nvision: {{ kind: precomputed }}\ncompressor: {{ kind: identity }}\nprojector: {{ kind: {kind.Name}{Fields(kind)} }}\nllm: {{ kind: qwen2 }}\n", "multi_modal_projector", kind.Record!));
+        }
+
+        foreach (var kind in CrossLMM.Zoo.Configs.KindDeclaration.Fusions)
+        {
+            cases.Add(($"f{i++}", $"name: Fusion{i}\nvision: {{ kind: precomputed }}\ncompressor: {{ kind: pool2d, grid: 2 }}\nprojector: {{ kind: linear }}\nllm: {{ kind: qwen2 }}\nfusion:\n  - {{ kind: {kind.Name}{Fields(kind)}, every: 2 }}\n", "fusion0", kind.Record!));
+        }
+
+        var run = Harness.RunGenerator(Harness.Files(cases.Select(c => (c.Stem, c.Yaml)).ToArray()));
+        Assert.True(run.Diagnostics.IsEmpty, string.Join("\n", run.Diagnostics));
+        var diagnostics = run.Output.GetDiagnostics().Where(d => d.Severity != DiagnosticSeverity.Hidden).ToArray();
+        Assert.True(diagnostics.Length == 0, string.Join("\n", diagnostics.Select(d => d.ToString())));
+        foreach (var c in cases)
+        {
+            string name = c.Yaml.Split('\n')[0]["name: ".Length..];
+            var part = Property(run.Output.GetTypeByMetadataName("CrossLMM.Zoo." + name)!, c.Member);
+            var block = part is INamedTypeSymbol { TypeArguments.Length: 1 } list && c.Member == "fusion0" ? list.TypeArguments[0] : part;
+            var marker = block.GetAttributes().Single(a => a.AttributeClass!.Name == "BlockForAttribute");
+            Assert.Equal(c.Record.FullName, ((ITypeSymbol)marker.ConstructorArguments[0].Value!).ToDisplayString());
+        }
+    }
+
     [Fact]
     public void HandWrittenHooks_BindToTheGeneratedPartialMethods_AndRunBeforeAndAfterTheBlocksAreBuilt()
     {

@@ -142,7 +142,7 @@ public class DiagnosticTests
         Assert.Equal(3, ((Pool2dCompressorConfig)Bind(Demo.Replace("grid: 3", grid)).Compressor).Grid);
 
     [Theory]
-    [InlineData("kind: !!int pool2d", "compressor.kind: expected one of identity, pool2d, strided_pool2d, temporal_pool, qformer, perceiver, ccam, llama_vid, longvlm, got 'pool2d' tagged !!int", 3, 21)]
+    [InlineData("kind: !!int pool2d", "compressor.kind: expected one of identity, pool2d, strided_pool2d, temporal_pool, qformer, perceiver, ccam, llama_vid, longvlm, frame_sample, got 'pool2d' tagged !!int", 3, 21)]
     [InlineData("grid: !custom 3", "compressor.grid: expected an integer, got '3' tagged !custom", 3, 35)]
     public void CLMZ0006_TagThatContradictsTheField_IsReported(string replacement, string message, int line, int column)
     {

@@ -90,6 +90,7 @@ public class CompressorFactoryTests
             (new CcamCompressorConfig(1024), typeof(CcamCompressor)),
             (new LlamaVidCompressorConfig(32), typeof(LlamaVidCompressor)),
             (new LongVlmCompressorConfig(2, 8), typeof(LongVlmCompressor)),
+            (new FrameSampleCompressorConfig(3), typeof(FrameSampleCompressor)),
         };
         Assert.Equal(KindDeclaration.Compressors.Count, expected.Length);
         foreach (var (config, type) in expected) {
