@@ -88,8 +88,27 @@ public static partial class Zoo
         Bind(ReadSpec(path), preset, path, registry);
 
     /// <summary>
-    /// A freshly initialised model of an architecture spec at a preset, composed by
-    /// <see cref="global::CrossLMM.Zoo.Modules.VideoLmmBuilder"/> (random weights; seed with <c>torch.manual_seed</c>).
+    /// A freshly initialised model of a bound configuration (random weights; seed with <c>torch.manual_seed</c>): the
+    /// generated typed class (<c>CrossLmm</c>, …) when <paramref name="config"/> is a catalogue architecture's at its
+    /// preset, otherwise the runtime builder (<see cref="global::CrossLMM.Zoo.Modules.VideoLmmBuilder"/>). Both call the
+    /// same block constructors in the same order, so the same seed gives the same parameters (the architectures tests).
+    /// </summary>
+    /// <param name="config">A bound architecture.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="config"/> is null.</exception>
+    /// <exception cref="ArgumentException">The configuration breaks a rule of the blocks.</exception>
+    public static global::CrossLMM.Zoo.Modules.VideoLmm Build(ArchitectureConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var info = Find(config.Name);
+        return info is not null && info.Stem == config.Stem && info.Presets.Contains(config.Preset) && info.Config(config.Preset) == config
+            ? info.Create(config.Preset)
+            : global::CrossLMM.Zoo.Modules.VideoLmmBuilder.Build(config);
+    }
+
+    /// <summary>
+    /// A freshly initialised model of an architecture spec at a preset, composed by the runtime builder
+    /// <see cref="global::CrossLMM.Zoo.Modules.VideoLmmBuilder"/> (random weights; seed with <c>torch.manual_seed</c>): any
+    /// YAML, no rebuild.
     /// </summary>
     /// <param name="yamlText">The architecture YAML.</param>
     /// <param name="preset">A preset of the registry; null = its <c>defaults.preset</c>.</param>
@@ -100,7 +119,7 @@ public static partial class Zoo
         string yamlText, string? preset = null, string? path = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null) =>
         global::CrossLMM.Zoo.Modules.VideoLmmBuilder.Build(Bind(yamlText, preset, path, registry));
 
-    /// <summary>A freshly initialised model of an architecture file at a preset (see <see cref="Build"/>).</summary>
+    /// <summary>A freshly initialised model of an architecture file at a preset (see <see cref="Build(ArchitectureConfig)"/>).</summary>
     /// <param name="path">The architecture YAML file; diagnostics name it as given.</param>
     /// <param name="preset">A preset of the registry; null = its <c>defaults.preset</c>.</param>
     /// <param name="registry">The registry; null = <see cref="Registry"/>.</param>
@@ -109,7 +128,7 @@ public static partial class Zoo
     public static global::CrossLMM.Zoo.Modules.VideoLmm BuildFile(string path, string? preset = null, global::CrossLMM.Zoo.Spec.ZooRegistry? registry = null) =>
         Build(ReadSpec(path), preset, path, registry);
 
-    /// <summary>Builds a model, or returns why not (see <see cref="Build"/>).</summary>
+    /// <summary>Builds a model, or returns why not (see <see cref="Build(ArchitectureConfig)"/>).</summary>
     /// <param name="yamlText">The architecture YAML.</param>
     /// <param name="model">The model when the spec binds; null otherwise.</param>
     /// <param name="diagnostics">Every diagnostic, warnings included (errors when <paramref name="model"/> is null).</param>

@@ -1,4 +1,5 @@
 using System;
+using CrossLMM.Testing;
 using System.IO;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
@@ -23,6 +24,27 @@ public sealed class RuntimeBuilderTests : IDisposable
     private readonly string directory = Directory.CreateTempSubdirectory("zoo-build-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void BuildConfig_IsTheTypedClassForACatalogueConfig_TheRuntimeBuilderOtherwise_WithTheSameParameters()
+    {
+        var config = Zoo.Architectures.Single(a => a.Stem == "crosslmm").Config("tiny");
+        TorchSharp.torch.manual_seed(7);
+        using var typed = Zoo.Build(config);
+        TorchSharp.torch.manual_seed(7);
+        using var runtime = VideoLmmBuilder.Build(config);
+        Assert.Equal("CrossLmm", typed.GetType().Name);
+        Assert.Equal(typeof(VideoLmm), runtime.GetType());
+        var a = typed.named_parameters().ToArray();
+        var b = runtime.named_parameters().ToArray();
+        Assert.Equal(a.Select(p => p.name), b.Select(p => p.name));
+        Assert.All(a.Zip(b), p => Assert.True(TensorAssert.Identical(p.First.parameter, p.Second.parameter), p.First.name));
+
+        // A config that is not the catalogue's (another preset's sizes under the same name) goes to the runtime builder.
+        using var changed = Zoo.Build(config with { Preset = "small" });
+        Assert.Equal(typeof(VideoLmm), changed.GetType());
+        Assert.Throws<ArgumentNullException>(() => Zoo.Build((ArchitectureConfig)null!));
+    }
 
     [Fact]
     public void Bind_OfEveryArchitectureFile_EqualsTheGeneratedConfig_AtEveryPreset()

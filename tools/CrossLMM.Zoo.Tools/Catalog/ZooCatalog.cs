@@ -184,9 +184,8 @@ public static class ZooCatalog
     }
 
     /// <summary>
-    /// A freshly initialised model of a bound config (random weights; seeded when <paramref name="seed"/> is given), in
-    /// eval mode: the generated typed class (<c>CrossLmm</c>, …) when the config is a catalogue architecture's, the
-    /// runtime builder otherwise. The two give the same parameters under the same seed (the architectures tests).
+    /// <see cref="Zoo.Build(ArchitectureConfig)"/> for the command line: seeded when <paramref name="seed"/> is given, in
+    /// eval mode, on <paramref name="device"/>.
     /// </summary>
     /// <param name="config">A bound architecture (small presets: the 2b/7b ones need tens of GB).</param>
     /// <param name="seed">torch.manual_seed before building, for a reproducible initialisation (weights are drawn on the CPU, then moved).</param>
@@ -199,10 +198,7 @@ public static class ZooCatalog
             torch.manual_seed(s);
         }
 
-        var info = Zoo.Find(config.Name);
-        var model = info is not null && info.Stem == config.Stem && info.Config(config.Preset) == config
-            ? info.Create(config.Preset)
-            : VideoLmmBuilder.Build(config);
+        var model = Zoo.Build(config);
         model.eval();
         if (device is not null && device.type != DeviceType.CPU)
         {
