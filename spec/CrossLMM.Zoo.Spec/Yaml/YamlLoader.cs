@@ -44,7 +44,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             documents++;
                             if (documents > 1)
                             {
-                                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: a spec file holds one YAML document, found a second one", ToSpan(map, start.Start, start.End));
+                                bag.Report(SpecMessages.SecondDocument(), ToSpan(map, start.Start, start.End));
                                 return null;
                             }
 
@@ -61,7 +61,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             {
                                 if (!anchors.TryGetValue(alias.Value.Value, out var target))
                                 {
-                                    bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: alias '*{Text.Quote(alias.Value.Value)}' refers to no anchor defined before it", ToSpan(map, alias.Start, alias.End));
+                                    bag.Report(SpecMessages.UndefinedAlias(alias.Value.Value), ToSpan(map, alias.Start, alias.End));
                                     return null;
                                 }
 
@@ -102,14 +102,14 @@ namespace CrossLMM.Zoo.Spec.Yaml
                 bool located = ex.Start.Line > 0 && !(ex.Start.Index == 0 && ex.End.Index == 0);
                 var start = located ? ex.Start : SafePosition(scanner, last);
                 var end = ex.End.Line > 0 && ex.End.Index >= start.Index ? ex.End : start;
-                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: " + Clean(ex.Message), ToSpan(map, start, end));
+                bag.Report(SpecMessages.YamlError(MarkPrefix.Replace(ex.Message, string.Empty).Trim()), ToSpan(map, start, end));
                 return null;
             }
             catch (Exception ex)
             {
                 // YamlDotNet 16.3 throws a bare InvalidOperationException for e.g. an unclosed flow sequence.
                 var at = SafePosition(scanner, last);
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here, often an unclosed '[' or '{{' ({ex.GetType().Name}: {Text.Quote(ex.Message, 200)})", ToSpan(map, at, at));
+                bag.Report(SpecMessages.MalformedYaml(ex.GetType().Name, ex.Message), ToSpan(map, at, at));
                 return null;
             }
 
@@ -132,12 +132,6 @@ namespace CrossLMM.Zoo.Spec.Yaml
             {
                 return fallback;
             }
-        }
-
-        private static string Clean(string message)
-        {
-            string text = MarkPrefix.Replace(message, string.Empty);
-            return Text.Quote(text.Trim(), 200);
         }
 
         // The explicit tag in its short form (!!str, !!int, !custom), or null when the scalar has none.
@@ -172,7 +166,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
         {
             if (stack.Count >= MaxDepth)
             {
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: nesting deeper than {MaxDepth} levels", ToSpan(map, frame.StartMark, frame.StartMark));
+                bag.Report(SpecMessages.TooDeep(MaxDepth), ToSpan(map, frame.StartMark, frame.StartMark));
                 return false;
             }
 
