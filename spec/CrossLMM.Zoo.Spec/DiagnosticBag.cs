@@ -12,8 +12,9 @@ namespace CrossLMM.Zoo.Spec
     {
         private readonly List<SpecDiagnostic> items = new List<SpecDiagnostic>();
 
-        // One report per ID and location; diagnostics added from another file are keyed with its path.
-        private readonly HashSet<(string, SourceSpan)> seen = new HashSet<(string, SourceSpan)>();
+        // One report per ID and location (in one file, offset and length determine the span); diagnostics added
+        // from another file are keyed with its path.
+        private readonly HashSet<(string Id, int Start, int Length)> seen = new HashSet<(string, int, int)>();
 
         public DiagnosticBag(string path)
         {
@@ -29,7 +30,7 @@ namespace CrossLMM.Zoo.Spec
         public void Report(SpecMessage message, SourceSpan span)
         {
             // A rule broken at several presets is reported once, at the first.
-            if (!seen.Add((message.Id, span)))
+            if (!seen.Add((message.Id, span.Start, span.Length)))
             {
                 return;
             }
@@ -43,7 +44,7 @@ namespace CrossLMM.Zoo.Spec
         {
             foreach (var d in diagnostics)
             {
-                if (seen.Add((d.Id + "\u0000" + d.FilePath, d.Span)))
+                if (seen.Add((d.Id + "\u0000" + d.FilePath, d.Span.Start, d.Span.Length)))
                 {
                     Add(d);
                 }

@@ -19,7 +19,7 @@ namespace CrossLMM.Zoo.Spec
     /// </summary>
     public sealed record SpecDiagnostic
     {
-        private readonly SpecMessage? pending;
+        private readonly SpecMessage pending;
         private string? message;
 
         /// <summary>Creates a diagnostic with a finished message.</summary>
@@ -59,7 +59,7 @@ namespace CrossLMM.Zoo.Spec
             get
             {
                 // Two threads may both format: they produce the same text.
-                return message ??= pending!.ToString();
+                return message ??= pending.ToString();
             }
         }
 

@@ -10,14 +10,21 @@ namespace CrossLMM.Zoo.Spec
     /// <summary>
     /// A diagnostic message before it is text: the descriptor of its ID, a composite format from the catalogue
     /// (<see cref="SpecMessages"/>) and the values. The text is built when it is first read, so a file with
-    /// hundreds of thousands of problems, of which <c>zoo check</c> prints a hundred, formats a hundred.
+    /// hundreds of thousands of problems, of which <c>zoo check</c> prints a hundred, formats a hundred
+    /// (and the "did you mean" search runs a hundred times).
     /// </summary>
     /// <remarks>
-    /// Format items: <c>{0:q}</c> quotes a YAML value (<see cref="Text.Quote"/>: control characters escaped,
-    /// cut at 60 characters; <c>{0:q200}</c> at 200); a <see cref="YNode"/> reads as <see cref="YNode.Describe"/>;
-    /// a double reads round-trip (<see cref="ConfigRules.Format"/>); anything else is invariant.
+    /// Format items, beyond invariant <see cref="string.Format(IFormatProvider, string, object[])"/>:
+    /// <list type="bullet">
+    /// <item><c>{0:q}</c> quotes a YAML value (<see cref="Text.Quote"/>: control characters escaped, cut at 60
+    /// characters; <c>{0:q200}</c> cuts at 200).</item>
+    /// <item><c>{2:hint0}</c>: argument 2 holds the valid names (an <see cref="IEnumerable{T}"/> of strings); the item
+    /// reads <c>"; did you mean 'x'?"</c> for the name closest to argument 0 (<see cref="Suggest.Closest"/>), else
+    /// <c>"; expected one of: a, b"</c>. <c>{2:closest0}</c> reads the first form or nothing.</item>
+    /// <item>A <see cref="YNode"/> reads as <see cref="YNode.Describe"/>; a double round-trip (<see cref="ConfigRules.Format"/>).</item>
+    /// </list>
     /// </remarks>
-    internal sealed class SpecMessage
+    internal readonly struct SpecMessage
     {
         private readonly string format;
         private readonly object?[] args;
@@ -34,52 +41,50 @@ namespace CrossLMM.Zoo.Spec
         public string Id => Descriptor.Id;
 
         /// <summary>The message text.</summary>
-        public override string ToString() => string.Format(MessageFormat.Instance, format, args);
+        public override string ToString() => string.Format(new MessageFormat(args), format, args);
 
         private sealed class MessageFormat : IFormatProvider, ICustomFormatter
         {
-            public static readonly MessageFormat Instance = new MessageFormat();
+            private readonly object?[] args;
+
+            public MessageFormat(object?[] args)
+            {
+                this.args = args;
+            }
 
             public object? GetFormat(Type? formatType) => formatType == typeof(ICustomFormatter) ? this : null;
 
-            public string Format(string? format, object? arg, IFormatProvider? formatProvider) => arg switch
+            public string Format(string? format, object? arg, IFormatProvider? formatProvider)
             {
-                null => string.Empty,
-                string s when format is not null && format.StartsWith("q", StringComparison.Ordinal) =>
-                    Text.Quote(s, format.Length == 1 ? 60 : int.Parse(format.Substring(1), CultureInfo.InvariantCulture)),
-                YNode node => node.Describe(),
-                double d => ConfigRules.Format(d),
-                IFormattable f => f.ToString(format, CultureInfo.InvariantCulture),
-                _ => arg.ToString() ?? string.Empty,
-            };
+                if (format is not null && arg is IEnumerable<string> names)
+                {
+                    if (format.StartsWith("hint", StringComparison.Ordinal))
+                    {
+                        return Suggest.Hint(ValueAt(format, "hint"), Collection(names), listWhenNoneClose: true);
+                    }
+
+                    if (format.StartsWith("closest", StringComparison.Ordinal))
+                    {
+                        return Suggest.Hint(ValueAt(format, "closest"), Collection(names), listWhenNoneClose: false);
+                    }
+                }
+
+                return arg switch
+                {
+                    null => string.Empty,
+                    string s when format is not null && format.StartsWith("q", StringComparison.Ordinal) =>
+                        Text.Quote(s, format.Length == 1 ? 60 : int.Parse(format.Substring(1), CultureInfo.InvariantCulture)),
+                    YNode node => node.Describe(),
+                    double d => ConfigRules.Format(d),
+                    IFormattable f => f.ToString(format, CultureInfo.InvariantCulture),
+                    _ => arg.ToString() ?? string.Empty,
+                };
+            }
+
+            private static IReadOnlyCollection<string> Collection(IEnumerable<string> names) => names as IReadOnlyCollection<string> ?? names.ToArray();
+
+            // The argument whose index follows the format name: "hint0" -> args[0].
+            private string ValueAt(string format, string name) => (string)args[int.Parse(format.Substring(name.Length), CultureInfo.InvariantCulture)]!;
         }
-    }
-
-    /// <summary>
-    /// The tail of a message about a name that was not found, computed only when the message is read:
-    /// <c>"; did you mean 'x'?"</c> when a candidate is close (<see cref="Suggest.Closest"/>), else
-    /// <c>"; expected one of: a, b"</c> (or nothing, when <see cref="ListWhenNoneClose"/> is false), after a note.
-    /// </summary>
-    internal sealed class DidYouMean
-    {
-        public DidYouMean(string value, IEnumerable<string> candidates, string note = "", bool listWhenNoneClose = true)
-        {
-            Value = value;
-            Candidates = candidates;
-            Note = note;
-            ListWhenNoneClose = listWhenNoneClose;
-        }
-
-        public string Value { get; }
-
-        /// <summary>The valid names; enumerated only when the message is read.</summary>
-        public IEnumerable<string> Candidates { get; }
-
-        /// <summary>Text before the suggestion, e.g. <c>" (overrides may set the pool2d size fields: grid)"</c>.</summary>
-        public string Note { get; }
-
-        public bool ListWhenNoneClose { get; }
-
-        public override string ToString() => Note + Suggest.Hint(Value, Candidates as IReadOnlyCollection<string> ?? Candidates.ToArray(), ListWhenNoneClose);
     }
 }

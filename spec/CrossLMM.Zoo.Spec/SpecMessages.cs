@@ -41,7 +41,7 @@ namespace CrossLMM.Zoo.Spec
 
         /// <summary><c>unknown key 'colour' in compressor (pool2d); did you mean …?</c> (or the list of <paramref name="candidates"/>).</summary>
         public static SpecMessage UnknownKey(string key, string place, IEnumerable<string> candidates) =>
-            new(Of(SpecDiagnostics.UnknownKey), "unknown key '{0:q}' in {1}{2}", key, place, new DidYouMean(key, candidates));
+            new(Of(SpecDiagnostics.UnknownKey), "unknown key '{0:q}' in {1}{2:hint0}", key, place, candidates);
 
         /// <summary>A size key (image, hidden, ...) written in an architecture's vision or llm slot.</summary>
         public static SpecMessage SizeKeyInArchitecture(string key, string place, string slot) =>
@@ -55,23 +55,23 @@ namespace CrossLMM.Zoo.Spec
                 : sizeFields.Count == 0
                     ? $" ({kind} has no size fields to override)"
                     : $" (overrides may set the {kind} size fields: {Text.Join(sizeFields)})";
-            return new(Of(SpecDiagnostics.UnknownKey), "unknown key '{0:q}' in {1}{2}", key, place, new DidYouMean(key, sizeFields, note, listWhenNoneClose: false));
+            return new(Of(SpecDiagnostics.UnknownKey), "unknown key '{0:q}' in {1}{2}{3:closest0}", key, place, note, sizeFields);
         }
 
         // CLMZ0003 Unknown kind ----------------------------------------------------------------------------------
 
         /// <summary><c>unknown compressor kind 'pool3d'; did you mean 'pool2d'?</c>; <paramref name="path"/> is named when it is not the slot (<c>fusion[1]</c>).</summary>
         public static SpecMessage UnknownKind(string slot, string path, string kind, IEnumerable<string> kinds) =>
-            new(Of(SpecDiagnostics.UnknownKind), "unknown {0} kind '{1:q}'{2}{3}", slot, kind, path == slot ? string.Empty : " in " + path, new DidYouMean(kind, kinds));
+            new(Of(SpecDiagnostics.UnknownKind), "unknown {0} kind '{1:q}'{2}{3:hint1}", slot, kind, path == slot ? string.Empty : " in " + path, kinds);
 
         // CLMZ0004 Unknown value ---------------------------------------------------------------------------------
 
         public static SpecMessage UnknownValue(string value, string path, IEnumerable<string> values) =>
-            new(Of(SpecDiagnostics.UnknownValue), "unknown value '{0:q}' for {1}{2}", value, path, new DidYouMean(value, values));
+            new(Of(SpecDiagnostics.UnknownValue), "unknown value '{0:q}' for {1}{2:hint0}", value, path, values);
 
         /// <summary>A name looked up in a catalogue (an architecture, a builtin data set): <c>unknown architecture 'x' for model.architecture</c>.</summary>
         public static SpecMessage UnknownName(string what, string value, string path, IEnumerable<string> names) =>
-            new(Of(SpecDiagnostics.UnknownValue), "unknown {0} '{1:q}' for {2}{3}", what, value, path, new DidYouMean(value, names));
+            new(Of(SpecDiagnostics.UnknownValue), "unknown {0} '{1:q}' for {2}{3:hint1}", what, value, path, names);
 
         /// <summary>A recipe path that names no file.</summary>
         public static SpecMessage FileNotFound(string path, string file) =>
@@ -240,11 +240,11 @@ namespace CrossLMM.Zoo.Spec
 
         /// <summary><c>unknown preset 'smal' in overrides; did you mean 'small'?</c></summary>
         public static SpecMessage UnknownPreset(string preset, string path, IEnumerable<string> declared) =>
-            new(Of(SpecDiagnostics.UnknownPreset), "unknown preset '{0:q}' in {1}{2}", preset, path, new DidYouMean(preset, declared));
+            new(Of(SpecDiagnostics.UnknownPreset), "unknown preset '{0:q}' in {1}{2:hint0}", preset, path, declared);
 
         /// <summary>A preset asked for by name (the runtime builder) that zoo.yaml does not declare.</summary>
         public static SpecMessage UnknownRequestedPreset(string preset, IReadOnlyCollection<string> declared) =>
-            new(Of(SpecDiagnostics.UnknownPreset), "unknown preset '{0:q}'; zoo.yaml defines {1}{2}", preset, declared.Count == 0 ? "none" : Text.Join(declared), new DidYouMean(preset, declared, listWhenNoneClose: false));
+            new(Of(SpecDiagnostics.UnknownPreset), "unknown preset '{0:q}'; zoo.yaml defines {1}{2:closest0}", preset, declared.Count == 0 ? "none" : Text.Join(declared), declared);
 
         public static SpecMessage PresetNotSupported(string preset, IReadOnlyCollection<string> supported) =>
             new(Of(SpecDiagnostics.UnknownPreset), "preset '{0:q}' is not one this architecture supports (presets: {1})", preset, Text.Join(supported));

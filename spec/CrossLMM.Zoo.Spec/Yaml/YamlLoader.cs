@@ -188,38 +188,47 @@ namespace CrossLMM.Zoo.Spec.Yaml
 
         private sealed class Frame
         {
-            private readonly List<YNode> items = new List<YNode>();
+            // A mapping collects its pairs as they complete (key, then value); a sequence its items.
+            private readonly List<YNode>? items;
+            private readonly List<KeyValuePair<YNode, YNode>>? pairs;
+            private YNode? key;
 
             public Frame(Mark start, AnchorName anchor, bool isMapping)
             {
                 StartMark = start;
                 Anchor = anchor;
-                IsMapping = isMapping;
+                if (isMapping)
+                {
+                    pairs = new List<KeyValuePair<YNode, YNode>>();
+                }
+                else
+                {
+                    items = new List<YNode>();
+                }
             }
 
             public Mark StartMark { get; }
 
             public AnchorName Anchor { get; }
 
-            public bool IsMapping { get; }
-
-            public void Add(YNode node) => items.Add(node);
-
-            public YNode Build(SourceSpan span)
+            public void Add(YNode node)
             {
-                if (!IsMapping)
+                if (pairs is null)
                 {
-                    return new YSequence(items.ToArray(), span);
+                    items!.Add(node);
                 }
-
-                var pairs = new List<KeyValuePair<YNode, YNode>>(items.Count / 2);
-                for (int i = 0; i + 1 < items.Count; i += 2)
+                else if (key is null)
                 {
-                    pairs.Add(new KeyValuePair<YNode, YNode>(items[i], items[i + 1]));
+                    key = node;
                 }
-
-                return new YMapping(pairs, span);
+                else
+                {
+                    pairs.Add(new KeyValuePair<YNode, YNode>(key, node));
+                    key = null;
+                }
             }
+
+            public YNode Build(SourceSpan span) => pairs is null ? new YSequence(items!, span) : new YMapping(pairs, span);
         }
     }
 }
