@@ -29,6 +29,13 @@ public class MessageCatalogueTests
     }
 
     [Fact]
+    public void DiagnosticsIndex_ListsEveryIdWithItsTitle()
+    {
+        string index = System.IO.File.ReadAllText(Repo.PathOf("docs/diagnostics/README.md"));
+        Assert.All(SpecDiagnostics.All, d => Assert.Contains($"| [{d.Id}]({d.Id}.md) | {d.Title} |", index));
+    }
+
+    [Fact]
     public void EveryCatalogueEntry_ShowsEveryValueItIsGiven()
     {
         Assert.True(Entries.Count() >= SpecDiagnostics.All.Count);
