@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Spec.Yaml;
 
@@ -83,6 +84,18 @@ namespace CrossLMM.Zoo.Spec
         /// <summary>A data source that is neither the builtin <paramref name="marker"/> nor a .jsonl file.</summary>
         public static SpecMessage NotDataSource(string path, string value, string marker) =>
             new(Of(SpecDiagnostics.UnknownValue), "{0} '{1:q}' must be {2} or a .jsonl file of {{video, question, answer}}", path, value, marker);
+
+        /// <summary>A recipe's freeze or trainable glob (<paramref name="what"/>) that matches no parameter of the model.</summary>
+        public static SpecMessage PatternMatchesNoParameter(string what, string glob, IReadOnlyCollection<string> parameters) =>
+            new(Of(SpecDiagnostics.UnknownValue), "{0} pattern '{1}' matches no parameter{2:closest1} ({3} parameters; 'zoo show' lists the modules)", what, glob, parameters, parameters.Count);
+
+        /// <summary>A LoRA target glob that matches no linear layer; names the first three.</summary>
+        public static SpecMessage LoraTargetMatchesNothing(string glob, IReadOnlyCollection<string> linears) =>
+            new(Of(SpecDiagnostics.UnknownValue), "LoRA target '{0}' matches no linear layer{1:closest0} ({2} linear layers, e.g. {3})", glob, linears, linears.Count, Text.Join(linears.Take(3)));
+
+        /// <summary>Freeze and trainable globs that together leave nothing to train.</summary>
+        public static SpecMessage FreezesEverything(IEnumerable<string> globs, int parameters) =>
+            new(Of(SpecDiagnostics.UnknownValue), "the freeze/trainable patterns ({0}) freeze all {1} parameters: nothing would train", Text.Join(globs.Select(g => "'" + g + "'")), parameters);
 
         // CLMZ0005 Missing required field --------------------------------------------------------------------------
 
