@@ -150,7 +150,7 @@ namespace CrossLMM.Zoo.Spec.Binding
             string[]? known = null;
             foreach (var (key, keyNode, value) in Pairs(map, path, bag))
             {
-                var spec = specs.FirstOrDefault(s => s.Name == key);
+                var spec = Find(specs, key);
                 if (spec is null)
                 {
                     if (!handled.Contains(key))
@@ -184,6 +184,20 @@ namespace CrossLMM.Zoo.Spec.Binding
             }
 
             return set;
+        }
+
+        // A loop, not FirstOrDefault: a mapping of many unknown keys would allocate a closure per key.
+        private static FieldSpec? Find(IReadOnlyList<FieldSpec> specs, string name)
+        {
+            for (int i = 0; i < specs.Count; i++)
+            {
+                if (specs[i].Name == name)
+                {
+                    return specs[i];
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Reads one value; reports and returns null when it is invalid.</summary>
