@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
@@ -190,7 +191,7 @@ namespace CrossLMM.Zoo.Generators
             var r = c.Resampler;
             w.Line($"Resampler: new {Configs}ResamplerConfig(Hidden: {CSharp.Int(r.Hidden)}, Layers: {CSharp.Int(r.Layers)}, Heads: {CSharp.Int(r.Heads)}, Mlp: {CSharp.Int(r.Mlp)}, NormEps: {CSharp.Double(r.NormEps)}),");
             w.Line($"Compressor: {Compressor(c.Compressor)},");
-            w.Line($"Projector: {Projector(c.Projector)},");
+            w.Line($"Projector: {Record(c.Projector)},");
             var l = c.Llm;
             w.Line($"Llm: new {Configs}LanguageModelConfig(Kind: {Enum("LanguageModelKind", l.Kind)}, Hidden: {CSharp.Int(l.Hidden)}, Layers: {CSharp.Int(l.Layers)}, Heads: {CSharp.Int(l.Heads)}, KvHeads: {CSharp.Int(l.KvHeads)}, Mlp: {CSharp.Int(l.Mlp)}, Vocab: {CSharp.Int(l.Vocab)}, RopeTheta: {CSharp.Double(l.RopeTheta)}, NormEps: {CSharp.Double(l.NormEps)}, TieEmbeddings: {CSharp.Bool(l.TieEmbeddings)}, MaxPositions: {CSharp.Int(l.MaxPositions)}),");
             if (c.Fusion.IsEmpty)
@@ -203,7 +204,7 @@ namespace CrossLMM.Zoo.Generators
                 w.Indent();
                 for (int i = 0; i < c.Fusion.Count; i++)
                 {
-                    w.Line(Fusion(c.Fusion[i]) + (i + 1 < c.Fusion.Count ? "," : "),"));
+                    w.Line(Record(c.Fusion[i]) + (i + 1 < c.Fusion.Count ? "," : "),"));
                 }
 
                 w.Outdent();
@@ -216,46 +217,30 @@ namespace CrossLMM.Zoo.Generators
         private static string Enum<T>(string type, T value)
             where T : struct, System.Enum => Configs + type + "." + CSharp.Identifier(value.ToString());
 
-        private static string Ints(EquatableArray<int> values) =>
-            $"{Configs}EquatableArray.Of<int>({string.Join(", ", values.Select(CSharp.Int))})";
-
         private static string Compressor(CompressorConfig compressor) =>
             compressor.SlowStride == 1 ? Record(compressor) : $"{Record(compressor)} with {{ SlowStride = {CSharp.Int(compressor.SlowStride)} }}";
 
-        // Any compressor record, from its constructor: new Configs.XCompressorConfig(Param: value, ...) with the values of its
-        // properties of the same names (integers and enums), so a new kind needs no case here.
-        private static string Record(CompressorConfig compressor)
+        // Any kind record, from its constructor: new Configs.XConfig(Param: value, ...) with the values of its properties of
+        // the same names, so a new kind of any slot needs no case here.
+        private static string Record(object record)
         {
-            var type = compressor.GetType();
+            var type = record.GetType();
             var constructor = type.GetTypeInfo().DeclaredConstructors.Single(c => c.IsPublic && !c.IsStatic);
-            var arguments = constructor.GetParameters().Select(p => $"{p.Name}: {Literal(type.GetRuntimeProperty(p.Name!)!.GetValue(compressor)!)}");
+            var arguments = constructor.GetParameters().Select(p => $"{p.Name}: {Literal(type.GetRuntimeProperty(p.Name!)!.GetValue(record)!)}");
             return $"new {Configs}{type.Name}({string.Join(", ", arguments)})";
         }
 
         private static string Literal(object value) => value switch
         {
             int i => CSharp.Int(i),
+            double d => CSharp.Double(d),
             Enum e => Configs + e.GetType().Name + "." + CSharp.Identifier(e.ToString()),
-            _ => throw new InvalidOperationException($"no C# literal for a compressor field of type {value.GetType().Name}"),
+            IEnumerable items when value.GetType().GetTypeInfo().IsGenericType && value.GetType().GetGenericTypeDefinition() == typeof(EquatableArray<>) =>
+                $"{Configs}EquatableArray.Of<{ElementName(value.GetType().GenericTypeArguments[0])}>({string.Join(", ", items.Cast<object>().Select(Literal))})",
+            _ => throw new InvalidOperationException($"no C# literal for a record field of type {value.GetType().Name}"),
         };
 
-        private static string Projector(ProjectorConfig projector) => projector switch
-        {
-            MlpProjectorConfig m => $"new {Configs}MlpProjectorConfig(Depth: {CSharp.Int(m.Depth)}, Activation: {Enum("Activation", m.Activation)}, Norm: {Enum("ProjectorNorm", m.Norm)})",
-            LinearProjectorConfig => $"new {Configs}LinearProjectorConfig()",
-            _ => throw new InvalidOperationException($"no emitter for projector {projector.GetType().Name}"),
-        };
+        private static string ElementName(Type type) => type == typeof(int) ? "int" : Configs + type.Name;
 
-        private static string Fusion(FusionConfig fusion)
-        {
-            string common = $"Layers: {Ints(fusion.Layers)}, Source: {Enum("FusionSource", fusion.Source)}, GateInit: {CSharp.Double(fusion.GateInit)}, Heads: {CSharp.Int(fusion.Heads)}, KvHeads: {CSharp.Int(fusion.KvHeads)}";
-            return fusion switch
-            {
-                DualCrossAttentionConfig d => $"new {Configs}DualCrossAttentionConfig({common}, Mlp: {CSharp.Int(d.Mlp)}, Branches: {Configs}EquatableArray.Of<{Configs}CrossAttentionBranch>({string.Join(", ", d.Branches.Select(b => Enum("CrossAttentionBranch", b)))}), Scope: {Enum("TokenScope", d.Scope)})",
-                HybridFusionConfig => $"new {Configs}HybridFusionConfig({common})",
-                GatedCrossAttentionConfig g => $"new {Configs}GatedCrossAttentionConfig({common}, Mlp: {CSharp.Int(g.Mlp)})",
-                _ => throw new InvalidOperationException($"no emitter for fusion {fusion.GetType().Name}"),
-            };
-        }
     }
 }

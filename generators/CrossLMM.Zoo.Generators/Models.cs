@@ -39,31 +39,55 @@ namespace CrossLMM.Zoo.Generators
         string SourceFile,
         string Paper,
         string Summary,
-        VisionKind Vision,
-        CompressorKind Compressor,
-        CompressorBlock? CompressorBlock,
-        ProjectorKind Projector,
+        Part? Vision,
+        Part? Compressor,
+        Part? Projector,
         bool SourceProjector,
-        EquatableArray<FusionKind> Fusion,
+        EquatableArray<Part> Fusion,
         EquatableArray<FusionSource> FusionSources,
         Layout Layout,
         SpecDiagnostic? Failure)
     {
         /// <summary>Nothing to emit.</summary>
-        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, default, default, null, default, false, EquatableArray<FusionKind>.Empty, EquatableArray<FusionSource>.Empty, default, null);
+        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, null, null, null, false, EquatableArray<Part>.Empty, EquatableArray<FusionSource>.Empty, default, null);
     }
 
-    /// <summary>
-    /// A compressor block as the compilation declares it (<see cref="BlockWiring"/>): its type and the arguments of its
-    /// record constructor as C# over the emitted <c>Build</c>'s <c>config</c>, read from the constructor's symbol.
-    /// </summary>
-    internal sealed record CompressorBlock(CompressorKind Kind, string Type, string Arguments);
+    /// <summary>A part of the module: the <c>kind:</c> it has in the spec and the block that runs it.</summary>
+    internal sealed record Part(string Kind, BlockModel Block);
 
-    /// <summary>The blocks the compilation references: whether CrossLMM.Zoo.Modules is there, and every compressor block it declares.</summary>
-    internal sealed record BlockCatalog(bool Present, EquatableArray<CompressorBlock> Compressors)
+    /// <summary>
+    /// A block as the compilation declares it (<see cref="BlockForAttribute"/>): the kind it runs (the record's full name,
+    /// or <c>vision:vit</c>), its type, what each constructor parameter after the record takes (<see cref="BlockWiring"/>
+    /// names, read from the constructor's symbol), and whether it is a decoder layer itself (it replaces the layer).
+    /// </summary>
+    internal sealed record BlockModel(string Key, string Type, EquatableArray<string> Arguments, bool IsLayer);
+
+    /// <summary>The blocks the compilation references: whether CrossLMM.Zoo.Modules is there, and every block it declares.</summary>
+    internal sealed record BlockCatalog(bool Present, EquatableArray<BlockModel> Blocks)
     {
         /// <summary>No blocks referenced: configs and the catalogue only.</summary>
-        public static BlockCatalog None { get; } = new BlockCatalog(false, EquatableArray<CompressorBlock>.Empty);
+        public static BlockCatalog None { get; } = new BlockCatalog(false, EquatableArray<BlockModel>.Empty);
+
+        /// <summary>The key of a record kind's block: the record's full name.</summary>
+        public static string KeyOf(System.Type record) => record.FullName!;
+
+        /// <summary>The key of a vision kind's block.</summary>
+        public static string KeyOf(VisionKind vision) => "vision:" + YamlNames.Of(vision);
+
+        /// <summary>The block declared for <paramref name="key"/>.</summary>
+        /// <exception cref="System.InvalidOperationException">None: the kind has no block in the referenced CrossLMM.Zoo.Modules.</exception>
+        public BlockModel For(string key, string kind)
+        {
+            foreach (var block in Blocks)
+            {
+                if (block.Key == key)
+                {
+                    return block;
+                }
+            }
+
+            throw new System.InvalidOperationException($"{kind} has no block: no type of CrossLMM.Zoo.Modules is marked [BlockFor] for {key} with a public constructor taking it first whose other parameters BlockWiring.ArgumentFor knows");
+        }
     }
 
     /// <summary>The catalogue to emit, the files excluded as duplicates, and the cross-file diagnostics.</summary>

@@ -9,9 +9,9 @@ namespace CrossLMM.Zoo.Generators
     /// <c>CrossLMM.Zoo.Modules.VideoLmm</c> whose parts are exposed under their concrete block types
     /// (<c>vision_tower</c> a <c>SiglipVisionTransformer</c>, <c>compressor</c> a <c>Pool2dCompressor</c>, the
     /// fusion blocks of each entry as a typed list, ...), built by calling the blocks' public constructors with
-    /// the sizes of the typed <c>&lt;Name&gt;Config</c>. The kind → block switch runs here, in the generator
-    /// (<see cref="Blocks"/>; compressors: the block and constructor the compilation declares, <see cref="CompressorBlock"/>);
-    /// the emitted code only wires.
+    /// the sizes of the typed <c>&lt;Name&gt;Config</c>. Every part's block is the one the compilation marks
+    /// <c>[BlockFor]</c> its kind, called through the constructor wiring read off its symbol (<see cref="BlockModel"/>,
+    /// <see cref="BlockWiring"/>); the generator keeps no list of kinds, and the emitted code only wires.
     /// </summary>
     /// <remarks>
     /// <para>Why derive from VideoLmm rather than wrap it: a <c>CrossLmm</c> then <i>is</i> the model every
@@ -35,22 +35,21 @@ namespace CrossLMM.Zoo.Generators
         {
             string name = CSharp.Identifier(model.Name!);
             string config = "global::CrossLMM.Zoo." + name + "Config";
-            var vision = Blocks.Vision(model.Vision);
-            var compressor = new Block(model.CompressorBlock!.Type, model.CompressorBlock.Arguments);
-            var projector = Blocks.Projector(model.Projector);
-            var fusion = model.Fusion.Select((kind, i) => new FusionPart(i, Blocks.Fusion(kind), kind, model.FusionSources[i])).ToArray();
+            var vision = new Block(model.Vision!.Block.Type, Arguments(model.Vision.Block, "config.Vision", null));
+            var compressor = new Block(model.Compressor!.Block.Type, Arguments(model.Compressor.Block, "config.Compressor", null));
+            var fusion = model.Fusion.Select((part, i) => new FusionPart(i, new Block(part.Block.Type, Arguments(part.Block, "config.Fusion" + CSharp.Int(i), null), part.Block.IsLayer), part.Kind, model.FusionSources[i])).ToArray();
             string layerType = fusion.Any(f => f.Block.IsLayer) ? Modules + "Language.DecoderLayer" : Modules + "Language.Qwen2DecoderLayer";
 
             // The parts in construction order: (member, type, local variable, summary).
             var parts = new List<Part>
             {
-                new Part("vision_tower", vision.Type, "visionTower", $"<c>vision_tower</c> (<c>vision.kind: {YamlNames.Of(model.Vision)}</c>): frames (B, T, C, H, W) or features → (B, T, N, D)."),
-                new Part("compressor", compressor.Type, "compressor", $"<c>compressor</c> (<c>compressor.kind: {YamlNames.Of(model.Compressor)}</c>): (B, T, N, D) → the compressed tokens."),
-                new Part("multi_modal_projector", projector.Type, "multiModalProjector", $"<c>multi_modal_projector</c> (<c>projector.kind: {YamlNames.Of(model.Projector)}</c>): compressed tokens → llm.hidden."),
+                new Part("vision_tower", vision.Type, "visionTower", $"<c>vision_tower</c> (<c>vision.kind: {model.Vision.Kind}</c>): frames (B, T, C, H, W) or features → (B, T, N, D)."),
+                new Part("compressor", compressor.Type, "compressor", $"<c>compressor</c> (<c>compressor.kind: {model.Compressor.Kind}</c>): (B, T, N, D) → the compressed tokens."),
+                new Part("multi_modal_projector", model.Projector!.Block.Type, "multiModalProjector", $"<c>multi_modal_projector</c> (<c>projector.kind: {model.Projector.Kind}</c>): compressed tokens → llm.hidden."),
             };
             if (model.SourceProjector)
             {
-                parts.Add(new Part("source_projector", projector.Type, "sourceProjector", "<c>source_projector</c>: the vision-space fusion sources (original or slow tokens) → llm.hidden, as the compressor's output lives in another space."));
+                parts.Add(new Part("source_projector", model.Projector.Block.Type, "sourceProjector", "<c>source_projector</c>: the vision-space fusion sources (original or slow tokens) → llm.hidden, as the compressor's output lives in another space."));
             }
 
             parts.Add(new Part("language_model", Modules + "Language.Qwen2ForCausalLM", "languageModel", "<c>language_model</c> (<c>llm.kind: qwen2</c>): the decoder with its fusion plan and the LM head."));
@@ -129,7 +128,7 @@ namespace CrossLMM.Zoo.Generators
             w.Line();
 
             // ---- the wiring
-            BuildMethod(w, config, tuple, vision, compressor, projector, model.SourceProjector, layerType, fusion, parts);
+            BuildMethod(w, config, tuple, vision, compressor, model.Projector.Block, model.SourceProjector, layerType, fusion, parts);
             w.Close();
             w.Close();
             return w.ToString();
@@ -160,7 +159,7 @@ namespace CrossLMM.Zoo.Generators
             string[] tuple,
             Block vision,
             Block compressor,
-            Block projector,
+            BlockModel projector,
             bool sourceProjector,
             string layerType,
             FusionPart[] fusion,
@@ -183,10 +182,10 @@ namespace CrossLMM.Zoo.Generators
                 w.Line("compressor.WithSlowStride(config.Compressor.SlowSourceStride);");
             }
 
-            w.Line($"var multiModalProjector = new {projector.Type}(config.Projector, architecture.ProjectorInputWidth, llm.Hidden);");
+            w.Line($"var multiModalProjector = new {projector.Type}({Arguments(projector, "config.Projector", "architecture.ProjectorInputWidth")});");
             if (sourceProjector)
             {
-                w.Line($"var sourceProjector = new {projector.Type}(config.Projector, architecture.SourceProjectorInputWidth!.Value, llm.Hidden);");
+                w.Line($"var sourceProjector = new {projector.Type}({Arguments(projector, "config.Projector", "architecture.SourceProjectorInputWidth!.Value")});");
             }
 
             w.Line($"var layers = new {layerType}[llm.Layers];");
@@ -211,7 +210,7 @@ namespace CrossLMM.Zoo.Generators
                 {
                     w.Line($"case {CSharp.Int(f.Index)}:");
                     w.Open("{");
-                    w.Line($"var block = new {f.Block.Type}(config.Fusion{CSharp.Int(f.Index)}, llm);");
+                    w.Line($"var block = new {f.Block.Type}({f.Block.Arguments});");
                     w.Line($"{f.Member}.Add(block);");
                     w.Line(f.Block.IsLayer ? "return layers[i] = block;" : $"return layers[i] = new {Modules}Language.Qwen2DecoderLayer(llm, block);");
                     w.Close();
@@ -249,47 +248,34 @@ namespace CrossLMM.Zoo.Generators
 
         private sealed record Part(string Member, string Type, string Local, string Summary);
 
-        private sealed record FusionPart(int Index, Block Block, FusionKind Kind, FusionSource Source)
+        private sealed record FusionPart(int Index, Block Block, string Kind, FusionSource Source)
         {
             public string Member => "fusion" + CSharp.Int(Index);
 
             public string Summary => Block.IsLayer
-                ? $"fusion[{Index}] (<c>{YamlNames.Of(Kind)}</c> reading <c>{YamlNames.Of(Source)}</c>): the hybrid decoder layers, in layer order (indices: <c>Config.Fusion{Index}.Layers</c>)."
-                : $"fusion[{Index}] (<c>{YamlNames.Of(Kind)}</c> reading <c>{YamlNames.Of(Source)}</c>): the blocks at <c>language_model.model.layers.{{i}}.cross_attn</c>, in layer order (indices: <c>Config.Fusion{Index}.Layers</c>).";
+                ? $"fusion[{Index}] (<c>{Kind}</c> reading <c>{YamlNames.Of(Source)}</c>): the hybrid decoder layers, in layer order (indices: <c>Config.Fusion{Index}.Layers</c>)."
+                : $"fusion[{Index}] (<c>{Kind}</c> reading <c>{YamlNames.Of(Source)}</c>): the blocks at <c>language_model.model.layers.{{i}}.cross_attn</c>, in layer order (indices: <c>Config.Fusion{Index}.Layers</c>).";
         }
 
-        /// <summary>
-        /// A block type; for the vision tower and the compressor the arguments of its config constructor (C# over
-        /// the locals of Build: projectors and fusion blocks all take the same ones); whether it replaces a decoder layer.
-        /// </summary>
-        internal sealed record Block(string Type, string Arguments = "", bool IsLayer = false);
+        /// <summary>A block type, the C# arguments of its constructor call over the locals of Build, and whether it replaces a decoder layer.</summary>
+        internal sealed record Block(string Type, string Arguments, bool IsLayer = false);
 
         /// <summary>
-        /// The closed vocabulary mapped to block types: one switch per slot over the kind enum, without a discard,
-        /// so a kind added to Configs without a block here is CS8509, a build error of the generator.
+        /// The C# arguments of a block's constructor call, from the wiring read off its symbol (<see cref="BlockWiring"/>):
+        /// <paramref name="record"/> first, then the architecture's sections, llm.hidden, or a projector's input width.
         /// </summary>
-        internal static class Blocks
-        {
-#pragma warning disable CS8524 // unnamed enum values: the spec core only produces named kinds
-            public static Block Vision(VisionKind kind) => kind switch
+        /// <param name="block">The block.</param>
+        /// <param name="record">The expression of the kind's record.</param>
+        /// <param name="inputWidth">The expression of a projector's input width, or null where there is none.</param>
+        internal static string Arguments(BlockModel block, string record, string? inputWidth) =>
+            string.Join(", ", new[] { record }.Concat(block.Arguments.Select(a => a switch
             {
-                VisionKind.Vit => new Block(Modules + "Vision.SiglipVisionTransformer", "config.Vision"),
-                VisionKind.Precomputed => new Block(Modules + "Vision.PrecomputedVisionFeatures", "config.Vision"),
-            };
-
-            public static Block Projector(ProjectorKind kind) => kind switch
-            {
-                ProjectorKind.Mlp => new Block(Modules + "Projectors.MlpProjector"),
-                ProjectorKind.Linear => new Block(Modules + "Projectors.LinearProjector"),
-            };
-
-            public static Block Fusion(FusionKind kind) => kind switch
-            {
-                FusionKind.DualCrossAttention => new Block(Modules + "Fusion.DualCrossAttentionLayer"),
-                FusionKind.GatedCrossAttention => new Block(Modules + "Fusion.GatedCrossAttentionLayer"),
-                FusionKind.Hybrid => new Block(Modules + "Language.HybridDecoderLayer", IsLayer: true),
-            };
-#pragma warning restore CS8524
-        }
+                BlockWiring.Vision => "config.Vision",
+                BlockWiring.Resampler => "config.Resampler",
+                BlockWiring.Llm => "llm",
+                BlockWiring.LlmHidden => "llm.Hidden",
+                BlockWiring.InputWidth when inputWidth is not null => inputWidth,
+                _ => throw new System.InvalidOperationException($"{block.Type}: a constructor parameter takes {a}, which this part cannot give"),
+            })));
     }
 }

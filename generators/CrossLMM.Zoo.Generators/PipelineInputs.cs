@@ -156,6 +156,9 @@ namespace CrossLMM.Zoo.Generators
         /// <summary>The type whose presence in the compilation's references turns the module emitter on.</summary>
         public const string BlocksMetadataName = "CrossLMM.Zoo.Modules.VideoLmm";
 
+        /// <summary>The base of the blocks that are decoder layers themselves (a hybrid layer replaces the layer).</summary>
+        public const string DecoderLayerMetadataName = "CrossLMM.Zoo.Modules.Language.DecoderLayer";
+
         /// <summary>
         /// Whether the compilation references the blocks (CrossLMM.Zoo.Modules). Without them only the configs and
         /// the catalogue are generated: a project that only needs configurations must not fail on missing types.
@@ -169,16 +172,9 @@ namespace CrossLMM.Zoo.Generators
                     return BlockCatalog.None;
                 }
 
-                var compressors = new List<CompressorBlock>();
-                foreach (CompressorKind kind in Enum.GetValues(typeof(CompressorKind)))
-                {
-                    if (CompressorBlockOf(compilation, kind) is CompressorBlock block)
-                    {
-                        compressors.Add(block);
-                    }
-                }
-
-                return new BlockCatalog(true, compressors.ToEquatableArray());
+                var blocks = new List<BlockModel>();
+                Collect(compilation.GetTypeByMetadataName(BlocksMetadataName)!.ContainingAssembly.GlobalNamespace, blocks);
+                return new BlockCatalog(true, blocks.ToEquatableArray());
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -186,21 +182,54 @@ namespace CrossLMM.Zoo.Generators
             }
         }
 
-        // The block of a kind and its wiring, from the symbols (BlockWiring's convention), or null when the compilation has none.
-        private static CompressorBlock? CompressorBlockOf(Compilation compilation, CompressorKind kind)
+        // Every type of the blocks' assembly marked [BlockFor], with the wiring of its constructor that takes the record
+        // first (BlockWiring), read from the symbols; a block whose constructor cannot be wired is left out (and its kind
+        // then reported as having no block).
+        private static void Collect(INamespaceSymbol ns, List<BlockModel> blocks)
         {
-            string record = BlockWiring.CompressorRecord(kind);
-            var constructor = compilation.GetTypeByMetadataName(BlockWiring.CompressorBlock(kind))?.InstanceConstructors
-                .FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length > 0 && FullName(c.Parameters[0].Type) == record);
-            if (constructor is null)
+            foreach (var inner in ns.GetNamespaceMembers())
             {
-                return null;
+                Collect(inner, blocks);
             }
 
-            var arguments = constructor.Parameters.Select(p => BlockWiring.ArgumentFor(FullName(p.Type), p.Name)).ToArray();
-            return arguments.Any(a => a is null)
-                ? null
-                : new CompressorBlock(kind, "global::" + BlockWiring.CompressorBlock(kind), string.Join(", ", arguments.Select(a => "config." + a)));
+            foreach (var type in ns.GetTypeMembers())
+            {
+                var marker = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name == nameof(BlockForAttribute)
+                    && a.AttributeClass.ContainingNamespace.ToDisplayString() == typeof(BlockForAttribute).Namespace);
+                if (marker is null || marker.ConstructorArguments.Length != 1)
+                {
+                    continue;
+                }
+
+                var argument = marker.ConstructorArguments[0];
+                string record, key;
+                if (argument.Value is ITypeSymbol recordType)
+                {
+                    record = FullName(recordType);
+                    key = record;
+                }
+                else
+                {
+                    record = typeof(VisionConfig).FullName!;
+                    key = BlockCatalog.KeyOf((VisionKind)Convert.ToInt32(argument.Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                var constructor = type.InstanceConstructors.FirstOrDefault(c =>
+                    c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length > 0 && FullName(c.Parameters[0].Type) == record);
+                var arguments = constructor?.Parameters.Select((p, i) => BlockWiring.ArgumentFor(i, FullName(p.Type), p.Name)).ToArray();
+                if (arguments is null || arguments.Any(a => a is null))
+                {
+                    continue;
+                }
+
+                bool isLayer = false;
+                for (var b = type.BaseType; b is not null; b = b.BaseType)
+                {
+                    isLayer |= FullName(b) == DecoderLayerMetadataName;
+                }
+
+                blocks.Add(new BlockModel(key, "global::" + FullName(type), arguments.Skip(1).Select(a => a!).ToEquatableArray(), isLayer));
+            }
         }
 
         private static string FullName(ITypeSymbol type) => type.ContainingNamespace.ToDisplayString() + "." + type.MetadataName;
@@ -222,13 +251,11 @@ namespace CrossLMM.Zoo.Generators
                     r.SourceFile,
                     r.Paper,
                     r.Summary,
-                    first.Vision.Kind,
-                    first.Compressor.Kind,
-                    blocks.Compressors.FirstOrDefault(b => b.Kind == first.Compressor.Kind)
-                        ?? throw new InvalidOperationException($"compressor kind {first.Compressor.KindName} has no block: {BlockWiring.CompressorBlock(first.Compressor.Kind)} with a public constructor taking {BlockWiring.CompressorRecord(first.Compressor.Kind)} first, whose other parameters BlockWiring.ArgumentFor knows"),
-                    first.Projector.Kind,
+                    new Part(YamlNames.Of(first.Vision.Kind), blocks.For(BlockCatalog.KeyOf(first.Vision.Kind), "vision.kind " + YamlNames.Of(first.Vision.Kind))),
+                    new Part(first.Compressor.KindName, blocks.For(BlockCatalog.KeyOf(first.Compressor.GetType()), "compressor kind " + first.Compressor.KindName)),
+                    new Part(first.Projector.KindName, blocks.For(BlockCatalog.KeyOf(first.Projector.GetType()), "projector kind " + first.Projector.KindName)),
                     first.NeedsSourceProjector,
-                    first.Fusion.Select(f => f.Kind).ToEquatableArray(),
+                    first.Fusion.Select(f => new Part(f.KindName, blocks.For(BlockCatalog.KeyOf(f.GetType()), "fusion kind " + f.KindName))).ToEquatableArray(),
                     first.Fusion.Select(f => f.Source).ToEquatableArray(),
                     first.Layout,
                     null);

@@ -10,7 +10,8 @@ namespace CrossLMM.Zoo.Modules;
 /// <summary>
 /// Builds a freshly initialised <see cref="VideoLmm"/> from a bound <see cref="ArchitectureConfig"/> (the
 /// runtime path of <c>Zoo.Build</c>; the source generator emits the same constructor calls). Each part has
-/// its own factory method, a <c>switch</c> over the closed config hierarchy, so a new kind is one new case.
+/// its own factory method; all build the block the kind's <see cref="BlockForAttribute"/> names (<see cref="Blocks"/>),
+/// so a new kind needs no case here.
 /// </summary>
 public static class VideoLmmBuilder
 {
@@ -62,14 +63,21 @@ public static class VideoLmmBuilder
     /// <param name="llm">LLM sizes.</param>
     /// <param name="fusion">The fusion entry on this layer, or null.</param>
     /// <exception cref="ArgumentException">An entry that does not fit the LLM.</exception>
-    public static DecoderLayer BuildLayer(LanguageModelConfig llm, FusionConfig? fusion) => fusion switch
+    public static DecoderLayer BuildLayer(LanguageModelConfig llm, FusionConfig? fusion)
     {
-        null => new Qwen2DecoderLayer(llm),
-        DualCrossAttentionConfig dual => new Qwen2DecoderLayer(llm, new DualCrossAttentionLayer(dual, llm)),
-        GatedCrossAttentionConfig gated => new Qwen2DecoderLayer(llm, new GatedCrossAttentionLayer(gated, llm)),
-        HybridFusionConfig hybrid => new HybridDecoderLayer(hybrid, llm),
-        _ => throw new ArgumentException($"fusion kind {fusion.KindName} has no block", nameof(fusion)),
-    };
+        if (fusion is null)
+        {
+            return new Qwen2DecoderLayer(llm);
+        }
+
+        // The kind's block: a decoder layer itself (hybrid), or a block the layer carries.
+        return Blocks.Create<torch.nn.Module>(fusion, wired => wired == BlockWiring.Llm ? llm : null) switch
+        {
+            DecoderLayer layer => layer,
+            DecoderFusion block => new Qwen2DecoderLayer(llm, block),
+            var other => throw new ArgumentException($"fusion kind {fusion.KindName}: its block {other.GetType().Name} is neither a DecoderLayer nor a DecoderFusion", nameof(fusion)),
+        };
+    }
 
     private static ArchitectureConfig NotNull(ArchitectureConfig config) => config ?? throw new ArgumentNullException(nameof(config));
 }

@@ -1,6 +1,4 @@
 using System;
-using System.Reflection;
-using System.Runtime.ExceptionServices;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Cost;
 
@@ -34,7 +32,7 @@ public interface ICompressorCost<TConfig>
     static abstract long Parameters(TConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth);
 }
 
-/// <summary>The cost a compressor block declares through <see cref="ICompressorCost{TConfig}"/>; zero for a block that declares none (the pooling kinds).</summary>
+/// <summary>The cost a compressor block declares through <see cref="ICompressorCost{TConfig}"/> (every compressor block declares one).</summary>
 public static class CompressorCosts
 {
     /// <summary>The declared FLOPs of <paramref name="config"/>'s block (see <see cref="ICompressorCost{TConfig}.Flops"/>).</summary>
@@ -46,7 +44,7 @@ public static class CompressorCosts
     /// <param name="frames">T.</param>
     /// <param name="promptTokens">L.</param>
     public static FlopBreakdown Flops(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) =>
-        Declared(config, nameof(ICompressorCost<CompressorConfig>.Flops), new object[] { config, vision, resampler, textWidth, batch, frames, promptTokens }) as FlopBreakdown ?? FlopBreakdown.Zero;
+        Declared(config, nameof(ICompressorCost<CompressorConfig>.Flops), new object[] { config, vision, resampler, textWidth, batch, frames, promptTokens }) as FlopBreakdown ?? throw Undeclared(config);
 
     /// <summary>The declared parameter count of <paramref name="config"/>'s block (see <see cref="ICompressorCost{TConfig}.Parameters"/>).</summary>
     /// <param name="config">The record.</param>
@@ -54,28 +52,11 @@ public static class CompressorCosts
     /// <param name="resampler">The resampler section.</param>
     /// <param name="textWidth">The prompt width.</param>
     public static long Parameters(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) =>
-        Declared(config, nameof(ICompressorCost<CompressorConfig>.Parameters), new object[] { config, vision, resampler, textWidth }) as long? ?? 0;
+        Declared(config, nameof(ICompressorCost<CompressorConfig>.Parameters), new object[] { config, vision, resampler, textWidth }) as long? ?? throw Undeclared(config);
 
-    private static object? Declared(CompressorConfig config, string method, object[] arguments)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var block = CompressorFactory.BlockType(config.Kind);
-        var cost = typeof(ICompressorCost<>).MakeGenericType(config.GetType());
-        if (block is null || !cost.IsAssignableFrom(block))
-        {
-            return null;
-        }
+    private static ArgumentException Undeclared(CompressorConfig config) =>
+        new($"compressor kind {config.KindName}: its block {Blocks.TypeOf(config.GetType())?.Name ?? "(none)"} does not implement ICompressorCost<{config.GetType().Name}>", nameof(config));
 
-        var map = block.GetInterfaceMap(cost);
-        int index = Array.FindIndex(map.InterfaceMethods, m => m.Name == method);
-        try
-        {
-            return map.TargetMethods[index].Invoke(null, arguments);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
-    }
+    private static object? Declared(CompressorConfig config, string method, object[] arguments) =>
+        BlockCosts.DeclaredOrNull(config, typeof(ICompressorCost<>), method, arguments);
 }

@@ -224,7 +224,7 @@ public static class CostModel
 
         foreach (var fusion in config.Fusion)
         {
-            total += BlockParameters.Fusion(fusion, config.Llm).Times(fusion.Layers.Count);
+            total += BlockCosts.Parameters(fusion, config.Llm).Times(fusion.Layers.Count);
         }
 
         return total;
@@ -249,20 +249,13 @@ public static class CostModel
         checked
         {
             long b = options.Batch, bytes = options.KvDtype.Bytes(), kv = config.Llm.KvWidth;
-            int h32 = config.Llm.Hidden;
             long visual = config.StreamTokens(frames), stream = visual + textTokens;
             long perPosition = 2 * config.Llm.Layers * kv * b * bytes;
             long fusion = 0;
             foreach (var entry in config.Fusion)
             {
                 long m = config.SourceTokens(entry.Source, frames);
-                long perLayer = entry switch
-                {
-                    DualCrossAttentionConfig dual => (dual.HasT2V && textTokens > 0 ? 1 : 0) * 2 * dual.KvWidth(h32) * m,
-                    GatedCrossAttentionConfig gated => 2 * gated.KvWidth(h32) * m,
-                    HybridFusionConfig => 2 * kv * m,
-                    _ => 0,
-                };
+                long perLayer = BlockCosts.CachedValuesPerSourceToken(entry, config.Llm, textTokens > 0) * m;
                 fusion += entry.Layers.Count * perLayer * b * bytes;
             }
 
@@ -283,13 +276,7 @@ public static class CostModel
         ArchitectureConfig config, FusionConfig fusion, int batch, int frames, long visualQueries, long textQueries, bool projectSource)
     {
         long m = config.SourceTokens(fusion.Source, frames);
-        return fusion switch
-        {
-            DualCrossAttentionConfig dual => LanguageBlockFlops.DualCrossAttention(dual, config.Llm, batch, visualQueries, textQueries, m, frames, projectSource),
-            GatedCrossAttentionConfig gated => LanguageBlockFlops.GatedCrossAttention(gated, config.Llm, batch, checked(visualQueries + textQueries), m, projectSource),
-            HybridFusionConfig => LanguageBlockFlops.HybridCrossAttention(config.Llm, batch, textQueries, m, projectSource),
-            _ => throw new ArgumentException($"fusion kind {fusion.KindName} has no FLOP formula", nameof(fusion)),
-        };
+        return BlockCosts.Flops(fusion, config.Llm, new FusionWork(batch, visualQueries, textQueries, m, frames, projectSource));
     }
 
     private static FlopBreakdown Difference(FlopBreakdown later, FlopBreakdown earlier)

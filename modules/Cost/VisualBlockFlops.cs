@@ -12,34 +12,16 @@ namespace CrossLMM.Zoo.Modules.Cost;
 public static class VisualBlockFlops
 {
     /// <summary>
-    /// The vision encoder over <paramref name="images"/> frames (B·T). SigLIP ViT per frame: patch conv
-    /// 2·N·D·C·p²; per layer q/k/v/out 8·N·D², QKᵀ and AV 2·N²·D each, MLP 4·N·D·mlp. Precomputed: nothing.
+    /// The vision encoder over <paramref name="images"/> frames (B·T), as its block declares it (<see cref="IVisionCost"/>).
     /// </summary>
     /// <param name="vision">The vision config.</param>
     /// <param name="images">Frames encoded, B·T ≥ 0.</param>
     /// <param name="component">The component to charge (default <see cref="CostComponent.Vision"/>).</param>
-    public static FlopBreakdown Vision(VisionConfig vision, long images, CostComponent component = CostComponent.Vision)
-    {
-        ArgumentNullException.ThrowIfNull(vision);
-        if (vision.Kind == VisionKind.Precomputed)
-        {
-            return FlopBreakdown.Zero;
-        }
-
-        checked
-        {
-            long n = vision.TokensPerFrame, d = vision.Hidden;
-            long conv = 2 * images * n * d * vision.Channels * vision.Patch * vision.Patch;
-            long linear = vision.Layers * images * (Linear(n, d, d) * 4 + Linear(n, d, vision.Mlp) * 2);
-            long matmul = vision.Layers * images * Attention(n, n, d);
-            return FlopBreakdown.Of(component, OpKind.Conv, conv)
-                + FlopBreakdown.Of(component, OpKind.Linear, linear)
-                + FlopBreakdown.Of(component, OpKind.Matmul, matmul);
-        }
-    }
+    public static FlopBreakdown Vision(VisionConfig vision, long images, CostComponent component = CostComponent.Vision) =>
+        BlockCosts.Flops(vision ?? throw new ArgumentNullException(nameof(vision)), images, component);
 
     /// <summary>
-    /// The compressor's forward on (B, T, N, D) features. Pooling kinds are free (pooling is not a product).
+    /// The compressor's forward on (B, T, N, D) features, as its block declares it (<c>ICompressorCost</c>).
     /// </summary>
     /// <param name="compressor">The compressor config.</param>
     /// <param name="vision">The vision config (N, D).</param>
@@ -54,20 +36,7 @@ public static class VisualBlockFlops
         ArgumentNullException.ThrowIfNull(compressor);
         ArgumentNullException.ThrowIfNull(vision);
         ArgumentNullException.ThrowIfNull(resampler);
-        checked
-        {
-            long b = batch, t = frames, n = vision.TokensPerFrame, d = vision.Hidden;
-            return compressor switch
-            {
-                QFormerCompressorConfig q => q.Per == Granularity.Frame
-                    ? QFormer(resampler, q.Queries, q.CrossEvery, d, n, 0).Times(b * t)
-                    : QFormer(resampler, q.Queries, q.CrossEvery, d, t * n, 0).Times(b),
-                PerceiverCompressorConfig p => Perceiver(p, resampler, d, b, t, n),
-                CcamCompressorConfig c => Ccam(resampler, c.Queries, d, t * n).Times(b),
-                LlamaVidCompressorConfig l => LlamaVid(l, resampler, d, n, textWidth, b, t, promptTokens),
-                _ => Compressors.CompressorCosts.Flops(compressor, vision, resampler, textWidth, batch, frames, promptTokens),   // a block that declares its cost; pooling: none
-            };
-        }
+        return Compressors.CompressorCosts.Flops(compressor, vision, resampler, textWidth, batch, frames, promptTokens);
     }
 
     /// <summary>
@@ -108,75 +77,18 @@ public static class VisualBlockFlops
     }
 
     /// <summary>
-    /// The output of a projector (MLP of depth k: 2·tokens·(in·H + (k − 1)·H²); linear: 2·tokens·in·H).
+    /// The output of a projector, as its block declares it (<see cref="IProjectorCost{TConfig}"/>).
     /// </summary>
     /// <param name="projector">The projector config.</param>
     /// <param name="inputWidth">in.</param>
     /// <param name="outputWidth">H.</param>
     /// <param name="tokens">Tokens projected (over the batch).</param>
     /// <param name="component">The component to charge (projector or source projector).</param>
-    public static FlopBreakdown Projector(ProjectorConfig projector, long inputWidth, long outputWidth, long tokens, CostComponent component = CostComponent.Projector)
-    {
-        ArgumentNullException.ThrowIfNull(projector);
-        checked
-        {
-            long perToken = projector switch
-            {
-                MlpProjectorConfig mlp => inputWidth * outputWidth + (mlp.Depth - 1) * outputWidth * outputWidth,
-                _ => inputWidth * outputWidth,
-            };
-            return FlopBreakdown.Of(component, OpKind.Linear, 2 * tokens * perToken);
-        }
-    }
+    public static FlopBreakdown Projector(ProjectorConfig projector, long inputWidth, long outputWidth, long tokens, CostComponent component = CostComponent.Projector) =>
+        BlockCosts.Flops(projector ?? throw new ArgumentNullException(nameof(projector)), inputWidth, outputWidth, tokens, component);
 
-    // Perceiver: media_proj on all B·T·N tokens once; per layer and set, latents r read [media (M); latents (r)].
-    private static FlopBreakdown Perceiver(PerceiverCompressorConfig p, ResamplerConfig resampler, long d, long b, long t, long n)
-    {
-        checked
-        {
-            long r = resampler.Hidden, latents = p.Latents;
-            long sets = p.Per == Granularity.Frame ? b * t : b;
-            long media = p.Per == Granularity.Frame ? n : t * n;
-            long keys = media + latents;
-            long perLayerLinear = Linear(latents, r, r) * 2                 // to_q, to_out
-                + Linear(keys, r, 2 * r)                                   // to_kv on [media; latents]
-                + Linear(latents, r, resampler.Mlp) * 2;                   // ff
-            long linear = Linear(b * t * n, d, r) + resampler.Layers * sets * perLayerLinear;
-            long matmul = resampler.Layers * sets * Attention(latents, keys, r);
-            return Compressor(linear, matmul);
-        }
-    }
-
-    // CCAM: Q queries cross-attend to all T·N features (masked, so the full score matrix is computed), then an FFN.
-    private static FlopBreakdown Ccam(ResamplerConfig resampler, long queries, long d, long media)
-    {
-        checked
-        {
-            long r = resampler.Hidden;
-            long linear = resampler.Layers * (Linear(queries, r, r) * 2 + Linear(media, d, r) * 2 + Linear(queries, r, resampler.Mlp) * 2);
-            long matmul = resampler.Layers * Attention(queries, media, r);
-            return Compressor(linear, matmul);
-        }
-    }
-
-    // LLaMA-VID: per frame, a text Q-Former (m queries + L prompt tokens) → m text queries in vision width;
-    // keys = W_k X; context = mean over queries of softmax(QKᵀ/√D)·X (raw patches as values) → W_val.
-    private static FlopBreakdown LlamaVid(LlamaVidCompressorConfig l, ResamplerConfig resampler, long d, long n, long textWidth, long b, long t, long prompt)
-    {
-        checked
-        {
-            long r = resampler.Hidden, m = l.Queries, frames = b * t;
-            var qformer = QFormer(resampler, m, Compressors.LlamaVidCompressor.CrossEvery, d, n, prompt).Times(frames);
-            long linear = Linear(b * prompt, textWidth, r)        // vlm_att_text_projector (once per sample)
-                + frames * (Linear(m, r, d)                        // vlm_att_projector
-                    + Linear(n, d, d)                              // vlm_att_key_projector
-                    + Linear(1, d, d));                            // vlm_att_val_projector on the context
-            long matmul = frames * Attention(m, n, d);
-            return qformer + Compressor(linear, matmul);
-        }
-    }
-
-    private static FlopBreakdown Compressor(long linear, long matmul) =>
+    /// <summary>Linear and matmul FLOPs charged to the compressor.</summary>
+    internal static FlopBreakdown Compressor(long linear, long matmul) =>
         FlopBreakdown.Of(CostComponent.Compressor, OpKind.Linear, linear) + FlopBreakdown.Of(CostComponent.Compressor, OpKind.Matmul, matmul);
 
     /// <summary>2·rows·in·out: one <c>linear</c> over <paramref name="rows"/> rows.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using CrossLMM.Zoo.Modules.Language;
 
 namespace CrossLMM.Zoo.Modules.Fusion;
@@ -37,7 +38,8 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// under the causal mask the V2V queries are not text-aware (the paper's wording notwithstanding);
 /// <c>layout: question_first</c> puts the question first and makes them so.</para>
 /// </summary>
-public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped
+[BlockFor(typeof(DualCrossAttentionConfig))]
+public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped, IFusionCost<DualCrossAttentionConfig>
 {
     private readonly RMSNorm input_layernorm;
     private readonly CrossAttention? v2v;
@@ -226,4 +228,64 @@ public sealed class DualCrossAttentionLayer : DecoderFusion, IHfKeyMapped
 
     private static T NotNull<T>(T value)
         where T : class => value ?? throw new ArgumentNullException(nameof(value));
+
+    /// <summary>
+    /// FLOPs: per present branch that runs (V2V needs L_v &gt; 0, T2V needs L_t &gt; 0): k/v of the source to the entry's
+    /// K/V width 4·M·H·kv_f unless cached (V2V never is: it projects in the prefill, the only pass with visual queries),
+    /// q and o 4·L·H², QKᵀ and AV 4·L·K·H with K = M keys per query — or, for V2V with <c>scope: frame</c>, K = M/T (each
+    /// frame's queries attend to that frame's tokens only); then the SwiGLU FFN of width I_f on all S positions 6·S·H·I_f.
+    /// All × B.
+    /// </summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="work">The work on the layer.</param>
+    public static FlopBreakdown Flops(DualCrossAttentionConfig config, LanguageModelConfig llm, FusionWork work)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(llm);
+        long kv = config.KvWidth(llm.Hidden);
+        var total = FlopBreakdown.Zero;
+        if (config.HasV2V && work.VisualQueries > 0)
+        {
+            long keys = config.Scope == TokenScope.Frame && work.Frames > 0 ? work.SourceTokens / work.Frames : work.SourceTokens;
+            total += LanguageBlockFlops.CrossAttention(llm.Hidden, kv, work.Batch, work.VisualQueries, work.SourceTokens, keys, projectSource: true);
+        }
+
+        if (config.HasT2V && work.TextQueries > 0)
+        {
+            total += LanguageBlockFlops.CrossAttention(llm.Hidden, kv, work.Batch, work.TextQueries, work.SourceTokens, work.SourceTokens, work.ProjectSource);
+        }
+
+        long rows = checked(work.Batch * (work.VisualQueries + work.TextQueries));
+        return total + FlopBreakdown.Of(CostComponent.FusionFeedForward, OpKind.Linear, checked(VisualBlockFlops.Linear(rows, llm.Hidden, config.Mlp) * 3));
+    }
+
+    /// <summary>
+    /// Parameters, with kv_f = the entry's K/V width and I_f its FFN width: two RMSNorms 2H; per branch k/v
+    /// 2(H·kv_f + kv_f), q H² + H, o H², a gate; SwiGLU 3·H·I_f and its gate.
+    /// </summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts Parameters(DualCrossAttentionConfig config, LanguageModelConfig llm)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(llm);
+        checked
+        {
+            long h = llm.Hidden, kv = config.KvWidth(llm.Hidden);
+            long branches = (config.HasV2V ? 1 : 0) + (config.HasT2V ? 1 : 0);
+            return ParameterCounts.Of(CostComponent.FusionNorms, 2 * h)
+                + ParameterCounts.Of(CostComponent.FusionKeyValueProjections, branches * 2 * BlockParameters.Linear(h, kv))
+                + ParameterCounts.Of(CostComponent.FusionAttention, branches * (BlockParameters.Linear(h, h) + h * h))
+                + ParameterCounts.Of(CostComponent.FusionGates, branches + 1)
+                + ParameterCounts.Of(CostComponent.FusionFeedForward, 3 * h * config.Mlp);
+        }
+    }
+
+    /// <summary>Cache: the T2V branch's keys and values (2·kv_f per source token) when there is text; V2V caches nothing.</summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="hasText">Whether the prompt has text tokens.</param>
+    public static long CachedValuesPerSourceToken(DualCrossAttentionConfig config, LanguageModelConfig llm, bool hasText) =>
+        config.HasT2V && hasText ? 2L * config.KvWidth(llm.Hidden) : 0;
 }

@@ -1,5 +1,6 @@
 using System;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using CrossLMM.Zoo.Modules.Language;
 
 namespace CrossLMM.Zoo.Modules.Fusion;
@@ -20,7 +21,8 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <c>ff_norm.{weight,bias}</c>, <c>ff.fc1.*</c>, <c>ff.fc2.*</c> (exact GELU), <c>ff_gate.alpha</c>.
 /// Cache slot: <see cref="CacheSlot.GatedCrossAttention"/>.</para>
 /// </summary>
-public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
+[BlockFor(typeof(GatedCrossAttentionConfig))]
+public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped, IFusionCost<GatedCrossAttentionConfig>
 {
     private readonly LayerNorm attn_norm;
     private readonly CrossAttention attn;
@@ -105,4 +107,44 @@ public sealed class GatedCrossAttentionLayer : DecoderFusion, IHfKeyMapped
         y = y.add(ff_gate.call(ff.call(ff_norm.call(y))));
         return y.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// FLOPs, queries at all S = L_v + L_t positions: k/v to the entry's K/V width 4·M·H·kv_f unless cached, q and o
+    /// 4·S·H², QKᵀ and AV 4·S·M·H, GELU FFN of width I_f 4·S·H·I_f. All × B.
+    /// </summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="work">The work on the layer.</param>
+    public static FlopBreakdown Flops(GatedCrossAttentionConfig config, LanguageModelConfig llm, FusionWork work)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(llm);
+        long queries = checked(work.VisualQueries + work.TextQueries), rows = checked(work.Batch * queries);
+        return LanguageBlockFlops.CrossAttention(llm.Hidden, config.KvWidth(llm.Hidden), work.Batch, queries, work.SourceTokens, work.SourceTokens, work.ProjectSource)
+            + FlopBreakdown.Of(CostComponent.FusionFeedForward, OpKind.Linear, checked(VisualBlockFlops.Linear(rows, llm.Hidden, config.Mlp) * 2));
+    }
+
+    /// <summary>Parameters: two LayerNorms 4H, q/o 2H² and k/v 2·H·kv_f (no bias), two gates, GELU FFN 2·H·I_f + I_f + H.</summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts Parameters(GatedCrossAttentionConfig config, LanguageModelConfig llm)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(llm);
+        checked
+        {
+            long h = llm.Hidden, kv = config.KvWidth(llm.Hidden);
+            return ParameterCounts.Of(CostComponent.FusionNorms, 4 * h)
+                + ParameterCounts.Of(CostComponent.FusionKeyValueProjections, 2 * h * kv)
+                + ParameterCounts.Of(CostComponent.FusionAttention, 2 * h * h)
+                + ParameterCounts.Of(CostComponent.FusionGates, 2)
+                + ParameterCounts.Of(CostComponent.FusionFeedForward, BlockParameters.Linear(h, config.Mlp) + BlockParameters.Linear(config.Mlp, h));
+        }
+    }
+
+    /// <summary>Cache: the media keys and values, 2·kv_f per source token.</summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="hasText">Whether the prompt has text tokens (the gated block caches either way).</param>
+    public static long CachedValuesPerSourceToken(GatedCrossAttentionConfig config, LanguageModelConfig llm, bool hasText) => 2L * config.KvWidth(llm.Hidden);
 }

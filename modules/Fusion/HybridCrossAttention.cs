@@ -21,8 +21,14 @@ namespace CrossLMM.Zoo.Modules.Fusion;
 /// <see cref="CopyFrom"/> initialises them as exact copies of the layer's <c>k_proj</c>/<c>v_proj</c>, so that
 /// at initialisation the cross keys/values of a token equal its self-attention keys/values before RoPE.</para>
 /// </summary>
-public sealed class HybridCrossAttention : nn.Module<Tensor, Tensor, Tensor?, LayerContext, Tensor>
+public sealed class HybridCrossAttention : nn.Module<Tensor, Tensor, Tensor?, LayerContext, Tensor>, IHfKeyMapped
 {
+    /// <summary>
+    /// Hugging Face keys: a new block (no mapping to the Slow-Fast release's checkpoint keys is declared; a Qwen2
+    /// checkpoint leaves it missing, and strict loading names it).
+    /// </summary>
+    public HfKeyMap HfKeys { get; } = HfKeyMap.New("Slow-Fast hybrid cross-attention, arXiv:2504.01328");
+
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly HybridGate gate;

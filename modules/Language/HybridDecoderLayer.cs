@@ -1,5 +1,6 @@
 using System;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using CrossLMM.Zoo.Modules.Fusion;
 
 namespace CrossLMM.Zoo.Modules.Language;
@@ -15,11 +16,18 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// (see <see cref="HybridCrossAttention"/> for the K/V initialisation). Cache slots: <see cref="CacheSlot.SelfAttention"/>,
 /// <see cref="CacheSlot.CrossAttention"/>.</para>
 /// </summary>
-public sealed class HybridDecoderLayer : DecoderLayer
+[BlockFor(typeof(HybridFusionConfig))]
+public sealed class HybridDecoderLayer : DecoderLayer, IHfKeyMapped, IFusionCost<HybridFusionConfig>
 {
     private readonly RMSNorm input_layernorm;
     private readonly GroupedQueryAttention self_attn;
     private readonly HybridCrossAttention cross_attn;
+
+    /// <summary>
+    /// Hugging Face keys: a Qwen2 decoder layer's (<c>self_attn.*</c>, <c>mlp.*</c>, the norms keep their names); the
+    /// hybrid cross-attention inside is new (<see cref="HybridCrossAttention.HfKeys"/>).
+    /// </summary>
+    public HfKeyMap HfKeys { get; } = new("Qwen2DecoderLayer");
     private readonly RMSNorm post_attention_layernorm;
     private readonly SwiGluMlp mlp;
 
@@ -144,4 +152,47 @@ public sealed class HybridDecoderLayer : DecoderLayer
         h = h.add(mlp.call(post_attention_layernorm.call(h)));
         return h.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// FLOPs the hybrid cross-attention adds to its decoder layer: k/v of the (normalised) source to the KV width 4·M·H·kv
+    /// unless cached (projected even when no text query reads it), and for the L_t text queries (which reuse the layer's
+    /// own queries) the gate Linear(H, 1) 2·L_t·H and QKᵀ and AV 4·L_t·M·H. All × B.
+    /// </summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="work">The work on the layer.</param>
+    public static FlopBreakdown Flops(HybridFusionConfig config, LanguageModelConfig llm, FusionWork work)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        checked
+        {
+            long h = llm.Hidden, b = work.Batch, m = work.SourceTokens, text = work.TextQueries;
+            var total = work.ProjectSource
+                ? FlopBreakdown.Of(CostComponent.FusionKeyValueProjections, OpKind.Linear, VisualBlockFlops.Linear(b * m, h, llm.KvWidth) * 2)
+                : FlopBreakdown.Zero;
+            if (text > 0)
+            {
+                total += FlopBreakdown.Of(CostComponent.FusionGates, OpKind.Linear, VisualBlockFlops.Linear(b * text, h, 1))
+                    + FlopBreakdown.Of(CostComponent.FusionAttention, OpKind.Matmul, b * VisualBlockFlops.Attention(text, m, h));
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Parameters the hybrid layer adds to a decoder layer: k/v to the LLM's KV width 2(H·kv + kv), gate Linear(H, 1) + β = H + 2.</summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts Parameters(HybridFusionConfig config, LanguageModelConfig llm)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        return ParameterCounts.Of(CostComponent.FusionKeyValueProjections, 2 * BlockParameters.Linear(llm.Hidden, llm.KvWidth))
+            + ParameterCounts.Of(CostComponent.FusionGates, llm.Hidden + 2);
+    }
+
+    /// <summary>Cache: the source's keys and values at the LLM's KV width, 2·kv per source token.</summary>
+    /// <param name="config">The entry.</param>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="hasText">Whether the prompt has text tokens (the hybrid layer caches either way).</param>
+    public static long CachedValuesPerSourceToken(HybridFusionConfig config, LanguageModelConfig llm, bool hasText) => 2L * llm.KvWidth;
 }

@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Projectors;
@@ -9,9 +10,13 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// 2023, arXiv:2304.08485). Tokens (…, D_in) → (…, D_out). Key: <c>linear_1</c> — the same key and function as
 /// a depth-1 <see cref="MlpProjector"/>.
 /// </summary>
-public sealed class LinearProjector : VisualProjector
+[BlockFor(typeof(LinearProjectorConfig))]
+public sealed class LinearProjector : VisualProjector, IHfKeyMapped, IProjectorCost<LinearProjectorConfig>
 {
     private readonly Linear linear_1;
+
+    /// <summary>Hugging Face keys: <c>linear_1</c> as LLaVA's <c>multi_modal_projector.linear_1</c> (a depth-1 <see cref="MlpProjector"/>'s key).</summary>
+    public HfKeyMap HfKeys { get; } = new("LlavaOnevisionMultiModalProjector");
 
     /// <summary>Creates the projector.</summary>
     /// <param name="inputWidth">Width D_in of the incoming tokens.</param>
@@ -40,4 +45,21 @@ public sealed class LinearProjector : VisualProjector
         BlockChecks.LastDim(x, InputWidth, nameof(x));
         return linear_1.call(x);
     }
+
+    /// <summary>FLOPs: 2·tokens·in·H.</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">in.</param>
+    /// <param name="outputWidth">H.</param>
+    /// <param name="tokens">Tokens projected.</param>
+    /// <param name="component">The component charged.</param>
+    public static FlopBreakdown Flops(LinearProjectorConfig config, long inputWidth, long outputWidth, long tokens, CostComponent component) =>
+        FlopBreakdown.Of(component, OpKind.Linear, checked(2 * tokens * inputWidth * outputWidth));
+
+    /// <summary>Parameters: in·H + H.</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">in.</param>
+    /// <param name="outputWidth">H.</param>
+    /// <param name="component">The component charged.</param>
+    public static ParameterCounts Parameters(LinearProjectorConfig config, long inputWidth, long outputWidth, CostComponent component) =>
+        ParameterCounts.Of(component, BlockParameters.Linear(inputWidth, outputWidth));
 }

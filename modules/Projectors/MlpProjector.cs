@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Projectors;
@@ -14,7 +15,8 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// Tokens (…, D_in) → (…, D_out).
 /// Keys: <c>norm</c> (when enabled), <c>linear_1</c> (D_in → D_out), <c>linear_2</c> … <c>linear_depth</c> (D_out → D_out).
 /// </summary>
-public sealed class MlpProjector : VisualProjector, IHfKeyMapped
+[BlockFor(typeof(MlpProjectorConfig))]
+public sealed class MlpProjector : VisualProjector, IHfKeyMapped, IProjectorCost<MlpProjectorConfig>
 {
     private readonly LayerNorm? norm;
     private readonly Linear[] _linears;
@@ -92,5 +94,29 @@ public sealed class MlpProjector : VisualProjector, IHfKeyMapped
         ArgumentNullException.ThrowIfNull(config);
         ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
+    }
+
+    /// <summary>FLOPs of depth k: 2·tokens·(in·H + (k − 1)·H²).</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">in.</param>
+    /// <param name="outputWidth">H.</param>
+    /// <param name="tokens">Tokens projected.</param>
+    /// <param name="component">The component charged.</param>
+    public static FlopBreakdown Flops(MlpProjectorConfig config, long inputWidth, long outputWidth, long tokens, CostComponent component)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return FlopBreakdown.Of(component, OpKind.Linear, checked(2 * tokens * (inputWidth * outputWidth + (config.Depth - 1) * outputWidth * outputWidth)));
+    }
+
+    /// <summary>Parameters: [LayerNorm 2·in] + in·H + H + (depth − 1)(H² + H).</summary>
+    /// <param name="config">The record.</param>
+    /// <param name="inputWidth">in.</param>
+    /// <param name="outputWidth">H.</param>
+    /// <param name="component">The component charged.</param>
+    public static ParameterCounts Parameters(MlpProjectorConfig config, long inputWidth, long outputWidth, CostComponent component)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return ParameterCounts.Of(component, checked((config.Norm == ProjectorNorm.LayerNorm ? 2 * inputWidth : 0)
+            + BlockParameters.Linear(inputWidth, outputWidth) + (config.Depth - 1) * BlockParameters.Linear(outputWidth, outputWidth)));
     }
 }

@@ -6,7 +6,7 @@ namespace CrossLMM.Zoo.Modules.Projectors;
 /// <summary>Builds the projector a <see cref="ProjectorConfig"/> record names (the runtime builder's entry point).</summary>
 public static class ProjectorFactory
 {
-    /// <summary><c>mlp</c> → <see cref="MlpProjector"/>; <c>linear</c> → <see cref="LinearProjector"/>.</summary>
+    /// <summary>The block marked <c>[BlockFor]</c> the record's kind (<c>mlp</c> → <see cref="MlpProjector"/>, ...), built by <see cref="Blocks.Create"/>.</summary>
     /// <param name="config">The projector record.</param>
     /// <param name="inputWidth">Width of the incoming tokens (the compressor output or a fusion source).</param>
     /// <param name="outputWidth">Width of the outgoing tokens (llm.hidden).</param>
@@ -14,11 +14,12 @@ public static class ProjectorFactory
     public static VisualProjector Create(ProjectorConfig config, long inputWidth, long outputWidth)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config switch {
-            MlpProjectorConfig c => new MlpProjector(c, inputWidth, outputWidth),
-            LinearProjectorConfig c => new LinearProjector(c, inputWidth, outputWidth),
-            _ => throw new ArgumentException($"projector.kind ({config.KindName}) has no block", nameof(config)),
-        };
+        return Blocks.Create<VisualProjector>(config, wired => wired switch
+        {
+            BlockWiring.InputWidth => inputWidth,
+            BlockWiring.LlmHidden => outputWidth,
+            _ => null,
+        });
     }
 
     /// <summary>The model's projector: compressor output width → llm.hidden.</summary>

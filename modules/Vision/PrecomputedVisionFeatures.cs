@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Vision;
 
@@ -8,8 +9,12 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// (e.g. cached SigLIP outputs). Checks that they are (B, T, N, D) with the preset's N = g² and D and hands
 /// them on unchanged. Features (B, T, N, D) → the same values (B, T, N, D). No parameters.
 /// </summary>
-public sealed class PrecomputedVisionFeatures : VisionEncoder
+[BlockFor(VisionKind.Precomputed)]
+public sealed class PrecomputedVisionFeatures : VisionEncoder, IHfKeyMapped, IVisionCost
 {
+    /// <summary>Hugging Face keys: none (no parameters).</summary>
+    public HfKeyMap HfKeys => HfKeyMap.Same;
+
     /// <summary>Creates the pass-through for a patch grid and width.</summary>
     /// <param name="patchGrid">Side g of the patch grid the features come from; N = g².</param>
     /// <param name="hidden">Feature width D.</param>
@@ -51,4 +56,14 @@ public sealed class PrecomputedVisionFeatures : VisionEncoder
         ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
     }
+
+    /// <summary>FLOPs: none (the features are passed through).</summary>
+    /// <param name="vision">The vision sizes.</param>
+    /// <param name="images">Frames.</param>
+    /// <param name="component">The component.</param>
+    public static FlopBreakdown Flops(VisionConfig vision, long images, CostComponent component) => FlopBreakdown.Zero;
+
+    /// <summary>Parameters: none.</summary>
+    /// <param name="vision">The vision sizes.</param>
+    public static ParameterCounts Parameters(VisionConfig vision) => ParameterCounts.Zero;
 }

@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Vision;
@@ -19,7 +20,8 @@ namespace CrossLMM.Zoo.Modules.Vision;
 /// <para>Hugging Face keys (<see cref="HfKeys"/>): this block is HF's <c>SiglipVisionModel</c>, whose keys sit under
 /// <c>vision_model.</c>.</para>
 /// </summary>
-public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
+[BlockFor(VisionKind.Vit)]
+public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped, IVisionCost
 {
     private readonly SiglipVisionEmbeddings embeddings;
     private readonly SiglipEncoder encoder;
@@ -128,5 +130,38 @@ public sealed class SiglipVisionTransformer : VisionEncoder, IHfKeyMapped
         System.ArgumentNullException.ThrowIfNull(config);
         ConfigRules.ThrowIfAny(config.Validate(), nameof(config));
         return config;
+    }
+
+    /// <summary>FLOPs per frame: patch conv 2·N·D·C·p²; per layer q/k/v/out 8·N·D², QKᵀ and AV 2·N²·D each, MLP 4·N·D·mlp.</summary>
+    /// <param name="vision">The vision sizes.</param>
+    /// <param name="images">Frames encoded (B·T).</param>
+    /// <param name="component">The component charged.</param>
+    public static FlopBreakdown Flops(VisionConfig vision, long images, CostComponent component)
+    {
+        System.ArgumentNullException.ThrowIfNull(vision);
+        checked
+        {
+            long n = vision.TokensPerFrame, d = vision.Hidden;
+            long conv = 2 * images * n * d * vision.Channels * vision.Patch * vision.Patch;
+            long linear = vision.Layers * images * (VisualBlockFlops.Linear(n, d, d) * 4 + VisualBlockFlops.Linear(n, d, vision.Mlp) * 2);
+            long matmul = vision.Layers * images * VisualBlockFlops.Attention(n, n, d);
+            return FlopBreakdown.Of(component, OpKind.Conv, conv)
+                + FlopBreakdown.Of(component, OpKind.Linear, linear)
+                + FlopBreakdown.Of(component, OpKind.Matmul, matmul);
+        }
+    }
+
+    /// <summary>Parameters: patch conv D·C·p² + D, positions N·D, per layer two LayerNorms 4D, q/k/v/out 4(D² + D), MLP 2·D·mlp + mlp + D, post-LayerNorm 2D.</summary>
+    /// <param name="vision">The vision sizes.</param>
+    public static ParameterCounts Parameters(VisionConfig vision)
+    {
+        System.ArgumentNullException.ThrowIfNull(vision);
+        checked
+        {
+            long d = vision.Hidden, mlp = vision.Mlp;
+            long embeddings = d * vision.Channels * vision.Patch * vision.Patch + d + vision.TokensPerFrame * d;
+            long layer = 4 * d + 4 * BlockParameters.Linear(d, d) + BlockParameters.Linear(d, mlp) + BlockParameters.Linear(mlp, d);
+            return ParameterCounts.Of(CostComponent.Vision, embeddings + vision.Layers * layer + 2 * d);
+        }
     }
 }

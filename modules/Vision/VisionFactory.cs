@@ -7,7 +7,7 @@ namespace CrossLMM.Zoo.Modules.Vision;
 public static class VisionFactory
 {
     /// <summary>
-    /// <c>vit</c> → <see cref="SiglipVisionTransformer"/>; <c>precomputed</c> → <see cref="PrecomputedVisionFeatures"/>.
+    /// The block marked <c>[BlockFor(VisionKind.K)]</c> (<c>vit</c> → <see cref="SiglipVisionTransformer"/>, ...), built by <see cref="Blocks.Create"/>.
     /// Both return (B, T, N, D) with N = config.TokensPerFrame and D = config.Hidden.
     /// </summary>
     /// <param name="config">The bound vision section.</param>
@@ -15,10 +15,6 @@ public static class VisionFactory
     public static VisionEncoder Create(VisionConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Kind switch {
-            VisionKind.Vit => new SiglipVisionTransformer(config),
-            VisionKind.Precomputed => new PrecomputedVisionFeatures(config),
-            _ => throw new ArgumentException($"vision.kind ({config.Kind}) is not a known vision kind", nameof(config)),
-        };
+        return Blocks.Create<VisionEncoder>(config, _ => null);
     }
 }

@@ -1,83 +1,53 @@
 using System;
-using System.Reflection;
 
 namespace CrossLMM.Zoo.Configs
 {
-    /// <summary>The <c>kind:</c> value of an enum member (<c>[YamlName("qformer")] QFormer</c>): the kind's name declared next to the kind.</summary>
-    [AttributeUsage(AttributeTargets.Field)]
-    public sealed class YamlNameAttribute : Attribute
-    {
-        /// <summary>Declares the YAML name.</summary>
-        /// <param name="name">The <c>kind:</c> value.</param>
-        public YamlNameAttribute(string name)
-        {
-            Name = name;
-        }
-
-        /// <summary>The <c>kind:</c> value.</summary>
-        public string Name { get; }
-    }
-
     /// <summary>
-    /// The one description of how a compressor kind becomes a block, read by the runtime builder (<c>CompressorFactory</c>,
-    /// through reflection) and by the source generator (<c>ModuleEmitter</c>, through Roslyn symbols), so neither keeps a
-    /// list of kinds or constructor signatures. A kind <c>K</c> of <see cref="CompressorKind"/> has its record
-    /// <c>CrossLMM.Zoo.Configs.KCompressorConfig</c> and its block <c>CrossLMM.Zoo.Modules.Compressors.KCompressor</c>, whose
-    /// public constructor taking the record first is the one both call; each of its parameters names the part of the bound
-    /// architecture it takes (<see cref="ArgumentFor"/>).
+    /// The one description of how a kind's block is built, read by the runtime builder (<c>Blocks</c> in
+    /// CrossLMM.Zoo.Modules, through reflection) and by the source generator (<c>PipelineInputs.Blocks</c>, through Roslyn
+    /// symbols), so neither keeps a list of kinds or constructor signatures. A block marks the kind it runs with a
+    /// <see cref="BlockForAttribute"/>; both callers use its public constructor whose first parameter is that record
+    /// (<see cref="VisionConfig"/> for a vision kind), and give each parameter the value <see cref="ArgumentFor"/> names.
     /// </summary>
     public static class BlockWiring
     {
-        /// <summary>The namespace of the compressor blocks.</summary>
-        public const string CompressorNamespace = "CrossLMM.Zoo.Modules.Compressors";
+        /// <summary>The kind's own record (the constructor's first parameter).</summary>
+        public const string Record = "Record";
 
-        /// <summary>The full name of the record of <paramref name="kind"/>: <c>CrossLMM.Zoo.Configs.Pool2dCompressorConfig</c>.</summary>
-        /// <param name="kind">The kind.</param>
-        public static string CompressorRecord(CompressorKind kind) => typeof(CompressorConfig).Namespace + "." + kind + "CompressorConfig";
+        /// <summary>The bound architecture's vision section.</summary>
+        public const string Vision = "Vision";
 
-        /// <summary>The full name of the block of <paramref name="kind"/>: <c>CrossLMM.Zoo.Modules.Compressors.Pool2dCompressor</c>.</summary>
-        /// <param name="kind">The kind.</param>
-        public static string CompressorBlock(CompressorKind kind) => CompressorNamespace + "." + kind + "Compressor";
+        /// <summary>The bound architecture's resampler section.</summary>
+        public const string Resampler = "Resampler";
 
-        /// <summary>The record type of <paramref name="kind"/>.</summary>
-        /// <param name="kind">The kind.</param>
-        /// <exception cref="InvalidOperationException">The kind has no record (a bug: every kind declares one).</exception>
-        public static Type CompressorRecordType(CompressorKind kind) =>
-            typeof(CompressorConfig).GetTypeInfo().Assembly.GetType(CompressorRecord(kind))
-            ?? throw new InvalidOperationException($"compressor kind {YamlNames.Of(kind)} has no record {CompressorRecord(kind)}");
+        /// <summary>The bound architecture's language model section.</summary>
+        public const string Llm = "Llm";
+
+        /// <summary>llm.hidden: the width of the embedded prompt (<c>textWidth</c>) or of a projector's output (<c>outputWidth</c>).</summary>
+        public const string LlmHidden = "Llm.Hidden";
+
+        /// <summary>The width of the tokens a projector maps (<c>inputWidth</c>): the compressor output's, or the fusion source's for the source projector.</summary>
+        public const string InputWidth = "InputWidth";
 
         /// <summary>
-        /// The member of a bound <c>ArchitectureConfig</c> a block constructor parameter takes: <c>Compressor</c> (the
-        /// record), <c>Vision</c>, <c>Resampler</c>, <c>Llm</c>, or <c>Llm.Hidden</c> for a <c>long</c> (or <c>int</c>) <c>textWidth</c> (the width
-        /// of the embedded prompt a text-guided compressor reads); null for any other parameter (the block cannot be wired).
+        /// What a block constructor's parameter takes: <see cref="Record"/> for the first, then <see cref="Vision"/>,
+        /// <see cref="Resampler"/> or <see cref="Llm"/> by type, <see cref="LlmHidden"/> for an integer <c>textWidth</c> or
+        /// <c>outputWidth</c>, <see cref="InputWidth"/> for an integer <c>inputWidth</c>; null for any other parameter (the
+        /// block cannot be wired, which both callers report naming the block and the parameter).
         /// </summary>
-        /// <param name="parameterType">The parameter's full type name (<c>System.Int32</c>, <c>CrossLMM.Zoo.Configs.VisionConfig</c>).</param>
+        /// <param name="position">The parameter's position.</param>
+        /// <param name="parameterType">The parameter's full type name (<c>System.Int64</c>, <c>CrossLMM.Zoo.Configs.VisionConfig</c>).</param>
         /// <param name="parameterName">The parameter's name.</param>
-        public static string? ArgumentFor(string parameterType, string parameterName)
+        public static string? ArgumentFor(int position, string parameterType, string parameterName)
         {
-            string configs = typeof(CompressorConfig).Namespace + ".";
-            if (parameterType == configs + nameof(VisionConfig))
-            {
-                return "Vision";
-            }
-
-            if (parameterType == configs + nameof(ResamplerConfig))
-            {
-                return "Resampler";
-            }
-
-            if (parameterType == configs + nameof(LanguageModelConfig))
-            {
-                return "Llm";
-            }
-
-            if ((parameterType == "System.Int64" || parameterType == "System.Int32") && parameterName == "textWidth")
-            {
-                return "Llm.Hidden";
-            }
-
-            return parameterType.StartsWith(configs, StringComparison.Ordinal) && parameterType.EndsWith("CompressorConfig", StringComparison.Ordinal)
-                ? "Compressor"
+            string configs = typeof(VisionConfig).Namespace + ".";
+            bool integer = parameterType == "System.Int64" || parameterType == "System.Int32";
+            return position == 0 ? Record
+                : parameterType == configs + nameof(VisionConfig) ? Vision
+                : parameterType == configs + nameof(ResamplerConfig) ? Resampler
+                : parameterType == configs + nameof(LanguageModelConfig) ? Llm
+                : integer && (parameterName == "textWidth" || parameterName == "outputWidth") ? LlmHidden
+                : integer && parameterName == "inputWidth" ? InputWidth
                 : null;
         }
     }

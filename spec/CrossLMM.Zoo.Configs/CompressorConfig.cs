@@ -5,7 +5,7 @@ namespace CrossLMM.Zoo.Configs
 {
     /// <summary>
     /// A compressor turns encoder features (B, T, N, D) into the visual tokens of the LLM stream.
-    /// The hierarchy is closed: one sealed record per <see cref="CompressorKind"/>. Each kind states its
+    /// The hierarchy is closed: one sealed record per kind, each declared by its <see cref="KindAttribute"/> and fields (<see cref="KindDeclaration"/>). Each kind states its
     /// token-count formula (<see cref="Tokens"/>) in terms of the frame count T and the patch grid side g.
     /// </summary>
     public abstract record CompressorConfig
@@ -14,14 +14,14 @@ namespace CrossLMM.Zoo.Configs
         {
         }
 
-        /// <summary>Which kind this is.</summary>
-        public abstract CompressorKind Kind { get; }
+        /// <summary>The kind's declaration: its <see cref="KindAttribute"/> and fields.</summary>
+        public KindDeclaration Declaration => KindDeclaration.Of(GetType());
 
         /// <summary>The kind's YAML name (<c>pool2d</c>, <c>qformer</c>, ...).</summary>
-        public string KindName => YamlNames.Of(Kind);
+        public string KindName => Declaration.Name;
 
-        /// <summary>The feature space of the output tokens; decides their width (<see cref="OutputWidth"/>).</summary>
-        public abstract FeatureSpace OutputSpace { get; }
+        /// <summary>The feature space of the output tokens (the kind's <see cref="KindAttribute.Output"/>); decides their width (<see cref="OutputWidth"/>).</summary>
+        public FeatureSpace OutputSpace => Declaration.Attribute.Output;
 
         /// <summary>Whether the compressor owns learned-query blocks sized by the preset's resampler section.</summary>
         public virtual bool UsesResampler => OutputSpace == FeatureSpace.Resampler;
@@ -54,7 +54,7 @@ namespace CrossLMM.Zoo.Configs
         }
 
         /// <summary>The token-count formula in symbols: T = frames, g = patch grid side (e.g. <c>T·grid²</c>).</summary>
-        public abstract string TokensFormula { get; }
+        public virtual string TokensFormula => Declaration.Attribute.Tokens ?? string.Empty;
 
         /// <summary>The formula with this config's values and a patch grid side substituted (e.g. <c>9·T</c>).</summary>
         /// <param name="patchGrid">Patch grid side g = image / patch.</param>
@@ -112,19 +112,11 @@ namespace CrossLMM.Zoo.Configs
     }
 
     /// <summary><c>identity</c>: every encoder token enters the LLM (full tokens, LLaVA-OneVision style). Tokens: T·g².</summary>
+    [Kind("identity", "All encoder tokens, no compression (the full-token baseline).", Tokens = "T·g²")]
     public sealed record IdentityCompressorConfig : CompressorConfig
     {
         /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.Identity;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
-
-        /// <inheritdoc/>
         public override bool IsPerFrame => true;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "T·g²";
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => $"{patchGrid * patchGrid}·T";
@@ -149,19 +141,11 @@ namespace CrossLMM.Zoo.Configs
     /// Tokens: T·grid².
     /// </summary>
     /// <param name="Grid">Output grid side, 1 ≤ grid ≤ g.</param>
-    public sealed record Pool2dCompressorConfig(int Grid) : CompressorConfig
+    [Kind("pool2d", "Adaptive 2D average pooling of each frame to a grid × grid map (CrossLMM's token merge).", Tokens = "T·grid²")]
+    public sealed record Pool2dCompressorConfig([Field("Output grid side.", Max = 1024, Where = "≤ g")] int Grid) : CompressorConfig
     {
         /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.Pool2d;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
-
-        /// <inheritdoc/>
         public override bool IsPerFrame => true;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "T·grid²";
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => $"{Grid * Grid}·T";
@@ -195,19 +179,11 @@ namespace CrossLMM.Zoo.Configs
     /// (LLaVA-OneVision video: 27×27 → 14×14 with stride 2). Tokens: T·⌈g/stride⌉².
     /// </summary>
     /// <param name="Stride">Pooling stride and kernel, 1 ≤ stride ≤ g.</param>
-    public sealed record StridedPool2dCompressorConfig(int Stride) : CompressorConfig
+    [Kind("strided_pool2d", "2D average pooling, kernel = stride, ceil mode (LLaVA-OneVision video: 27×27 → 14×14).", Tokens = "T·⌈g/stride⌉²")]
+    public sealed record StridedPool2dCompressorConfig([Field("Pooling stride and kernel.", Max = 1024, Where = "≤ g")] int Stride) : CompressorConfig
     {
         /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.StridedPool2d;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
-
-        /// <inheritdoc/>
         public override bool IsPerFrame => true;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "T·⌈g/stride⌉²";
 
         /// <summary>Output grid side ⌈g / stride⌉.</summary>
         /// <param name="patchGrid">Patch grid side g.</param>
@@ -249,22 +225,16 @@ namespace CrossLMM.Zoo.Configs
     /// </summary>
     /// <param name="Frames">Temporal pooling window τ ≥ 1.</param>
     /// <param name="Stride">Spatial pooling stride σ, 1 ≤ σ ≤ g.</param>
-    public sealed record TemporalPoolCompressorConfig(int Frames, int Stride) : CompressorConfig
+    [Kind("temporal_pool", "Slow-Fast: fast tokens pooled over time (τ frames) and space (σ) in the stream; provides the 'slow' source (every frame, pooled in space only: T·⌈g/σ⌉²).", Tokens = "max(1, ⌊T/frames⌋)·⌈g/stride⌉²")]
+    public sealed record TemporalPoolCompressorConfig(
+        [Field("Temporal pooling window τ.", Max = 4096)] int Frames,
+        [Field("Spatial pooling stride σ.", Max = 1024, Default = 1, Where = "≤ g")] int Stride) : CompressorConfig
     {
-        /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.TemporalPool;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
-
         /// <inheritdoc/>
         public override bool IsPerFrame => false;
 
         /// <inheritdoc/>
         public override int SlowSourceStride => Stride;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "max(1, ⌊T/frames⌋)·⌈g/stride⌉²";
 
         /// <summary>Spatial grid side after pooling, ⌈g / σ⌉.</summary>
         /// <param name="patchGrid">Patch grid side g.</param>
@@ -315,14 +285,12 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Queries">Learned queries Q ≥ 1 (32 in BLIP-2).</param>
     /// <param name="Per">One query set per frame or per video.</param>
     /// <param name="CrossEvery">Cross-attention in layers whose index is a multiple of this (2 in BLIP-2).</param>
-    public sealed record QFormerCompressorConfig(int Queries, Granularity Per, int CrossEvery) : CompressorConfig
+    [Kind("qformer", "BLIP-2 Q-Former: learned queries, self-attention, cross-attention every cross_every layers, own FFN.", Tokens = "T·queries (per frame) or queries (per video)", Output = FeatureSpace.Resampler)]
+    public sealed record QFormerCompressorConfig(
+        [Field("Learned queries.", Max = 65536, Default = 32)] int Queries,
+        [Field("One query set per frame or per video.", Default = Granularity.Frame)] Granularity Per,
+        [Field("Cross-attention in resampler layers 0, k, 2k, ...", Max = 1024, Default = 2)] int CrossEvery) : CompressorConfig
     {
-        /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.QFormer;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Resampler;
-
         /// <inheritdoc/>
         public override bool IsPerFrame => Per == Granularity.Frame;
 
@@ -364,14 +332,12 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Latents">Learned latents R ≥ 1 (64 in Flamingo).</param>
     /// <param name="Per">One latent set per video (Flamingo) or per frame.</param>
     /// <param name="MaxFrames">Rows of the time embedding: the most frames a forward may receive.</param>
-    public sealed record PerceiverCompressorConfig(int Latents, Granularity Per, int MaxFrames) : CompressorConfig
+    [Kind("perceiver", "Flamingo Perceiver resampler: latents attend to [features; latents], learned time embedding.", Tokens = "latents (per video) or T·latents (per frame)", Output = FeatureSpace.Resampler)]
+    public sealed record PerceiverCompressorConfig(
+        [Field("Learned latents.", Max = 65536, Default = 64)] int Latents,
+        [Field("One latent set per video or per frame.", Default = Granularity.Video)] Granularity Per,
+        [Field("Rows of the time embedding (most frames per forward).", Max = 1 << 20, Default = 1024)] int MaxFrames) : CompressorConfig
     {
-        /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.Perceiver;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Resampler;
-
         /// <inheritdoc/>
         public override bool IsPerFrame => Per == Granularity.Frame;
 
@@ -411,19 +377,12 @@ namespace CrossLMM.Zoo.Configs
     /// Tokens: queries (per video).
     /// </summary>
     /// <param name="Queries">Learned queries Q ≥ 1.</param>
-    public sealed record CcamCompressorConfig(int Queries) : CompressorConfig
+    [Kind("ccam", "Video-CCAM projector: queries in time-ordered groups; query j sees frames up to ⌈(j+1)·T/Q⌉.", Tokens = "queries", Output = FeatureSpace.Resampler)]
+    public sealed record CcamCompressorConfig(
+        [Field("Learned queries Q (the default 1024 is recalled from the Video-CCAM paper, not confirmed against its code).", Max = 65536, Default = 1024)] int Queries) : CompressorConfig
     {
         /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.Ccam;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Resampler;
-
-        /// <inheritdoc/>
         public override bool IsPerFrame => false;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "queries";
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => $"{Queries}";
@@ -467,22 +426,15 @@ namespace CrossLMM.Zoo.Configs
     /// tokens are in vision space. Tokens: 2·T.
     /// </summary>
     /// <param name="Queries">Text-query count M of the Q-Former (32 in LLaMA-VID).</param>
-    public sealed record LlamaVidCompressorConfig(int Queries) : CompressorConfig
+    [Kind("llama_vid", "LLaMA-VID: a text-guided context token and a mean content token per frame.", Tokens = "2·T")]
+    public sealed record LlamaVidCompressorConfig(
+        [Field("Text-query count of its Q-Former.", Max = 65536, Default = 32)] int Queries) : CompressorConfig
     {
-        /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.LlamaVid;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
-
         /// <inheritdoc/>
         public override bool UsesResampler => true;
 
         /// <inheritdoc/>
         public override bool IsPerFrame => true;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "2·T";
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => "2·T";
@@ -516,19 +468,13 @@ namespace CrossLMM.Zoo.Configs
     /// </summary>
     /// <param name="SegmentFrames">Frames per segment F ≥ 1 (10 in LongVLM: 100 frames in 10 segments).</param>
     /// <param name="SegmentTokens">Local tokens per segment K, 1 ≤ K ≤ g² (30 in LongVLM's default merge schedule).</param>
-    public sealed record LongVlmCompressorConfig(int SegmentFrames, int SegmentTokens) : CompressorConfig
+    [Kind("longvlm", "LongVLM: frames cut into segments of segment_frames; each segment's tokens ToMe-merged to segment_tokens local tokens, in temporal order, after one global token (the mean of all encoder tokens). Parameter-free.", Tokens = "1 + ⌈T/segment_frames⌉·segment_tokens")]
+    public sealed record LongVlmCompressorConfig(
+        [Field("Frames per segment F (LongVLM: 10, i.e. 100 frames in 10 segments); the last segment may be shorter.", Max = 4096, Default = 10)] int SegmentFrames,
+        [Field("Local tokens K per segment after merging (LongVLM's default schedule: 30).", Max = 1 << 20, Default = 30, Where = "≤ g²")] int SegmentTokens) : CompressorConfig
     {
         /// <inheritdoc/>
-        public override CompressorKind Kind => CompressorKind.LongVlm;
-
-        /// <inheritdoc/>
-        public override FeatureSpace OutputSpace => FeatureSpace.Vision;
-
-        /// <inheritdoc/>
         public override bool IsPerFrame => false;
-
-        /// <inheritdoc/>
-        public override string TokensFormula => "1 + ⌈T/segment_frames⌉·segment_tokens";
 
         /// <inheritdoc/>
         public override string TokensFormulaAt(int patchGrid) => $"1 + {SegmentTokens}·⌈T/{SegmentFrames}⌉";

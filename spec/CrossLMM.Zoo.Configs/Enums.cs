@@ -1,12 +1,18 @@
 namespace CrossLMM.Zoo.Configs
 {
-    /// <summary>How frames become encoder features (<c>vision.kind</c>).</summary>
+    /// <summary>
+    /// How frames become encoder features (<c>vision.kind</c>). Vision kinds have no fields (their sizes come from the
+    /// preset), so a member with its <see cref="KindAttribute"/> is the whole declaration; its block names it in a
+    /// <see cref="BlockForAttribute"/>.
+    /// </summary>
     public enum VisionKind
     {
         /// <summary><c>vit</c>: a SigLIP-style ViT (patch conv, learned positions, pre-LN blocks, post-LN).</summary>
+        [Kind("vit", "SigLIP-style ViT: patch conv, learned positions, pre-LN blocks, post-LN. N = g² tokens per frame.")]
         Vit,
 
         /// <summary><c>precomputed</c>: the caller passes encoder features of shape (B, T, N, D).</summary>
+        [Kind("precomputed", "The caller passes (B, T, N, D) features; N and D from the preset's vision section.")]
         Precomputed,
     }
 
@@ -15,72 +21,6 @@ namespace CrossLMM.Zoo.Configs
     {
         /// <summary><c>qwen2</c>: Qwen2-style decoder (RMSNorm, RoPE, GQA, SwiGLU).</summary>
         Qwen2,
-    }
-
-    /// <summary>
-    /// The compressor kind (<c>compressor.kind</c>, its <see cref="YamlNameAttribute"/>); kind K has the record
-    /// <c>KCompressorConfig</c> and the block <c>KCompressor</c> (<see cref="BlockWiring"/>).
-    /// </summary>
-    public enum CompressorKind
-    {
-        /// <summary><c>identity</c>: all encoder tokens (LLaVA-OneVision style full tokens).</summary>
-        [YamlName("identity")]
-        Identity,
-
-        /// <summary><c>pool2d</c>: adaptive 2D average pooling of each frame to a grid × grid map.</summary>
-        [YamlName("pool2d")]
-        Pool2d,
-
-        /// <summary><c>strided_pool2d</c>: 2D average pooling with kernel = stride (ceil mode).</summary>
-        [YamlName("strided_pool2d")]
-        StridedPool2d,
-
-        /// <summary><c>temporal_pool</c>: slow-fast temporal pooling (fast tokens in the stream, slow tokens as a source).</summary>
-        [YamlName("temporal_pool")]
-        TemporalPool,
-
-        /// <summary><c>qformer</c>: BLIP-2 Q-Former with learned queries.</summary>
-        [YamlName("qformer")]
-        QFormer,
-
-        /// <summary><c>perceiver</c>: Flamingo Perceiver resampler with learned latents.</summary>
-        [YamlName("perceiver")]
-        Perceiver,
-
-        /// <summary><c>ccam</c>: Video-CCAM projector (queries with causal cross-attention masks over frames).</summary>
-        [YamlName("ccam")]
-        Ccam,
-
-        /// <summary><c>llama_vid</c>: LLaMA-VID context token + content token per frame.</summary>
-        [YamlName("llama_vid")]
-        LlamaVid,
-
-        /// <summary><c>longvlm</c>: LongVLM segment tokens (ToMe-merged per segment) after one global token.</summary>
-        [YamlName("longvlm")]
-        LongVlm,
-    }
-
-    /// <summary>The projector kind (<c>projector.kind</c>).</summary>
-    public enum ProjectorKind
-    {
-        /// <summary><c>mlp</c>: Linear, activation, Linear, ... (depth linear layers).</summary>
-        Mlp,
-
-        /// <summary><c>linear</c>: one Linear layer.</summary>
-        Linear,
-    }
-
-    /// <summary>The in-LLM fusion kind (<c>fusion[i].kind</c>).</summary>
-    public enum FusionKind
-    {
-        /// <summary><c>dual_cross_attention</c>: CrossLMM dual cross-attention layer (V2V ‖ T2V, FFN), after the decoder layer.</summary>
-        DualCrossAttention,
-
-        /// <summary><c>hybrid</c>: Slow-Fast hybrid decoder layer (text queries also attend to a visual source).</summary>
-        Hybrid,
-
-        /// <summary><c>gated_cross_attention</c>: Flamingo GATED XATTN-DENSE, before the decoder layer.</summary>
-        GatedCrossAttention,
     }
 
     /// <summary>Where the video sits in the LLM stream (<c>layout</c>).</summary>

@@ -5,7 +5,7 @@ namespace CrossLMM.Zoo.Configs
     /// <summary>
     /// An in-LLM fusion entry: a block that reads a visual <see cref="Source"/> and sits on the decoder
     /// layers listed in <see cref="Layers"/> (already expanded from <c>every</c>/<c>start</c>/<c>layers</c>).
-    /// The hierarchy is closed: one sealed record per <see cref="FusionKind"/>. Every fusion block is
+    /// The hierarchy is closed: one sealed record per kind (<see cref="KindAttribute"/>). Every fusion block is
     /// gated, <c>h ← h + tanh(α)·f(h)</c>, with α initialised to <see cref="GateInit"/> (0: the untrained
     /// model equals its base LLM).
     /// </summary>
@@ -41,11 +41,8 @@ namespace CrossLMM.Zoo.Configs
         /// </summary>
         public int KvHeads { get; init; }
 
-        /// <summary>Which kind this is.</summary>
-        public abstract FusionKind Kind { get; }
-
         /// <summary>The kind's YAML name.</summary>
-        public string KindName => YamlNames.Of(Kind);
+        public string KindName => KindDeclaration.Of(GetType()).Name;
 
         /// <summary>Width of one head: llm.hidden / heads.</summary>
         /// <param name="llmHidden">The LLM width H.</param>
@@ -100,19 +97,17 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Mlp">Inner width of the layer's new SwiGLU FFN (default llm.mlp).</param>
     /// <param name="Branches">Which branches exist (non-empty, no duplicates).</param>
     /// <param name="Scope">Whether a V2V query sees all frames or only its own frame.</param>
+    [Kind("dual_cross_attention", "CrossLMM dual cross-attention layer after the decoder layer: V2V ‖ T2V, then FFN, residuals.")]
     public sealed record DualCrossAttentionConfig(
         EquatableArray<int> Layers,
-        FusionSource Source,
+        [Field("Keys/values.", Default = FusionSource.Original)] FusionSource Source,
         double GateInit,
         int Heads,
         int KvHeads,
-        int Mlp,
-        EquatableArray<CrossAttentionBranch> Branches,
-        TokenScope Scope) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
+        [Field("Inner width of the layer's new SwiGLU FFN.", Max = 1 << 20, Computed = "llm.mlp")] int Mlp,
+        [Field("Which branches: v2v (queries at visual positions), t2v (queries at text positions).", Default = new[] { CrossAttentionBranch.V2V, CrossAttentionBranch.T2V })] EquatableArray<CrossAttentionBranch> Branches,
+        [Field("Whether a V2V query sees all frames or only its own frame.", Default = TokenScope.Global)] TokenScope Scope) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
     {
-        /// <inheritdoc/>
-        public override FusionKind Kind => FusionKind.DualCrossAttention;
-
         /// <inheritdoc/>
         public override IReadOnlyList<string> Validate(LanguageModelConfig llm, int index)
         {
@@ -139,16 +134,14 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Heads">Attention heads: must equal llm.heads (the layer's own query heads are reused).</param>
     /// <param name="KvHeads">Key/value heads: must equal llm.kv_heads (the new K/V projections start as copies of the
     /// layer's own <c>k_proj</c>/<c>v_proj</c>).</param>
+    [Kind("hybrid", "Slow-Fast hybrid decoder layer: text positions reuse the layer's queries against a new K/V projection of the source; gate tanh(Linear(h))·tanh(β).")]
     public sealed record HybridFusionConfig(
         EquatableArray<int> Layers,
-        FusionSource Source,
+        [Field("Keys/values.", Default = FusionSource.Original)] FusionSource Source,
         double GateInit,
         int Heads,
         int KvHeads) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
     {
-        /// <inheritdoc/>
-        public override FusionKind Kind => FusionKind.Hybrid;
-
         /// <inheritdoc/>
         public override IReadOnlyList<string> Validate(LanguageModelConfig llm, int index)
         {
@@ -169,7 +162,7 @@ namespace CrossLMM.Zoo.Configs
 
     /// <summary>
     /// <c>gated_cross_attention</c>: Flamingo's GATED XATTN-DENSE, placed before the decoder layer:
-    /// <c>y += tanh(α₁)·xattn(LN(y), media)</c>, <c>y += tanh(α₂)·FFN(y)</c>.
+    /// <c>y += tanh(α₁)·xattn(LN(y), media)</c>, <c>y += tanh(α₂)·FFN(LN(y))</c>.
     /// </summary>
     /// <param name="Layers">Decoder layers it precedes.</param>
     /// <param name="Source">Keys/values: <c>compressed</c> tokens (the resampler's latents) by default.</param>
@@ -177,17 +170,15 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Heads">Attention heads.</param>
     /// <param name="KvHeads">Key/value heads of the cross-attention (default llm.kv_heads); divides <paramref name="Heads"/>.</param>
     /// <param name="Mlp">Inner width of the dense GELU FFN (default llm.mlp).</param>
+    [Kind("gated_cross_attention", "Flamingo GATED XATTN-DENSE before the decoder layer: y += tanh(α₁)·xattn(LN(y), media); y += tanh(α₂)·FFN(LN(y)).")]
     public sealed record GatedCrossAttentionConfig(
         EquatableArray<int> Layers,
-        FusionSource Source,
+        [Field("Keys/values (the media).", Default = FusionSource.Compressed)] FusionSource Source,
         double GateInit,
         int Heads,
         int KvHeads,
-        int Mlp) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
+        [Field("Inner width of the dense GELU FFN.", Max = 1 << 20, Computed = "llm.mlp")] int Mlp) : FusionConfig(Layers, Source, GateInit, Heads, KvHeads)
     {
-        /// <inheritdoc/>
-        public override FusionKind Kind => FusionKind.GatedCrossAttention;
-
         /// <inheritdoc/>
         public override IReadOnlyList<string> Validate(LanguageModelConfig llm, int index)
         {

@@ -4,7 +4,7 @@ namespace CrossLMM.Zoo.Configs
 {
     /// <summary>
     /// A projector maps visual tokens from their feature space to the LLM width (input width →
-    /// llm.hidden). The hierarchy is closed: one sealed record per <see cref="ProjectorKind"/>.
+    /// llm.hidden). The hierarchy is closed: one sealed record per kind (<see cref="KindAttribute"/>).
     /// The widths are not part of the record: they follow from the architecture
     /// (<see cref="ArchitectureConfig.ProjectorInputWidth"/>, <see cref="ArchitectureConfig.SourceProjectorInputWidth"/>).
     /// </summary>
@@ -14,11 +14,8 @@ namespace CrossLMM.Zoo.Configs
         {
         }
 
-        /// <summary>Which kind this is.</summary>
-        public abstract ProjectorKind Kind { get; }
-
         /// <summary>The kind's YAML name.</summary>
-        public string KindName => YamlNames.Of(Kind);
+        public string KindName => KindDeclaration.Of(GetType()).Name;
 
         /// <summary>The shared rules this config breaks, as messages (empty when valid).</summary>
         public abstract IReadOnlyList<string> Validate();
@@ -32,11 +29,12 @@ namespace CrossLMM.Zoo.Configs
     /// <param name="Depth">Number of Linear layers, ≥ 1.</param>
     /// <param name="Activation">Activation between the Linear layers.</param>
     /// <param name="Norm">Optional LayerNorm over the input.</param>
-    public sealed record MlpProjectorConfig(int Depth, Activation Activation, ProjectorNorm Norm) : ProjectorConfig
+    [Kind("mlp", "Linear layers with an activation between them, optionally after a LayerNorm.")]
+    public sealed record MlpProjectorConfig(
+        [Field("Number of Linear layers.", Max = 16, Default = 2)] int Depth,
+        [Field("Activation between the Linear layers.", Default = Activation.Gelu)] Activation Activation,
+        [Field("Normalisation of the input.", Default = ProjectorNorm.None)] ProjectorNorm Norm) : ProjectorConfig
     {
-        /// <inheritdoc/>
-        public override ProjectorKind Kind => ProjectorKind.Mlp;
-
         /// <inheritdoc/>
         public override IReadOnlyList<string> Validate()
         {
@@ -47,11 +45,9 @@ namespace CrossLMM.Zoo.Configs
     }
 
     /// <summary><c>linear</c>: a single Linear layer from the input width to llm.hidden.</summary>
+    [Kind("linear", "A single Linear layer.")]
     public sealed record LinearProjectorConfig : ProjectorConfig
     {
-        /// <inheritdoc/>
-        public override ProjectorKind Kind => ProjectorKind.Linear;
-
         /// <inheritdoc/>
         public override IReadOnlyList<string> Validate() => new string[0];
     }

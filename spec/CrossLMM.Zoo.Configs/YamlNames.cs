@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Reflection;
+using System.Text;
 
 namespace CrossLMM.Zoo.Configs
 {
@@ -9,47 +12,16 @@ namespace CrossLMM.Zoo.Configs
     /// </summary>
     public static class YamlNames
     {
-        // The [YamlName] of every CompressorKind member, read once.
-        private static readonly System.Collections.Generic.Dictionary<CompressorKind, string> CompressorNames = ReadNames<CompressorKind>();
-
         /// <summary>YAML name of a vision kind.</summary>
         /// <param name="value">The value.</param>
-        public static string Of(VisionKind value) => value switch
-        {
-            VisionKind.Vit => "vit",
-            VisionKind.Precomputed => "precomputed",
-            _ => throw Unknown(value),
-        };
+        public static string Of(VisionKind value) =>
+            KindDeclaration.Visions.FirstOrDefault(k => k.Vision == value)?.Name ?? throw Unknown(value);
 
         /// <summary>YAML name of a language model kind.</summary>
         /// <param name="value">The value.</param>
         public static string Of(LanguageModelKind value) => value switch
         {
             LanguageModelKind.Qwen2 => "qwen2",
-            _ => throw Unknown(value),
-        };
-
-        /// <summary>YAML name of a compressor kind.</summary>
-        /// <param name="value">The value.</param>
-        public static string Of(CompressorKind value) =>
-            CompressorNames.TryGetValue(value, out var name) ? name : throw Unknown(value);
-
-        /// <summary>YAML name of a projector kind.</summary>
-        /// <param name="value">The value.</param>
-        public static string Of(ProjectorKind value) => value switch
-        {
-            ProjectorKind.Mlp => "mlp",
-            ProjectorKind.Linear => "linear",
-            _ => throw Unknown(value),
-        };
-
-        /// <summary>YAML name of a fusion kind.</summary>
-        /// <param name="value">The value.</param>
-        public static string Of(FusionKind value) => value switch
-        {
-            FusionKind.DualCrossAttention => "dual_cross_attention",
-            FusionKind.Hybrid => "hybrid",
-            FusionKind.GatedCrossAttention => "gated_cross_attention",
             _ => throw Unknown(value),
         };
 
@@ -123,19 +95,52 @@ namespace CrossLMM.Zoo.Configs
         private static ArgumentOutOfRangeException Unknown(Enum value) =>
             new ArgumentOutOfRangeException(nameof(value), value, $"{value.GetType().Name} value ({value}) is not defined");
 
-        private static System.Collections.Generic.Dictionary<T, string> ReadNames<T>()
-            where T : struct, Enum
+        /// <summary>The YAML name of any value of the spec's enums (dispatches to the overload of its type).</summary>
+        /// <param name="value">A value of one of the spec's enums.</param>
+        /// <exception cref="ArgumentOutOfRangeException">An enum the spec does not spell.</exception>
+        public static string OfAny(Enum value) => value switch
         {
-            var names = new System.Collections.Generic.Dictionary<T, string>();
-            foreach (var field in typeof(T).GetTypeInfo().DeclaredFields)
+            VisionKind v => Of(v),
+            LanguageModelKind v => Of(v),
+            Layout v => Of(v),
+            FusionSource v => Of(v),
+            TokenScope v => Of(v),
+            CrossAttentionBranch v => Of(v),
+            Granularity v => Of(v),
+            Activation v => Of(v),
+            ProjectorNorm v => Of(v),
+            _ => throw Unknown(value),
+        };
+
+        /// <summary>The YAML names of every member of <paramref name="enumType"/>, in declaration order.</summary>
+        /// <param name="enumType">One of the spec's enums.</param>
+        public static IReadOnlyList<string> All(Type enumType) => Enum.GetValues(enumType).Cast<Enum>().Select(OfAny).ToArray();
+
+        /// <summary>The member of <paramref name="enumType"/> spelled <paramref name="name"/> in YAML.</summary>
+        /// <param name="enumType">One of the spec's enums.</param>
+        /// <param name="name">A YAML name.</param>
+        /// <exception cref="ArgumentException">No member is spelled so.</exception>
+        public static Enum Parse(Type enumType, string name) =>
+            Enum.GetValues(enumType).Cast<Enum>().FirstOrDefault(v => OfAny(v) == name)
+            ?? throw new ArgumentException($"'{name}' is not one of {string.Join(", ", All(enumType))}", nameof(name));
+
+        /// <summary>A C# member name in the spec's snake case: <c>SegmentFrames</c> → <c>segment_frames</c>.</summary>
+        /// <param name="name">A PascalCase name.</param>
+        public static string SnakeCase(string name)
+        {
+            var text = new StringBuilder();
+            for (int i = 0; i < name.Length; i++)
             {
-                if (field.IsStatic && field.GetCustomAttribute<YamlNameAttribute>() is YamlNameAttribute name)
+                char c = name[i];
+                if (char.IsUpper(c) && i > 0)
                 {
-                    names[(T)field.GetValue(null)!] = name.Name;
+                    text.Append('_');
                 }
+
+                text.Append(char.ToLowerInvariant(c));
             }
 
-            return names;
+            return text.ToString();
         }
     }
 }

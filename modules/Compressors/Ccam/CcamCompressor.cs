@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -15,7 +16,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// the only source of temporal order. Features (B, T, N, D) → tokens (B, Q, H), H = resampler width.
 /// Keys: <c>queries</c> (Q, H), <c>layers.{i}.{norm_queries,norm_media,cross_attn.{q,k,v,o}_proj,norm_mlp,mlp.{fc1,fc2}}</c>, <c>norm</c>.
 /// </summary>
-public sealed class CcamCompressor : VisualCompressor
+[BlockFor(typeof(CcamCompressorConfig))]
+public sealed class CcamCompressor : VisualCompressor, ICompressorCost<CcamCompressorConfig>
 {
     private readonly Parameter queries;
     private readonly ModuleList<CcamLayer> layers;
@@ -96,5 +98,36 @@ public sealed class CcamCompressor : VisualCompressor
             }
         }
         return torch.tensor(visible, new long[] { Queries, frames }, device: device);
+    }
+
+    /// <summary>FLOPs: the Q queries cross-attend to all T·N features (masked, so the full score matrix is computed), then an FFN, per layer.</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(CcamCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        checked
+        {
+            long r = resampler.Hidden, queries = config.Queries, d = vision.Hidden, media = (long)frames * vision.TokensPerFrame;
+            long linear = resampler.Layers * (VisualBlockFlops.Linear(queries, r, r) * 2 + VisualBlockFlops.Linear(media, d, r) * 2 + VisualBlockFlops.Linear(queries, r, resampler.Mlp) * 2);
+            long matmul = resampler.Layers * VisualBlockFlops.Attention(queries, media, r);
+            return VisualBlockFlops.Compressor(linear, matmul).Times(batch);
+        }
+    }
+
+    /// <summary>Parameters: queries Q·R, final LayerNorm 2R; per layer LayerNorms 4R + 2D, q R² + R, k/v 2(D·R + R), out R², FFN R·mlp + mlp + mlp·R + R.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(CcamCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        checked
+        {
+            long d = vision.Hidden, r = resampler.Hidden, mlp = resampler.Mlp;
+            return config.Queries * r + 2 * r
+                + resampler.Layers * (4 * r + 2 * d + BlockParameters.Linear(r, r) + 2 * BlockParameters.Linear(d, r) + r * r + BlockParameters.Linear(r, mlp) + BlockParameters.Linear(mlp, r));
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -29,7 +30,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <c>vlm_att_encoder.{layernorm,encoder.layer.{i}.*}</c> (Q-Former with text FFN <c>intermediate</c>/<c>output</c>),
 /// <c>vlm_att_projector</c> (H_r → D), <c>vlm_att_key_projector</c> (D → D), <c>vlm_att_val_projector</c> (D → D).
 /// </summary>
-public sealed class LlamaVidCompressor : VisualCompressor
+[BlockFor(typeof(LlamaVidCompressorConfig))]
+public sealed class LlamaVidCompressor : VisualCompressor, ICompressorCost<LlamaVidCompressorConfig>
 {
     /// <summary>LLaMA-VID's Q-Former cross-attends every 2nd layer (its <c>init_bert(cross_attention_freq=2)</c>).</summary>
     public const int CrossEvery = 2;
@@ -172,6 +174,46 @@ public sealed class LlamaVidCompressor : VisualCompressor
         if (textPadding is not null && (textPadding.shape.Length != 2 || textPadding.shape[0] != shape[0] || textPadding.shape[1] != shape[1])) {
             throw new ArgumentException(
                 $"{GetName()}: prompt padding {BlockChecks.Format(textPadding.shape)} must be (B = {shape[0]}, L = {shape[1]})", nameof(textPadding));
+        }
+    }
+
+    /// <summary>
+    /// FLOPs per frame: a text Q-Former (m queries + L prompt tokens) → m text queries in vision width; keys = W_k X;
+    /// context = mean over queries of softmax(QKᵀ/√D)·X (raw patches as values) → W_val; and the prompt's text projector
+    /// once per sample.
+    /// </summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(LlamaVidCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        checked
+        {
+            long r = resampler.Hidden, m = config.Queries, d = vision.Hidden, n = vision.TokensPerFrame, images = (long)batch * frames;
+            var qformer = VisualBlockFlops.QFormer(resampler, m, CrossEvery, d, n, promptTokens).Times(images);
+            long linear = VisualBlockFlops.Linear((long)batch * promptTokens, textWidth, r)   // vlm_att_text_projector (once per sample)
+                + images * (VisualBlockFlops.Linear(m, r, d)                                // vlm_att_projector
+                    + VisualBlockFlops.Linear(n, d, d)                                      // vlm_att_key_projector
+                    + VisualBlockFlops.Linear(1, d, d));                                    // vlm_att_val_projector on the context
+            long matmul = images * VisualBlockFlops.Attention(m, n, d);
+            return qformer + VisualBlockFlops.Compressor(linear, matmul);
+        }
+    }
+
+    /// <summary>Parameters: text projector H·R + R, queries m·R, LayerNorm 2D, the text Q-Former body, query projector R·D + D, key and value projectors 2(D² + D).</summary>
+    /// <inheritdoc/>
+    public static long Parameters(LlamaVidCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        checked
+        {
+            long d = vision.Hidden, r = resampler.Hidden;
+            return BlockParameters.Linear(textWidth, r) + config.Queries * r + 2 * d
+                + BlockParameters.QFormer(resampler, CrossEvery, d, hasText: true)
+                + BlockParameters.Linear(r, d) + 2 * BlockParameters.Linear(d, d);
         }
     }
 }

@@ -20,6 +20,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// averages 16 channel groups first), and the global token is the mean of the final encoder tokens (LongVLM averages
 /// the [CLS] token of every CLIP layer over frames, 25 tokens; SigLIP-style encoders have no [CLS]).</para>
 /// </summary>
+[BlockFor(typeof(LongVlmCompressorConfig))]
 public sealed class LongVlmCompressor : VisualCompressor, ICompressorCost<LongVlmCompressorConfig>
 {
     private readonly LongVlmCompressorConfig _config;

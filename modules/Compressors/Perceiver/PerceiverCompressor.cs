@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -18,7 +19,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <c>frame_embs</c> (max_frames, H), <c>latents</c> (R, H),
 /// <c>layers.{i}.0.{norm_media,norm_latents,to_q,to_kv,to_out}</c>, <c>layers.{i}.1.{0,1,3}</c>, <c>norm</c>.
 /// </summary>
-public sealed class PerceiverCompressor : VisualCompressor
+[BlockFor(typeof(PerceiverCompressorConfig))]
+public sealed class PerceiverCompressor : VisualCompressor, ICompressorCost<PerceiverCompressorConfig>
 {
     private readonly Linear media_proj;
     private readonly Parameter frame_embs;
@@ -104,5 +106,43 @@ public sealed class PerceiverCompressor : VisualCompressor
         }
         var tokens = norm.call(x).reshape(batch, sets / batch * Latents, h);  // [B, R or T·R, H]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>FLOPs: media_proj on all B·T·N tokens once; per layer and latent set, the latents read [media (M); latents (r)].</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(PerceiverCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        checked
+        {
+            long b = batch, t = frames, n = vision.TokensPerFrame, d = vision.Hidden;
+            long r = resampler.Hidden, latents = config.Latents;
+            long sets = config.Per == Granularity.Frame ? b * t : b;
+            long media = config.Per == Granularity.Frame ? n : t * n;
+            long keys = media + latents;
+            long perLayerLinear = VisualBlockFlops.Linear(latents, r, r) * 2           // to_q, to_out
+                + VisualBlockFlops.Linear(keys, r, 2 * r)                            // to_kv on [media; latents]
+                + VisualBlockFlops.Linear(latents, r, resampler.Mlp) * 2;            // ff
+            long linear = VisualBlockFlops.Linear(b * t * n, d, r) + resampler.Layers * sets * perLayerLinear;
+            long matmul = resampler.Layers * sets * VisualBlockFlops.Attention(latents, keys, r);
+            return VisualBlockFlops.Compressor(linear, matmul);
+        }
+    }
+
+    /// <summary>Parameters: media_proj D·R + R, time embedding max_frames·R, latents·R, final LayerNorm 2R; per layer two LayerNorms 4R, q/kv/out 4R², FFN LayerNorm 2R and 2·R·mlp.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(PerceiverCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        ArgumentNullException.ThrowIfNull(resampler);
+        checked
+        {
+            long d = vision.Hidden, r = resampler.Hidden, mlp = resampler.Mlp;
+            return BlockParameters.Linear(d, r) + config.MaxFrames * r + config.Latents * r + 2 * r
+                + resampler.Layers * (4 * r + 4 * r * r + 2 * r + 2 * r * mlp);
+        }
     }
 }

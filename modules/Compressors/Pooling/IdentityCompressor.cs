@@ -1,5 +1,6 @@
-using CrossLMM.Zoo.Modules.Core;
 using CrossLMM.Zoo.Configs;
+using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -8,7 +9,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// (Li et al. 2024, arXiv:2408.03326) that CrossLMM compares its cost with. Features (B, T, N, D) →
 /// tokens (B, T·N, D), frame-major. No parameters.
 /// </summary>
-public sealed class IdentityCompressor : VisualCompressor
+[BlockFor(typeof(IdentityCompressorConfig))]
+public sealed class IdentityCompressor : VisualCompressor, ICompressorCost<IdentityCompressorConfig>
 {
     /// <summary>Creates the pass-through.</summary>
     /// <param name="patchGrid">Side g of the encoder's patch grid (N = g²).</param>
@@ -40,4 +42,12 @@ public sealed class IdentityCompressor : VisualCompressor
         long batch = features.shape[0], time = features.shape[1];
         return new CompressorOutput(features.reshape(batch, time * InputTokensPerFrame, InputWidth)); // [B, T·N, D]
     }
+
+    /// <summary>FLOPs: none (pooling and copying are not products).</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(IdentityCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) => FlopBreakdown.Zero;
+
+    /// <summary>No parameters.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(IdentityCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) => 0;
 }

@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -10,7 +11,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// <c>F.adaptive_avg_pool2d</c>. Features (B, T, g², D) → tokens (B, T·grid², D), frame-major, row-major
 /// within a frame. No parameters.
 /// </summary>
-public sealed class Pool2dCompressor : VisualCompressor
+[BlockFor(typeof(Pool2dCompressorConfig))]
+public sealed class Pool2dCompressor : VisualCompressor, ICompressorCost<Pool2dCompressorConfig>
 {
     private readonly Pool2dCompressorConfig _config;
 
@@ -54,4 +56,12 @@ public sealed class Pool2dCompressor : VisualCompressor
         var tokens = FrameMaps.ToTokens(pooled, batch, time).reshape(batch, time * Grid * Grid, InputWidth); // [B, T·G², D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
+
+    /// <summary>FLOPs: none (pooling and copying are not products).</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(Pool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) => FlopBreakdown.Zero;
+
+    /// <summary>No parameters.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(Pool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) => 0;
 }

@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -9,7 +10,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// an axis may be clipped and then averages only its in-bounds tokens. Features (B, T, g², D) → tokens
 /// (B, T·⌈g/s⌉², D), frame-major. No parameters.
 /// </summary>
-public sealed class StridedPool2dCompressor : VisualCompressor
+[BlockFor(typeof(StridedPool2dCompressorConfig))]
+public sealed class StridedPool2dCompressor : VisualCompressor, ICompressorCost<StridedPool2dCompressorConfig>
 {
     private readonly StridedPool2dCompressorConfig _config;
 
@@ -56,4 +58,12 @@ public sealed class StridedPool2dCompressor : VisualCompressor
             .reshape(batch, time * side * side, InputWidth);                     // [B, T·O², D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
     }
+
+    /// <summary>FLOPs: none (pooling and copying are not products).</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(StridedPool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) => FlopBreakdown.Zero;
+
+    /// <summary>No parameters.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(StridedPool2dCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) => 0;
 }

@@ -1,5 +1,6 @@
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
 
@@ -11,7 +12,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// gives one fast frame, the mean of all its frames. Features (B, T, g², D) → tokens
 /// (B, max(1, ⌊T/τ⌋)·n, D) and <see cref="CompressorOutput.Slow"/> (B, T·n, D). No parameters.
 /// </summary>
-public sealed class TemporalPoolCompressor : VisualCompressor
+[BlockFor(typeof(TemporalPoolCompressorConfig))]
+public sealed class TemporalPoolCompressor : VisualCompressor, ICompressorCost<TemporalPoolCompressorConfig>
 {
     private readonly TemporalPoolCompressorConfig _config;
 
@@ -77,4 +79,12 @@ public sealed class TemporalPoolCompressor : VisualCompressor
         var slowTokens = slow.reshape(batch, time * perFrame, InputWidth);                 // [B, T·N, D]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope(), slowTokens.MoveToOuterDisposeScope());
     }
+
+    /// <summary>FLOPs: none (pooling and copying are not products).</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(TemporalPoolCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) => FlopBreakdown.Zero;
+
+    /// <summary>No parameters.</summary>
+    /// <inheritdoc/>
+    public static long Parameters(TemporalPoolCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) => 0;
 }

@@ -1,5 +1,7 @@
+using System;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 using TorchSharp.Modules;
 
 namespace CrossLMM.Zoo.Modules.Compressors;
@@ -15,7 +17,8 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 /// Keys (as HF <c>Blip2Model</c>): <c>query_tokens</c> (1, Q, H), <c>qformer.layernorm</c>,
 /// <c>qformer.encoder.layer.{i}.{attention,crossattention,intermediate_query,output_query}.*</c>.
 /// </summary>
-public sealed class QFormerCompressor : VisualCompressor
+[BlockFor(typeof(QFormerCompressorConfig))]
+public sealed class QFormerCompressor : VisualCompressor, ICompressorCost<QFormerCompressorConfig>
 {
     private readonly Parameter query_tokens;
     private readonly QFormerModel qformer;
@@ -85,5 +88,29 @@ public sealed class QFormerCompressor : VisualCompressor
         var outputs = qformer.call(queries, sources, null);                // [B', Q, H]
         var tokens = outputs.reshape(batch, sets / batch * Queries, OutputWidth); // [B, T·Q or Q, H]
         return new CompressorOutput(tokens.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>FLOPs: one Q-Former (<see cref="VisualBlockFlops.QFormer"/>) per frame over its N features, or per video over its T·N.</summary>
+    /// <inheritdoc/>
+    public static FlopBreakdown Flops(QFormerCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vision);
+        checked
+        {
+            long b = batch, t = frames, n = vision.TokensPerFrame;
+            return config.Per == Granularity.Frame
+                ? VisualBlockFlops.QFormer(resampler, config.Queries, config.CrossEvery, vision.Hidden, n, 0).Times(b * t)
+                : VisualBlockFlops.QFormer(resampler, config.Queries, config.CrossEvery, vision.Hidden, t * n, 0).Times(b);
+        }
+    }
+
+    /// <summary>Parameters: the queries Q·R and the Q-Former body (<see cref="BlockParameters.QFormer"/>).</summary>
+    /// <inheritdoc/>
+    public static long Parameters(QFormerCompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(resampler);
+        return checked(config.Queries * (long)resampler.Hidden + BlockParameters.QFormer(resampler, config.CrossEvery, vision.Hidden, hasText: false));
     }
 }

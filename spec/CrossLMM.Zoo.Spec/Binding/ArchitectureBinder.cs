@@ -52,23 +52,18 @@ namespace CrossLMM.Zoo.Spec.Binding
                     }
                 }
 
-                var source = EnumNames.Source(f.Str("source"));
-                double gate = f.Number("gate_init");
+                // The entry's record, built from its declared fields; the slot gives placement, gate and heads, and the
+                // computed default of mlp.
                 var expanded = layers.ToEquatableArray();
-                fusion.Add(entry.Kind.Name switch
+                fusion.Add((FusionConfig)KindRecords.Create(entry.Kind.Declaration!, f, supplied: p => p.Name switch
                 {
-                    "dual_cross_attention" => new DualCrossAttentionConfig(
-                        expanded,
-                        source,
-                        gate,
-                        heads,
-                        kvHeads,
-                        mlp,
-                        Branches(f),
-                        EnumNames.Scope(f.Str("scope"))),
-                    "hybrid" => new HybridFusionConfig(expanded, source, gate, heads, kvHeads),
-                    _ => new GatedCrossAttentionConfig(expanded, source, gate, heads, kvHeads, mlp),
-                });
+                    nameof(FusionConfig.Layers) => expanded,
+                    nameof(FusionConfig.GateInit) => f.Number("gate_init"),
+                    nameof(FusionConfig.Heads) => heads,
+                    nameof(FusionConfig.KvHeads) => kvHeads,
+                    "Mlp" => mlp,
+                    _ => null,
+                }));
             }
 
             if (bag.ErrorCount > errorsBefore || compressor is null)
@@ -127,23 +122,6 @@ namespace CrossLMM.Zoo.Spec.Binding
             {
                 bag.Report(SpecMessages.HybridHeadsDiffer(entry.Path + ".kv_heads", kvHeads, "llm.kv_heads", llm.KvHeads, presetName), f.NodeOf("kv_heads")!);
             }
-        }
-
-        private static EquatableArray<CrossAttentionBranch> Branches(FieldSet f)
-        {
-            var list = f.StrList("branches");
-            if (list is null)
-            {
-                return EquatableArray.Of(CrossAttentionBranch.V2V, CrossAttentionBranch.T2V);
-            }
-
-            var branches = new List<CrossAttentionBranch>();
-            foreach (var (value, _) in list)
-            {
-                branches.Add(EnumNames.Branch(value));
-            }
-
-            return branches.ToEquatableArray();
         }
 
         private static List<int> Expand(FusionSyntax entry, LanguageModelConfig llm, string presetName, DiagnosticBag bag)
@@ -208,11 +186,11 @@ namespace CrossLMM.Zoo.Spec.Binding
 
             // The record, then its own sized rules (the only ones left once the vocabulary has checked the ranges), each at the
             // YAML value it is about.
-            var compressor = CompressorRecords.Create(EnumNames.Compressor(syntax.CompressorKind!.Name), Int, name => fields.Str(name));
+            var compressor = (CompressorConfig)KindRecords.Create(syntax.CompressorKind!.Declaration!, fields, Int);
             var problems = compressor.Validate(vision);
             foreach (string problem in problems)
             {
-                string field = CompressorRecords.FieldOf(problem) ?? "kind";
+                string field = KindRecords.FieldOf(problem) ?? "kind";
                 bag.Report(SpecMessages.CompressorRule(problem, presetName), field == "kind" ? syntax.CompressorKindNode! : Node(field));
             }
 

@@ -79,9 +79,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                             var (kind, fields, _) = ReadSlot(value, keyNode, SpecVocabulary.Projector, "projector", bag);
                             if (kind is not null && fields.InvalidCount == 0)
                             {
-                                syntax.Projector = kind.Name == "mlp"
-                                    ? new MlpProjectorConfig(fields.Int("depth"), EnumNames.Activation(fields.Str("activation")), EnumNames.Norm(fields.Str("norm")))
-                                    : new LinearProjectorConfig();
+                                syntax.Projector = (ProjectorConfig)KindRecords.Create(kind.Declaration!, fields);
                             }
 
                             break;
@@ -381,7 +379,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 if (f.Has("scope") && f.Str("scope") == "frame" && syntax.CompressorKind is not null && !syntax.CompressorIsPerFrame)
                 {
                     string what = syntax.CompressorKind.Name is "qformer" or "perceiver" ? $"{syntax.CompressorKind.Name} per {syntax.Compressor.Str("per")}" : syntax.CompressorKind.Name;
-                    bag.Report(SpecMessages.FrameScopeNeedsPerFrame(path, what, "identity, pool2d, strided_pool2d, llama_vid, qformer/perceiver with per: frame"), f.NodeOf("scope")!);
+                    bag.Report(SpecMessages.FrameScopeNeedsPerFrame(path, what, KindRecords.PerFrameCompressors), f.NodeOf("scope")!);
                 }
             }
         }

@@ -49,7 +49,7 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         /// <summary>Whether the compressor as written is per-frame: its record's own <see cref="CompressorConfig.IsPerFrame"/>.</summary>
         public bool CompressorIsPerFrame =>
-            CompressorKind is not null && CompressorRecords.Create(EnumNames.Compressor(CompressorKind.Name), Compressor.Int, Compressor.Str).IsPerFrame;
+            CompressorKind?.Declaration is KindDeclaration kind && ((CompressorConfig)KindRecords.Create(kind, Compressor)).IsPerFrame;
     }
 
     /// <summary>A fusion entry as written.</summary>

@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
+using CrossLMM.Zoo.Configs;
 
 namespace CrossLMM.Zoo.Spec.Vocabulary
 {
@@ -107,6 +110,37 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
         internal static FieldSpec SetOf(string name, string description, params string[] values) =>
             new FieldSpec(name, FieldType.EnumList, description) { Values = values, UniqueItems = true, NonEmpty = true };
 
+        /// <summary>The field a kind record declares on a constructor parameter (<see cref="FieldAttribute"/>).</summary>
+        /// <param name="field">The declaration.</param>
+        /// <exception cref="InvalidOperationException">A parameter type the spec language cannot spell.</exception>
+        internal static FieldSpec From(FieldDeclaration field)
+        {
+            var a = field.Attribute;
+            FieldSpec spec = field.Type == typeof(int) || field.Type == typeof(long) ? Int(field.Name, a.Description, a.Min, a.Max)
+                : field.ElementType is not null && field.Values.Count > 0 ? SetOf(field.Name, a.Description, field.Values.ToArray())
+                : field.Values.Count > 0 ? OneOf(field.Name, a.Description, field.Values.ToArray())
+                : throw new InvalidOperationException($"{field.Parameter.Member.DeclaringType?.Name}: field {field.Name} has type {field.Type.Name}, which the spec language cannot read");
+            if (a.Default is not null)
+            {
+                spec.Default(a.Default switch
+                {
+                    Enum e => YamlNames.OfAny(e),
+                    Array items => items.Cast<Enum>().Select(YamlNames.OfAny).ToArray(),
+                    var v => (object)Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture),
+                }, field.DefaultText!);
+            }
+            else if (a.Computed is not null)
+            {
+                spec.Computed(a.Computed);
+            }
+            else
+            {
+                spec.Req();
+            }
+
+            return a.Where is null ? spec : spec.Where(a.Where);
+        }
+
         internal FieldSpec Req()
         {
             Required = true;
@@ -156,6 +190,19 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
     /// <summary>One <c>kind:</c> of a slot, with its own fields and (for compressors) its token formula.</summary>
     public sealed class KindSpec
     {
+        /// <summary>The kind as its record (or vision member) declares it.</summary>
+        /// <param name="kind">The declaration.</param>
+        internal KindSpec(KindDeclaration kind)
+            : this(
+                kind.Name,
+                kind.Attribute.Summary,
+                kind.Fields.Select(FieldSpec.From).ToArray(),
+                kind.Attribute.Tokens,
+                kind.Slot == "compressor" ? (kind.Attribute.Output == FeatureSpace.Vision ? "vision.hidden" : "resampler.hidden") : null)
+        {
+            Declaration = kind;
+        }
+
         internal KindSpec(string name, string description, IReadOnlyList<FieldSpec> fields, string? tokens = null, string? output = null)
         {
             Name = name;
@@ -179,6 +226,9 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
 
         /// <summary>Output width (compressors), e.g. <c>vision.hidden</c>.</summary>
         public string? Output { get; }
+
+        /// <summary>The declaration this kind was read from (null for a kind without one, such as <c>llm: qwen2</c>).</summary>
+        public KindDeclaration? Declaration { get; }
     }
 
     /// <summary>A slot of an architecture (vision, compressor, projector, llm, fusion entry): a mapping with a <c>kind:</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using CrossLMM.Zoo.Configs;
 
 namespace CrossLMM.Zoo.Spec.Vocabulary
 {
@@ -69,70 +70,16 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
         // ---------------------------------------------------------------- architecture slots
 
         /// <summary><c>vision.kind</c>.</summary>
-        public static SlotSpec Vision { get; } = new SlotSpec("vision", "How frames become encoder features; sizes from the preset.", new[]
-        {
-            new KindSpec("vit", "SigLIP-style ViT: patch conv, learned positions, pre-LN blocks, post-LN. N = g² tokens per frame.", new FieldSpec[0]),
-            new KindSpec("precomputed", "The caller passes (B, T, N, D) features; N and D from the preset's vision section.", new FieldSpec[0]),
-        });
+        public static SlotSpec Vision { get; } = new SlotSpec("vision", "How frames become encoder features; sizes from the preset.", Kinds(KindDeclaration.Visions));
 
         /// <summary><c>compressor.kind</c>.</summary>
-        public static SlotSpec Compressor { get; } = new SlotSpec("compressor", "Turns encoder features (B, T, N, D) into the visual tokens of the LLM stream.", new[]
-        {
-            new KindSpec("identity", "All encoder tokens, no compression (the full-token baseline).", new FieldSpec[0], "T·g²", "vision.hidden"),
-            new KindSpec("pool2d", "Adaptive 2D average pooling of each frame to a grid × grid map (CrossLMM's token merge).", new[]
-            {
-                FieldSpec.Int("grid", "Output grid side.", 1, 1024).Req().Where("≤ g"),
-            }, "T·grid²", "vision.hidden"),
-            new KindSpec("strided_pool2d", "2D average pooling, kernel = stride, ceil mode (LLaVA-OneVision video: 27×27 → 14×14).", new[]
-            {
-                FieldSpec.Int("stride", "Pooling stride and kernel.", 1, 1024).Req().Where("≤ g"),
-            }, "T·⌈g/stride⌉²", "vision.hidden"),
-            new KindSpec("temporal_pool", "Slow-Fast: fast tokens pooled over time (τ frames) and space (σ) in the stream; provides the 'slow' source (every frame, pooled in space only: T·⌈g/σ⌉²).", new[]
-            {
-                FieldSpec.Int("frames", "Temporal pooling window τ.", 1, 4096).Req(),
-                FieldSpec.Int("stride", "Spatial pooling stride σ.", 1, 1024).Default(1L, "1").Where("≤ g"),
-            }, "max(1, ⌊T/frames⌋)·⌈g/stride⌉²", "vision.hidden"),
-            new KindSpec("qformer", "BLIP-2 Q-Former: learned queries, self-attention, cross-attention every cross_every layers, own FFN.", new[]
-            {
-                FieldSpec.Int("queries", "Learned queries.", 1, 65536).Default(32L, "32"),
-                FieldSpec.OneOf("per", "One query set per frame or per video.", "frame", "video").Default("frame", "frame"),
-                FieldSpec.Int("cross_every", "Cross-attention in resampler layers 0, k, 2k, ...", 1, MaxLayers).Default(2L, "2"),
-            }, "T·queries (per frame) or queries (per video)", "resampler.hidden"),
-            new KindSpec("perceiver", "Flamingo Perceiver resampler: latents attend to [features; latents], learned time embedding.", new[]
-            {
-                FieldSpec.Int("latents", "Learned latents.", 1, 65536).Default(64L, "64"),
-                FieldSpec.OneOf("per", "One latent set per video or per frame.", "video", "frame").Default("video", "video"),
-                FieldSpec.Int("max_frames", "Rows of the time embedding (most frames per forward).", 1, 1 << 20).Default(1024L, "1024"),
-            }, "latents (per video) or T·latents (per frame)", "resampler.hidden"),
-            new KindSpec("ccam", "Video-CCAM projector: queries in time-ordered groups; query j sees frames up to ⌈(j+1)·T/Q⌉.", new[]
-            {
-                FieldSpec.Int("queries", "Learned queries Q (the default 1024 is recalled from the Video-CCAM paper, not confirmed against its code).", 1, 65536).Default(1024L, "1024"),
-            }, "queries", "resampler.hidden"),
-            new KindSpec("llama_vid", "LLaMA-VID: a text-guided context token and a mean content token per frame.", new[]
-            {
-                FieldSpec.Int("queries", "Text-query count of its Q-Former.", 1, 65536).Default(32L, "32"),
-            }, "2·T", "vision.hidden"),
-            new KindSpec("longvlm", "LongVLM: frames cut into segments of segment_frames; each segment's tokens ToMe-merged to segment_tokens local tokens, in temporal order, after one global token (the mean of all encoder tokens). Parameter-free.", new[]
-            {
-                FieldSpec.Int("segment_frames", "Frames per segment F (LongVLM: 10, i.e. 100 frames in 10 segments); the last segment may be shorter.", 1, 4096).Default(10L, "10"),
-                FieldSpec.Int("segment_tokens", "Local tokens K per segment after merging (LongVLM's default schedule: 30).", 1, 1 << 20).Default(30L, "30").Where("≤ g²"),
-            }, "1 + ⌈T/segment_frames⌉·segment_tokens", "vision.hidden"),
-        }, new[]
+        public static SlotSpec Compressor { get; } = new SlotSpec("compressor", "Turns encoder features (B, T, N, D) into the visual tokens of the LLM stream.", Kinds(KindDeclaration.Compressors), new[]
         {
             FieldSpec.Int("slow_stride", "Spatial stride σ of the 'slow' fusion source (every frame's encoder tokens average-pooled, kernel = stride, ceil mode: T·⌈g/σ⌉² tokens), so any compressor can feed the stream while fusion layers read source: slow. temporal_pool's slow source uses its own stride.", 1, 1024).Default(1L, "1").Where("≤ g; only with a fusion entry reading slow; not with temporal_pool"),
         });
 
         /// <summary><c>projector.kind</c>.</summary>
-        public static SlotSpec Projector { get; } = new SlotSpec("projector", "Maps compressor output width → llm.hidden (and, as source_projector, a fusion source's width → llm.hidden).", new[]
-        {
-            new KindSpec("mlp", "Linear layers with an activation between them, optionally after a LayerNorm.", new[]
-            {
-                FieldSpec.Int("depth", "Number of Linear layers.", 1, 16).Default(2L, "2"),
-                FieldSpec.OneOf("activation", "Activation between the Linear layers.", "gelu", "gelu_tanh", "silu", "relu").Default("gelu", "gelu"),
-                FieldSpec.OneOf("norm", "Normalisation of the input.", "none", "layer_norm").Default("none", "none"),
-            }),
-            new KindSpec("linear", "A single Linear layer.", new FieldSpec[0]),
-        });
+        public static SlotSpec Projector { get; } = new SlotSpec("projector", "Maps compressor output width → llm.hidden (and, as source_projector, a fusion source's width → llm.hidden).", Kinds(KindDeclaration.Projectors));
 
         /// <summary><c>llm.kind</c>.</summary>
         public static SlotSpec Llm { get; } = new SlotSpec("llm", "The language model; sizes from the preset.", new[]
@@ -146,33 +93,13 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
             FieldSpec.Int("every", "Place on every K-th layer, starting at start (exactly one of every / layers).", 1, MaxLayers),
             FieldSpec.Int("start", "First layer for every (only with every).", 0, MaxLayers - 1).Computed("every − 1"),
             FieldSpec.IntList("layers", "Explicit layer indices (exactly one of every / layers).", 0, MaxLayers - 1).Where("each < llm.layers"),
-            FieldSpec.Number("gate_init", "Initial gate parameter α (tanh(α) scales the block; 0 = identity at init).").Default(0.0, "0.0"),
+            FieldSpec.Number("gate_init", "Initial gate parameter: α of dual_cross_attention and gated_cross_attention (tanh(α) scales the block), β of hybrid (tanh(Linear(h))·tanh(β)); 0 = identity at init.").Default(0.0, "0.0"),
             FieldSpec.Int("heads", "Attention heads of the block.", 1, MaxLayers).Computed("llm.heads").Where("a divisor of llm.hidden"),
             FieldSpec.Int("kv_heads", "Key/value heads of the block's cross-attention (grouped-query attention; the default gives the fusion keys/values the LLM's own K/V width).", 1, MaxLayers).Computed("llm.kv_heads").Where("a divisor of heads (= llm.kv_heads for hybrid)"),
         };
 
-        private static readonly string[] Sources = { "original", "compressed", "slow" };
-
         /// <summary><c>fusion[i].kind</c>.</summary>
-        public static SlotSpec Fusion { get; } = new SlotSpec("fusion", "In-LLM blocks that read a visual source, placed on decoder layers. Two entries may not share a layer.", new[]
-        {
-            new KindSpec("dual_cross_attention", "CrossLMM dual cross-attention layer after the decoder layer: V2V ‖ T2V, then FFN, residuals.", new[]
-            {
-                FieldSpec.OneOf("source", "Keys/values.", Sources).Default("original", "original"),
-                FieldSpec.SetOf("branches", "Which branches: v2v (queries at visual positions), t2v (queries at text positions).", "v2v", "t2v").Default(new[] { "v2v", "t2v" }, "[v2v, t2v]"),
-                FieldSpec.OneOf("scope", "Whether a V2V query sees all frames or only its own frame.", "global", "frame").Default("global", "global"),
-                FieldSpec.Int("mlp", "Inner width of the layer's new SwiGLU FFN.", 1, MaxWidth).Computed("llm.mlp"),
-            }),
-            new KindSpec("hybrid", "Slow-Fast hybrid decoder layer: text positions reuse the layer's queries against a new K/V projection of the source; gate tanh(Linear(h))·tanh(β).", new[]
-            {
-                FieldSpec.OneOf("source", "Keys/values.", Sources).Default("original", "original"),
-            }),
-            new KindSpec("gated_cross_attention", "Flamingo GATED XATTN-DENSE before the decoder layer: y += tanh(α₁)·xattn(LN(y), media); y += tanh(α₂)·FFN(y).", new[]
-            {
-                FieldSpec.OneOf("source", "Keys/values (the media).", Sources).Default("compressed", "compressed"),
-                FieldSpec.Int("mlp", "Inner width of the dense GELU FFN.", 1, MaxWidth).Computed("llm.mlp"),
-            }),
-        }, FusionCommon);
+        public static SlotSpec Fusion { get; } = new SlotSpec("fusion", "In-LLM blocks that read a visual source, placed on decoder layers. Two entries may not share a layer.", Kinds(KindDeclaration.Fusions), FusionCommon);
 
         /// <summary>The architecture file's <c>name</c> field.</summary>
         public static FieldSpec NameField { get; } = FieldSpec.Ident("name", "C# type name of the architecture (PascalCase identifier, not a keyword).").Req();
@@ -224,6 +151,9 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
 
         /// <summary>All slots of an architecture, in file order.</summary>
         public static IReadOnlyList<SlotSpec> Slots { get; } = new[] { Vision, Compressor, Projector, Llm, Fusion };
+
+        // The kinds of a slot, each as its record declares it.
+        private static KindSpec[] Kinds(IEnumerable<KindDeclaration> kinds) => kinds.Select(k => new KindSpec(k)).ToArray();
 
         /// <summary>The union of the compressor kinds' own fields (the fields an override's compressor section may name).</summary>
         public static IReadOnlyList<FieldSpec> AllCompressorFields { get; } =

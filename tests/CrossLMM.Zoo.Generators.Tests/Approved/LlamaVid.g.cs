@@ -114,7 +114,7 @@ namespace CrossLMM.Zoo
             architecture.EnsureValid(nameof(config));
             var llm = config.Llm;
             var visionTower = new global::CrossLMM.Zoo.Modules.Vision.SiglipVisionTransformer(config.Vision);
-            var compressor = new global::CrossLMM.Zoo.Modules.Compressors.LlamaVidCompressor(config.Compressor, config.Vision, config.Resampler, config.Llm.Hidden);
+            var compressor = new global::CrossLMM.Zoo.Modules.Compressors.LlamaVidCompressor(config.Compressor, config.Vision, config.Resampler, llm.Hidden);
             var multiModalProjector = new global::CrossLMM.Zoo.Modules.Projectors.MlpProjector(config.Projector, architecture.ProjectorInputWidth, llm.Hidden);
             var layers = new global::CrossLMM.Zoo.Modules.Language.Qwen2DecoderLayer[llm.Layers];
             var languageModel = new global::CrossLMM.Zoo.Modules.Language.Qwen2ForCausalLM(llm, i => layers[i] = new global::CrossLMM.Zoo.Modules.Language.Qwen2DecoderLayer(llm));

@@ -9,6 +9,14 @@ using static TorchSharp.torch;
 
 namespace CrossLMM.Zoo.Modules.Tests.Composed;
 
+/// <summary>The fusion kind a case builds (the zoo's kinds are records, <see cref="KindDeclaration.Fusions"/>; a test checks this list covers them).</summary>
+public enum FusionKind
+{
+    DualCrossAttention,
+    Hybrid,
+    GatedCrossAttention,
+}
+
 /// <summary>
 /// Hand-built tiny architectures (precomputed features, pool2d) with random sizes and fusion plans: the fusion
 /// entry's key/value heads (1, 2 = llm.kv_heads, or 4 = heads; the hybrid keeps llm.kv_heads) and FFN width vary,

@@ -49,6 +49,14 @@ public class VideoLmmTests
         Assert.True(TensorAssert.Identical(b.Logits, a.Logits));
     }
 
+    [Fact]
+    public void CaseKinds_CoverEveryDeclaredFusionKind() =>
+        Assert.Equal(
+            KindDeclaration.Fusions.Select(k => k.Name).OrderBy(n => n, StringComparer.Ordinal),
+            Enum.GetValues<FusionKind>()
+                .Select(kind => new VideoLmmCase(1, 1, 1, 2, 16, 2, 1, kind, Layout.VideoFirst, TokenScope.Global, 1).Config().Fusion[0].KindName)
+                .OrderBy(n => n, StringComparer.Ordinal));
+
     [Property(MaxTest = 10, Arbitrary = new[] { typeof(Arbitraries.VideoLmmCasesWithCrossAttentionOnly) })]
     public void CachedDecoding_EqualsTheFullForward_ForEveryFusionKindAndLayout(VideoLmmCase c)
     {

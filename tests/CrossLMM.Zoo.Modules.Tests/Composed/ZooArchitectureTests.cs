@@ -62,7 +62,7 @@ public class ZooArchitectureTests
 
         // Cached decoding equals the full forward (LLaMA-VID's tokens depend on the whole text, so its
         // "full forward over the longer text" is a different video encoding: skipped).
-        if (config.Compressor.Kind == CompressorKind.LlamaVid)
+        if (config.Compressor is LlamaVidCompressorConfig)
         {
             return;
         }
