@@ -39,7 +39,7 @@ namespace CrossLMM.Zoo.Spec
             {
                 if (byStem.TryGetValue(header.Stem, out var sameStem))
                 {
-                    diagnostics.Add(Error(SpecDiagnostics.DuplicateArchitecture, $"stem '{header.Stem}' is already used by {sameStem.Path}", header.Path, SourceSpan.FileStart));
+                    diagnostics.Add(new SpecDiagnostic(SpecMessages.StemInUse(header.Stem, sameStem.Path), header.Path, SourceSpan.FileStart));
                     excluded.Add(header.Path);
                     continue;
                 }
@@ -52,7 +52,7 @@ namespace CrossLMM.Zoo.Spec
 
                 if (byName.TryGetValue(header.Name, out var sameName))
                 {
-                    diagnostics.Add(Error(SpecDiagnostics.DuplicateArchitecture, $"name '{header.Name}' is already used by {sameName.Path} (names are compared ignoring case)", header.Path, header.NameSpan));
+                    diagnostics.Add(new SpecDiagnostic(SpecMessages.NameInUse(header.Name, sameName.Path), header.Path, header.NameSpan));
                     excluded.Add(header.Path);
                     continue;
                 }
@@ -65,7 +65,7 @@ namespace CrossLMM.Zoo.Spec
             {
                 if (!byStem.ContainsKey(entry.Stem))
                 {
-                    diagnostics.Add(Error(SpecDiagnostics.ListedArchitectureMissing, $"zoo.yaml lists architecture '{entry.Stem}' but there is no architectures/{entry.Stem}.yaml among the spec files", zoo.Path, entry.Span));
+                    diagnostics.Add(new SpecDiagnostic(SpecMessages.ListedArchitectureMissing(entry.Stem), zoo.Path, entry.Span));
                 }
             }
 
@@ -73,7 +73,7 @@ namespace CrossLMM.Zoo.Spec
             {
                 if (!listed.Contains(header.Stem) && !excluded.Contains(header.Path))
                 {
-                    diagnostics.Add(Error(SpecDiagnostics.ArchitectureNotListed, $"{Names.FileNameOf(header.Path)} is not listed in zoo.yaml; add '- {header.Stem}' to its architectures", header.Path, SourceSpan.FileStart));
+                    diagnostics.Add(new SpecDiagnostic(SpecMessages.ArchitectureNotListed(Names.FileNameOf(header.Path), header.Stem), header.Path, SourceSpan.FileStart));
                 }
             }
 
@@ -83,8 +83,5 @@ namespace CrossLMM.Zoo.Spec
                 .ToEquatableArray();
             return new CatalogResult(entries, excluded.OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray(), diagnostics.ToEquatableArray());
         }
-
-        private static SpecDiagnostic Error(string id, string message, string path, SourceSpan span) =>
-            new SpecDiagnostic(id, SpecSeverity.Error, message, path, span);
     }
 }

@@ -4,11 +4,17 @@ using CrossLMM.Zoo.Spec.Yaml;
 
 namespace CrossLMM.Zoo.Spec
 {
-    /// <summary>Collects the diagnostics of one file, without exact duplicates, in report order.</summary>
+    /// <summary>
+    /// Collects the diagnostics of one file, without exact duplicates, in report order. Every report is a
+    /// catalogue message (<see cref="SpecMessages"/>); its text is built only when read.
+    /// </summary>
     internal sealed class DiagnosticBag
     {
         private readonly List<SpecDiagnostic> items = new List<SpecDiagnostic>();
-        private readonly HashSet<(string, SourceSpan)> seen = new HashSet<(string, SourceSpan)>();
+
+        // One report per ID and location (in one file, offset and length determine the span); diagnostics added
+        // from another file are keyed with its path.
+        private readonly HashSet<(string Id, int Start, int Length)> seen = new HashSet<(string, int, int)>();
 
         public DiagnosticBag(string path)
         {
@@ -21,40 +27,39 @@ namespace CrossLMM.Zoo.Spec
 
         public bool HasErrors => ErrorCount > 0;
 
-        public void Report(string id, string message, SourceSpan span)
+        public void Report(SpecMessage message, SourceSpan span)
         {
-            // One report per ID and location: a rule broken at several presets is reported once, at the first.
-            if (!seen.Add((id, span)))
+            // A rule broken at several presets is reported once, at the first.
+            if (!seen.Add((message.Id, span.Start, span.Length)))
             {
                 return;
             }
 
-            var descriptor = SpecDiagnostics.Find(id);
-            var severity = descriptor?.Severity ?? SpecSeverity.Error;
-            items.Add(new SpecDiagnostic(id, severity, message, Path, span));
-            if (severity == SpecSeverity.Error)
-            {
-                ErrorCount++;
-            }
+            Add(new SpecDiagnostic(message, Path, span));
         }
 
-        public void Report(string id, string message, YNode node) => Report(id, message, node.Span);
+        public void Report(SpecMessage message, YNode node) => Report(message, node.Span);
 
         public void AddRange(IEnumerable<SpecDiagnostic> diagnostics)
         {
             foreach (var d in diagnostics)
             {
-                if (seen.Add((d.Id + "\u0000" + d.FilePath, d.Span)))
+                if (seen.Add((d.Id + "\u0000" + d.FilePath, d.Span.Start, d.Span.Length)))
                 {
-                    items.Add(d);
-                    if (d.IsError)
-                    {
-                        ErrorCount++;
-                    }
+                    Add(d);
                 }
             }
         }
 
         public EquatableArray<SpecDiagnostic> ToArray() => new EquatableArray<SpecDiagnostic>(items);
+
+        private void Add(SpecDiagnostic diagnostic)
+        {
+            items.Add(diagnostic);
+            if (diagnostic.IsError)
+            {
+                ErrorCount++;
+            }
+        }
     }
 }

@@ -65,42 +65,44 @@ namespace CrossLMM.Zoo.Spec
         /// The message starts with the quoted name.
         /// </summary>
         /// <param name="name">The value of <c>name:</c>.</param>
-        public static string? CheckTypeName(string name)
+        public static string? CheckTypeName(string name) => TypeNameProblem(name)?.ToString();
+
+        /// <summary>The CLMZ0009 message for <paramref name="name"/>, or null when it is a valid architecture name.</summary>
+        internal static SpecMessage? TypeNameProblem(string name)
         {
-            string quoted = "'" + Text.Quote(name) + "'";
             if (name.Length == 0)
             {
-                return "name must not be empty";
+                return SpecMessages.NameEmpty();
             }
 
             if (name.Length > MaxNameLength)
             {
-                return $"name {quoted} is longer than {MaxNameLength} characters";
+                return SpecMessages.NameTooLong(name, MaxNameLength);
             }
 
             if (!IdentifierPattern.IsMatch(name))
             {
-                return $"name {quoted} is not a valid C# identifier: use ASCII letters, digits and '_' only, not starting with a digit";
+                return SpecMessages.NameNotIdentifier(name);
             }
 
             if (CSharpKeywords.Contains(name))
             {
-                return $"name {quoted} is a C# keyword";
+                return SpecMessages.NameIsKeyword(name);
             }
 
             if (!name.Any(c => c >= 'A' && c <= 'Z'))
             {
-                return $"name {quoted} has no upper-case letter: C# reserves all-lower-case type names (CS8981); write it in PascalCase, e.g. '{char.ToUpperInvariant(name[0])}{name.Substring(1)}'";
+                return SpecMessages.NameAllLowerCase(name, char.ToUpperInvariant(name[0]) + name.Substring(1));
             }
 
             if (ReservedNames.Contains(name) || ReservedNames.Contains(name + "Config"))
             {
-                return $"name {quoted} is reserved: it (or {name}Config) is already a type or namespace of the zoo";
+                return SpecMessages.NameReservedByZoo(name);
             }
 
             if (ModuleMemberNames.Contains(name))
             {
-                return $"name {quoted} is reserved: the generated module class {name} has a member of that name";
+                return SpecMessages.NameReservedByModule(name);
             }
 
             return null;

@@ -95,9 +95,7 @@ namespace CrossLMM.Zoo.Spec
             if (!zoo.DeclaredPresets.Contains(name))
             {
                 var bag = new DiagnosticBag(path ?? string.Empty);
-                string defined = zoo.DeclaredPresets.IsEmpty ? "zoo.yaml defines none" : "zoo.yaml defines " + Text.Join(zoo.DeclaredPresets);
-                string? closest = Suggest.Closest(name, zoo.DeclaredPresets);
-                bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Text.Quote(name)}'; {defined}{(closest is null ? string.Empty : $"; did you mean '{closest}'?")}", SourceSpan.FileStart);
+                bag.Report(SpecMessages.UnknownRequestedPreset(name, zoo.DeclaredPresets), SourceSpan.FileStart);
                 return new SpecResult(null, bag.ToArray());
             }
 
@@ -152,7 +150,7 @@ namespace CrossLMM.Zoo.Spec
                             {
                                 if (requested)
                                 {
-                                    bag.Report(SpecDiagnostics.UnknownPreset, $"preset '{Text.Quote(preset.Name)}' is not one this architecture supports (presets: {Text.Join(syntax.Presets!)})", syntax.PresetsNode!);
+                                    bag.Report(SpecMessages.PresetNotSupported(preset.Name, syntax.Presets!), syntax.PresetsNode!);
                                 }
 
                                 continue;
@@ -169,7 +167,7 @@ namespace CrossLMM.Zoo.Spec
             catch (Exception ex)
             {
                 // A bug in the core must not take the compiler down with it.
-                bag.Report(SpecDiagnostics.InternalError, $"internal error in the spec core ({ex.GetType().Name}: {Text.Quote(ex.Message)}); please report this with the YAML", SourceSpan.FileStart);
+                bag.Report(SpecMessages.InternalError(ex.GetType().Name, ex.Message), SourceSpan.FileStart);
             }
 
             if (bag.HasErrors)

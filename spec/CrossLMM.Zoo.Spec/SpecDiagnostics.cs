@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace CrossLMM.Zoo.Spec
 {
@@ -15,7 +17,8 @@ namespace CrossLMM.Zoo.Spec
 
     /// <summary>
     /// The stable diagnostic IDs of the spec language. IDs are never reused or renumbered; each has a page
-    /// in docs/diagnostics/ with its meaning, an example and the fix.
+    /// in docs/diagnostics/ with its meaning, an example and the fix, and its message wording in the
+    /// catalogue (SpecMessages).
     /// </summary>
     public static class SpecDiagnostics
     {
@@ -150,18 +153,9 @@ namespace CrossLMM.Zoo.Spec
 
         /// <summary>The descriptor of <paramref name="id"/>, or null for an unknown ID.</summary>
         /// <param name="id">A diagnostic ID.</param>
-        public static SpecDiagnosticDescriptor? Find(string id)
-        {
-            foreach (var d in All)
-            {
-                if (d.Id == id)
-                {
-                    return d;
-                }
-            }
+        public static SpecDiagnosticDescriptor? Find(string id) => id is not null && ById.TryGetValue(id, out var d) ? d : null;
 
-            return null;
-        }
+        private static Dictionary<string, SpecDiagnosticDescriptor> ById { get; } = All.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
         private static SpecDiagnosticDescriptor Error(string id, string title, string description) =>
             new SpecDiagnosticDescriptor(id, title, SpecSeverity.Error, description);

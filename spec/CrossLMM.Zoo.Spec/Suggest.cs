@@ -62,12 +62,18 @@ namespace CrossLMM.Zoo.Spec
         /// <summary>"; did you mean 'x'?" or "; expected one of: a, b, c".</summary>
         /// <param name="value">What was typed.</param>
         /// <param name="candidates">The valid names.</param>
-        public static string Hint(string value, IReadOnlyCollection<string> candidates)
+        public static string Hint(string value, IReadOnlyCollection<string> candidates) => Hint(value, candidates, listWhenNoneClose: true);
+
+        /// <summary>"; did you mean 'x'?", or when no candidate is close "; expected one of: a, b, c" (or nothing).</summary>
+        /// <param name="value">What was typed.</param>
+        /// <param name="candidates">The valid names.</param>
+        /// <param name="listWhenNoneClose">Whether to list the candidates when none is close.</param>
+        public static string Hint(string value, IReadOnlyCollection<string> candidates, bool listWhenNoneClose)
         {
             string? closest = Closest(value, candidates);
             return closest is not null
                 ? $"; did you mean '{closest}'?"
-                : candidates.Count == 0 ? string.Empty : "; expected one of: " + Text.Join(candidates);
+                : candidates.Count == 0 || !listWhenNoneClose ? string.Empty : "; expected one of: " + Text.Join(candidates);
         }
 
         /// <summary>Optimal-string-alignment distance (case-sensitive); strings longer than 64 characters are never close (64 + the length difference).</summary>

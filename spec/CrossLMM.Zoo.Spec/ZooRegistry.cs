@@ -92,20 +92,20 @@ namespace CrossLMM.Zoo.Spec
 
                             break;
                         default:
-                            bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Spec.Text.Quote(key)}' in zoo.yaml{Suggest.Hint(key, SpecVocabulary.ZooKeys.Select(k => k.Name).ToArray())}", keyNode);
+                            bag.Report(SpecMessages.UnknownKey(key, "zoo.yaml", SpecVocabulary.ZooKeys.Select(k => k.Name).ToArray()), keyNode);
                             break;
                     }
                 }
 
                 foreach (var required in SpecVocabulary.ZooKeys.Where(k => k.Required && !seen.Contains(k.Name)))
                 {
-                    bag.Report(SpecDiagnostics.MissingField, $"zoo.yaml is missing required field '{required.Name}'", map.Span.Length == 0 ? SourceSpan.FileStart : First(map));
+                    bag.Report(SpecMessages.MissingField("zoo.yaml", required.Name), map.Span.Length == 0 ? SourceSpan.FileStart : First(map));
                 }
             }
 
             if (defaultPreset is not null && !declared.Contains(defaultPreset))
             {
-                bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Spec.Text.Quote(defaultPreset)}' in defaults.preset{Suggest.Hint(defaultPreset, declared)}", defaultNode!);
+                bag.Report(SpecMessages.UnknownPreset(defaultPreset, "defaults.preset", declared.ToArray()), defaultNode!);
                 defaultPreset = null;
             }
 
@@ -133,20 +133,20 @@ namespace CrossLMM.Zoo.Spec
             {
                 if (!Names.IsValidPresetName(name))
                 {
-                    bag.Report(SpecDiagnostics.InvalidPresetName, $"preset name '{Spec.Text.Quote(name)}' must be lower-case letters and digits joined by '-' or '_' (e.g. tiny, 2b, qwen-1p5b), at most 32 characters", keyNode);
+                    bag.Report(SpecMessages.InvalidPresetName(name), keyNode);
                     continue;
                 }
 
                 string property = Names.PresetPropertyName(name);
                 if (properties.TryGetValue(property, out string? other))
                 {
-                    bag.Report(SpecDiagnostics.InvalidPresetName, $"presets '{name}' and '{other}' both become the C# property '{property}'", keyNode);
+                    bag.Report(SpecMessages.PresetPropertyClash(name, other, property), keyNode);
                     continue;
                 }
 
                 if (Names.ReservedPresetProperties.Contains(property))
                 {
-                    bag.Report(SpecDiagnostics.InvalidPresetName, $"preset '{name}' would become the C# property '{property}', which the generated config already has", keyNode);
+                    bag.Report(SpecMessages.PresetPropertyReserved(name, property), keyNode);
                     continue;
                 }
 
@@ -174,7 +174,7 @@ namespace CrossLMM.Zoo.Spec
                 var spec = SpecVocabulary.PresetSections.FirstOrDefault(s => s.Name == key);
                 if (spec is null)
                 {
-                    bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Spec.Text.Quote(key)}' in {path}{Suggest.Hint(key, SpecVocabulary.PresetSections.Select(s => s.Name).ToArray())}", sectionKey);
+                    bag.Report(SpecMessages.UnknownKey(key, path, SpecVocabulary.PresetSections.Select(s => s.Name).ToArray()), sectionKey);
                     ok = false;
                     continue;
                 }
@@ -195,7 +195,7 @@ namespace CrossLMM.Zoo.Spec
             {
                 if (!sections.ContainsKey(spec.Name))
                 {
-                    bag.Report(SpecDiagnostics.MissingField, $"{path} is missing required field '{spec.Name}'", keyNode);
+                    bag.Report(SpecMessages.MissingField(path, spec.Name), keyNode);
                     ok = false;
                 }
             }
@@ -206,14 +206,14 @@ namespace CrossLMM.Zoo.Spec
             }
 
             var preset = new SizePreset(name, property, Sizes.Vision(sections["vision"], VisionKind.Vit), Sizes.Resampler(sections["resampler"]), Sizes.Llm(sections["llm"], LanguageModelKind.Qwen2));
-            var problems = Sizes.Check(preset.Vision, preset.Resampler, preset.Llm, key =>
+            var problems = Sizes.Check(preset.Vision, preset.Resampler, preset.Llm, name, key =>
             {
                 int dot = key.IndexOf('.');
                 return sections[key.Substring(0, dot)].NodeOf(key.Substring(dot + 1));
             });
-            foreach (var (id, message, node) in problems)
+            foreach (var (message, node) in problems)
             {
-                bag.Report(id, $"{message} in preset '{name}'", node!);
+                bag.Report(message, node);
             }
 
             return problems.Count == 0 ? preset : null;
@@ -231,19 +231,19 @@ namespace CrossLMM.Zoo.Spec
                 var item = list.Items[i];
                 if (item is not YScalar s || s.IsNull || !s.IsText)
                 {
-                    bag.Report(SpecDiagnostics.WrongType, $"architectures[{i}]: expected a file stem, got {item.Describe()}", item);
+                    bag.Report(SpecMessages.WrongType($"architectures[{i}]", "a file stem", item), item);
                     continue;
                 }
 
                 if (!Names.IsValidStem(s.Value))
                 {
-                    bag.Report(SpecDiagnostics.InvalidStem, $"architectures[{i}] '{Spec.Text.Quote(s.Value)}' is not a file stem: use lower-case letters and digits joined by '-' or '_' (e.g. crosslmm-1tok), naming architectures/<stem>.yaml", item);
+                    bag.Report(SpecMessages.InvalidStem($"architectures[{i}]", s.Value), item);
                     continue;
                 }
 
                 if (entries.Any(e => e.Stem == s.Value))
                 {
-                    bag.Report(SpecDiagnostics.DuplicateArchitecture, $"architecture '{s.Value}' is listed twice in zoo.yaml", item);
+                    bag.Report(SpecMessages.ArchitectureListedTwice(s.Value), item);
                     continue;
                 }
 

@@ -10,7 +10,7 @@ namespace CrossLMM.Zoo.Spec.Binding
         public static ArchitectureConfig? Bind(ArchitectureSyntax syntax, SizePreset preset, string stem, string sourceFile, DiagnosticBag bag)
         {
             int errorsBefore = bag.ErrorCount;
-            string suffix = $" in preset '{preset.Name}'";
+            string presetName = preset.Name;
             syntax.Overrides.TryGetValue(preset.Name, out var overrides);
 
             var vision = Sizes.Apply(preset.Vision with { Kind = syntax.Vision!.Value }, overrides?.Vision);
@@ -18,28 +18,28 @@ namespace CrossLMM.Zoo.Spec.Binding
             var llm = Sizes.Apply(preset.Llm with { Kind = syntax.Llm!.Value }, overrides?.Llm);
 
             // Values from zoo.yaml were checked there; a broken rule here involves an override.
-            foreach (var (id, message, node) in Sizes.Check(vision, resampler, llm, key => overrides?.NodeOf(key)))
+            foreach (var (message, node) in Sizes.Check(vision, resampler, llm, preset.Name, key => overrides?.NodeOf(key)))
             {
-                bag.Report(id, message + suffix, node!);
+                bag.Report(message, node);
             }
 
-            var compressor = BuildCompressor(syntax, overrides?.Compressor, vision, suffix, bag);
+            var compressor = BuildCompressor(syntax, overrides?.Compressor, vision, presetName, bag);
             var fusion = new List<FusionConfig>();
             var owner = new Dictionary<int, FusionSyntax>();
             foreach (var entry in syntax.Fusion)
             {
-                var layers = Expand(entry, llm, suffix, bag);
+                var layers = Expand(entry, llm, presetName, bag);
                 var f = entry.Fields;
                 int heads = f.OptionalInt("heads") ?? llm.Heads;
                 int kvHeads = f.OptionalInt("kv_heads") ?? llm.KvHeads;
                 int mlp = f.OptionalInt("mlp") ?? llm.Mlp;
-                CheckHeads(entry, llm, heads, kvHeads, suffix, bag);
+                CheckHeads(entry, llm, heads, kvHeads, presetName, bag);
 
                 foreach (int layer in layers)
                 {
                     if (owner.TryGetValue(layer, out var first))
                     {
-                        bag.Report(SpecDiagnostics.FusionLayerCollision, $"{entry.Path} ({entry.Kind.Name}) and {first.Path} ({first.Kind.Name}) both sit on layer {layer}{suffix}", entry.PlacementNode);
+                        bag.Report(SpecMessages.FusionLayerCollision(entry.Path, entry.Kind.Name, first.Path, first.Kind.Name, layer, presetName), entry.PlacementNode);
                         break;
                     }
                 }
@@ -91,21 +91,21 @@ namespace CrossLMM.Zoo.Spec.Binding
         // every later rule meaningless): heads divide llm.hidden (CLMZ0010), kv_heads divide heads (CLMZ0011),
         // a hybrid keeps the layer's own heads and kv_heads (CLMZ0030). Defaults (llm.heads, llm.kv_heads) always
         // pass the first two, so a problem is located at a value the entry sets.
-        private static void CheckHeads(FusionSyntax entry, LanguageModelConfig llm, int heads, int kvHeads, string suffix, DiagnosticBag bag)
+        private static void CheckHeads(FusionSyntax entry, LanguageModelConfig llm, int heads, int kvHeads, string presetName, DiagnosticBag bag)
         {
             var f = entry.Fields;
             if (f.Has("heads") && llm.Hidden % heads != 0)
             {
-                bag.Report(SpecDiagnostics.HiddenNotDivisibleByHeads, ConfigRules.NotDivisible("llm.hidden", llm.Hidden, entry.Path + ".heads", heads) + suffix, f.NodeOf("heads")!);
+                bag.Report(SpecMessages.HiddenNotDivisibleByHeads("llm.hidden", llm.Hidden, entry.Path + ".heads", heads, presetName), f.NodeOf("heads")!);
                 return;
             }
 
             if (heads % kvHeads != 0)
             {
-                string message = f.Has("kv_heads")
-                    ? ConfigRules.NotDivisible(entry.Path + ".heads", heads, entry.Path + ".kv_heads", kvHeads) + suffix
-                    : ConfigRules.NotDivisible(entry.Path + ".heads", heads, "llm.kv_heads", kvHeads) + suffix + $"; {entry.Path}.kv_heads defaults to llm.kv_heads: set it";
-                bag.Report(SpecDiagnostics.HeadsNotDivisibleByKvHeads, message, f.NodeOf("kv_heads") ?? f.NodeOf("heads")!);
+                var message = f.Has("kv_heads")
+                    ? SpecMessages.HeadsNotDivisibleByKvHeads(entry.Path + ".heads", heads, entry.Path + ".kv_heads", kvHeads, presetName)
+                    : SpecMessages.HeadsNotDivisibleByDefaultKvHeads(entry.Path, heads, kvHeads, presetName);
+                bag.Report(message, f.NodeOf("kv_heads") ?? f.NodeOf("heads")!);
                 return;
             }
 
@@ -116,15 +116,15 @@ namespace CrossLMM.Zoo.Spec.Binding
 
             if (heads != llm.Heads)
             {
-                bag.Report(SpecDiagnostics.HybridHeadsDiffer, ConfigRules.HybridHeadsDiffer(entry.Path + ".heads", heads, "llm.heads", llm.Heads, suffix), f.NodeOf("heads")!);
+                bag.Report(SpecMessages.HybridHeadsDiffer(entry.Path + ".heads", heads, "llm.heads", llm.Heads, presetName), f.NodeOf("heads")!);
             }
             else if (kvHeads != llm.KvHeads)
             {
-                bag.Report(SpecDiagnostics.HybridHeadsDiffer, ConfigRules.HybridHeadsDiffer(entry.Path + ".kv_heads", kvHeads, "llm.kv_heads", llm.KvHeads, suffix), f.NodeOf("kv_heads")!);
+                bag.Report(SpecMessages.HybridHeadsDiffer(entry.Path + ".kv_heads", kvHeads, "llm.kv_heads", llm.KvHeads, presetName), f.NodeOf("kv_heads")!);
             }
         }
 
-        private static List<int> Expand(FusionSyntax entry, LanguageModelConfig llm, string suffix, DiagnosticBag bag)
+        private static List<int> Expand(FusionSyntax entry, LanguageModelConfig llm, string presetName, DiagnosticBag bag)
         {
             var f = entry.Fields;
             var layers = new List<int>();
@@ -134,10 +134,10 @@ namespace CrossLMM.Zoo.Spec.Binding
                 int start = explicitStart ?? every - 1;
                 if (start >= llm.Layers)
                 {
-                    string message = explicitStart is null
-                        ? $"{entry.Path} places no layer: every {every} starts at layer {start} (start defaults to every − 1), but llm.layers is {llm.Layers}{suffix}; set start"
-                        : $"{entry.Path} places no layer: start ({start}) must be < llm.layers ({llm.Layers}){suffix}";
-                    bag.Report(SpecDiagnostics.FusionPlacesNoLayer, message, f.NodeOf("start") ?? f.NodeOf("every")!);
+                    var message = explicitStart is null
+                        ? SpecMessages.PlacesNoLayerByDefaultStart(entry.Path, every, start, llm.Layers, presetName)
+                        : SpecMessages.PlacesNoLayer(entry.Path, start, llm.Layers, presetName);
+                    bag.Report(message, f.NodeOf("start") ?? f.NodeOf("every")!);
                     return layers;
                 }
 
@@ -152,7 +152,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 {
                     if (layer >= llm.Layers)
                     {
-                        bag.Report(SpecDiagnostics.FusionLayerOutOfRange, $"{entry.Path}.layers: layer {layer} is outside the LLM (llm.layers = {llm.Layers}: valid indices 0…{llm.Layers - 1}){suffix}; a paper's layer list can name the presets it fits with presets: [...]", node);
+                        bag.Report(SpecMessages.FusionLayerOutOfRange(entry.Path, layer, llm.Layers, presetName), node);
                     }
                     else
                     {
@@ -166,7 +166,7 @@ namespace CrossLMM.Zoo.Spec.Binding
             return layers;
         }
 
-        private static CompressorConfig? BuildCompressor(ArchitectureSyntax syntax, FieldSet? overrides, VisionConfig vision, string suffix, DiagnosticBag bag)
+        private static CompressorConfig? BuildCompressor(ArchitectureSyntax syntax, FieldSet? overrides, VisionConfig vision, string presetName, DiagnosticBag bag)
         {
             var fields = syntax.Compressor;
             int Int(string name) => overrides?.OptionalInt(name) ?? fields.Int(name);
@@ -177,7 +177,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 int value = Int(name);
                 if (value > vision.PatchGrid)
                 {
-                    bag.Report(SpecDiagnostics.PoolLargerThanPatchGrid, ConfigRules.LargerThanPatchGrid("compressor." + name, value, vision) + suffix, Node(name));
+                    bag.Report(SpecMessages.LargerThanPatchGrid("compressor." + name, value, vision, presetName), Node(name));
                     return false;
                 }
 
@@ -191,7 +191,7 @@ namespace CrossLMM.Zoo.Spec.Binding
             foreach (string problem in problems)
             {
                 string field = KindRecords.FieldOf(problem) ?? "kind";
-                bag.Report(SpecDiagnostics.PoolLargerThanPatchGrid, problem + suffix, field == "kind" ? syntax.CompressorKindNode! : Node(field));
+                bag.Report(SpecMessages.CompressorRule(problem, presetName), field == "kind" ? syntax.CompressorKindNode! : Node(field));
             }
 
             if (problems.Count > 0)

@@ -30,9 +30,9 @@ namespace CrossLMM.Zoo.Spec.Binding
                     case "name":
                         if (FieldReader.ReadValue(SpecVocabulary.NameField, value, "name", bag) is string name)
                         {
-                            if (Names.CheckTypeName(name) is string problem)
+                            if (Names.TypeNameProblem(name) is SpecMessage problem)
                             {
-                                bag.Report(SpecDiagnostics.InvalidName, problem, value);
+                                bag.Report(problem, value);
                             }
                             else
                             {
@@ -103,14 +103,14 @@ namespace CrossLMM.Zoo.Spec.Binding
                         partsValid &= ReadPresets(value, syntax, zoo, bag);
                         break;
                     default:
-                        bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(key)}' in the architecture{Suggest.Hint(key, SpecVocabulary.ArchitectureKeys.Select(k => k.Name).ToArray())}", keyNode);
+                        bag.Report(SpecMessages.UnknownKey(key, "the architecture", SpecVocabulary.ArchitectureKeys.Select(k => k.Name)), keyNode);
                         break;
                 }
             }
 
             foreach (var required in SpecVocabulary.ArchitectureKeys.Where(k => k.Required && !seen.Contains(k.Name)))
             {
-                bag.Report(SpecDiagnostics.MissingField, $"the architecture is missing required field '{required.Name}'", SourceSpan.FileStart);
+                bag.Report(SpecMessages.MissingField("the architecture", required.Name), SourceSpan.FileStart);
             }
 
             if (overridesNode is not null)
@@ -129,8 +129,8 @@ namespace CrossLMM.Zoo.Spec.Binding
         {
             if (value is not YMapping map)
             {
-                string? hint = value is YScalar s && slot.Find(s.Value) is not null ? $"; write {{ kind: {s.Value} }}" : null;
-                FieldReader.ExpectMapping(value, path, bag, hint);
+                string? shorthand = value is YScalar s && slot.Find(s.Value) is not null ? s.Value : null;
+                FieldReader.ExpectMapping(value, path, bag, shorthand);
                 return (null, FieldSet.Empty, null);
             }
 
@@ -144,32 +144,32 @@ namespace CrossLMM.Zoo.Spec.Binding
                 }
             }
 
-            string where = path == slot.Name ? string.Empty : " in " + path;
             if (kindNode is null)
             {
-                bag.Report(SpecDiagnostics.MissingField, $"{path} is missing required field 'kind' (one of {Text.Join(slot.Kinds.Select(k => k.Name))})", keyNode);
+                bag.Report(SpecMessages.MissingField(path, "kind", "one of " + Text.Join(slot.Kinds.Select(k => k.Name))), keyNode);
                 return (null, FieldSet.Empty, null);
             }
 
             if (kindNode is not YScalar kindScalar || kindScalar.IsNull || !kindScalar.IsText)
             {
-                bag.Report(SpecDiagnostics.WrongType, $"{path}.kind: expected one of {Text.Join(slot.Kinds.Select(k => k.Name))}, got {kindNode.Describe()}", kindNode);
+                bag.Report(SpecMessages.WrongType(path + ".kind", "one of " + Text.Join(slot.Kinds.Select(k => k.Name)), kindNode), kindNode);
                 return (null, FieldSet.Empty, null);
             }
 
             var kind = slot.Find(kindScalar.Value);
             if (kind is null)
             {
-                bag.Report(SpecDiagnostics.UnknownKind, $"unknown {slot.Name} kind '{Text.Quote(kindScalar.Value)}'{where}{Suggest.Hint(kindScalar.Value, slot.Kinds.Select(k => k.Name).ToArray())}", kindNode);
+                bag.Report(SpecMessages.UnknownKind(slot.Name, path, kindScalar.Value, slot.Kinds.Select(k => k.Name)), kindNode);
                 return (null, FieldSet.Empty, kindNode);
             }
 
             // vision and llm take their sizes from the preset: point a size key at zoo.yaml and overrides.
             var sizes = SpecVocabulary.PresetSections.FirstOrDefault(s => s.Name == slot.Name);
-            Func<string, string?>? note = sizes is null
+            string place = $"{path} ({kind.Name})";
+            Func<string, SpecMessage?>? unknownKey = sizes is null
                 ? null
-                : key => sizes.Fields.Any(f => f.Name == key) ? $": sizes come from the zoo.yaml presets (change one with overrides.<preset>.{slot.Name}.{key})" : null;
-            var fields = FieldReader.Read(map, path, $"{path} ({kind.Name})", kind.Fields.Concat(slot.CommonFields).ToArray(), new[] { "kind" }, keyNode, bag, keyNote: note);
+                : key => sizes.Fields.Any(f => f.Name == key) ? SpecMessages.SizeKeyInArchitecture(key, place, slot.Name) : null;
+            var fields = FieldReader.Read(map, path, place, kind.Fields.Concat(slot.CommonFields).ToArray(), new[] { "kind" }, keyNode, bag, unknownKey);
             return (kind, fields, kindNode);
         }
 
@@ -207,7 +207,7 @@ namespace CrossLMM.Zoo.Spec.Binding
 
             if (list.Items.Count == 0)
             {
-                bag.Report(SpecDiagnostics.InvalidList, "presets must not be empty (leave the key out to support every preset)", value);
+                bag.Report(SpecMessages.EmptyList("presets", "leave the key out to support every preset"), value);
                 return false;
             }
 
@@ -218,17 +218,17 @@ namespace CrossLMM.Zoo.Spec.Binding
                 var item = list.Items[i];
                 if (item is not YScalar s || s.IsNull || !s.IsText)
                 {
-                    bag.Report(SpecDiagnostics.WrongType, $"presets[{i}]: expected a preset name, got {item.Describe()}", item);
+                    bag.Report(SpecMessages.WrongType($"presets[{i}]", "a preset name", item), item);
                     valid = false;
                 }
                 else if (!zoo.DeclaredPresets.Contains(s.Value))
                 {
-                    bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Text.Quote(s.Value)}' in presets{Suggest.Hint(s.Value, zoo.DeclaredPresets.ToArray())}", item);
+                    bag.Report(SpecMessages.UnknownPreset(s.Value, "presets", zoo.DeclaredPresets), item);
                     valid = false;
                 }
                 else if (names.Contains(s.Value))
                 {
-                    bag.Report(SpecDiagnostics.InvalidList, $"presets: {s.Value} is listed twice", item);
+                    bag.Report(SpecMessages.ListedTwice("presets", s.Value), item);
                     valid = false;
                 }
                 else
@@ -254,7 +254,7 @@ namespace CrossLMM.Zoo.Spec.Binding
             {
                 if (!zoo.DeclaredPresets.Contains(preset))
                 {
-                    bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Text.Quote(preset)}' in overrides{Suggest.Hint(preset, zoo.DeclaredPresets.ToArray())}", presetKey);
+                    bag.Report(SpecMessages.UnknownPreset(preset, "overrides", zoo.DeclaredPresets), presetKey);
                     continue;
                 }
 
@@ -271,7 +271,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                     string sectionPath = path + "." + section;
                     if (!SpecVocabulary.OverrideSections.Contains(section))
                     {
-                        bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(section)}' in {path}{Suggest.Hint(section, SpecVocabulary.OverrideSections.ToArray())}", sectionKey);
+                        bag.Report(SpecMessages.UnknownKey(section, path, SpecVocabulary.OverrideSections), sectionKey);
                         continue;
                     }
 
@@ -288,12 +288,8 @@ namespace CrossLMM.Zoo.Spec.Binding
                         // which must be the same at every preset.
                         var numeric = (syntax.CompressorKind?.Fields ?? new FieldSpec[0])
                             .Where(f => f.Type is FieldType.Integer or FieldType.Number).Select(f => f.AsOptional()).ToArray();
-                        string note = syntax.CompressorKind is null
-                            ? string.Empty
-                            : numeric.Length == 0
-                                ? $" ({syntax.CompressorKind.Name} has no size fields to override)"
-                                : $" (overrides may set the {syntax.CompressorKind.Name} size fields: {Text.Join(numeric.Select(f => f.Name))})";
-                        fields = FieldReader.Read(fieldsMap, "compressor", sectionPath, numeric, new string[0], sectionKey, bag, note);
+                        var sizeFields = numeric.Select(f => f.Name).ToArray();
+                        fields = FieldReader.Read(fieldsMap, "compressor", sectionPath, numeric, new string[0], sectionKey, bag, key => SpecMessages.UnknownCompressorOverride(key, sectionPath, syntax.CompressorKind?.Name, sizeFields));
                     }
                     else
                     {
@@ -328,11 +324,11 @@ namespace CrossLMM.Zoo.Spec.Binding
 
             if (syntax.CompressorKind.Name == "temporal_pool")
             {
-                bag.Report(SpecDiagnostics.SlowSourceMisconfigured, "compressor.slow_stride does not apply to temporal_pool: its slow tokens are pooled by its own stride; remove slow_stride", slowStride.Key);
+                bag.Report(SpecMessages.SlowStrideOnTemporalPool(), slowStride.Key);
             }
             else if (!syntax.Fusion.Any(e => e.Fields.Str("source") == "slow"))
             {
-                bag.Report(SpecDiagnostics.SlowSourceMisconfigured, $"compressor.slow_stride ({slowStride.Value}) has no effect: no fusion entry reads source: slow", slowStride.Key);
+                bag.Report(SpecMessages.SlowStrideUnread(slowStride.Value), slowStride.Key);
             }
         }
 
@@ -340,7 +336,7 @@ namespace CrossLMM.Zoo.Spec.Binding
         {
             if (syntax.Layout == Layout.CrossAttentionOnly && syntax.Fusion.Count == 0 && syntax.LayoutNode is not null)
             {
-                bag.Report(SpecDiagnostics.CrossAttentionOnlyWithoutFusion, "layout cross_attention_only needs at least one fusion entry: without one no visual information reaches the LLM", syntax.LayoutNode);
+                bag.Report(SpecMessages.CrossAttentionOnlyWithoutFusion(), syntax.LayoutNode);
             }
 
             CheckSlowStride(syntax, bag);
@@ -352,16 +348,16 @@ namespace CrossLMM.Zoo.Spec.Binding
                 bool hasLayers = f.Has("layers");
                 if (hasEvery && hasLayers)
                 {
-                    bag.Report(SpecDiagnostics.InvalidPlacement, $"{path} has both 'every' and 'layers'; keep one", f.Get("layers")!.Key);
+                    bag.Report(SpecMessages.PlacementEveryAndLayers(path), f.Get("layers")!.Key);
                 }
                 else if (!hasEvery && !hasLayers)
                 {
-                    bag.Report(SpecDiagnostics.InvalidPlacement, $"{path} ({fusion.Kind.Name}) needs exactly one of 'every' or 'layers'", fusion.KindNode);
+                    bag.Report(SpecMessages.PlacementMissing(path, fusion.Kind.Name), fusion.KindNode);
                 }
 
                 if (f.Has("start") && !hasEvery)
                 {
-                    bag.Report(SpecDiagnostics.InvalidPlacement, $"{path}.start is only meaningful with 'every'", f.Get("start")!.Key);
+                    bag.Report(SpecMessages.StartWithoutEvery(path), f.Get("start")!.Key);
                 }
 
 
@@ -376,14 +372,14 @@ namespace CrossLMM.Zoo.Spec.Binding
                     var v2v = branches?.FirstOrDefault(b => b.Value == "v2v").Node;
                     if (branches is null || v2v is not null)
                     {
-                        bag.Report(SpecDiagnostics.V2VWithoutStreamTokens, $"{path} branch v2v needs visual tokens in the LLM stream, but layout is cross_attention_only; use branches: [t2v] or another layout", v2v ?? fusion.KindNode);
+                        bag.Report(SpecMessages.V2VWithoutStreamTokens(path), v2v ?? fusion.KindNode);
                     }
                 }
 
                 if (f.Has("scope") && f.Str("scope") == "frame" && syntax.CompressorKind is not null && !syntax.CompressorIsPerFrame)
                 {
                     string what = syntax.CompressorKind.Name is "qformer" or "perceiver" ? $"{syntax.CompressorKind.Name} per {syntax.Compressor.Str("per")}" : syntax.CompressorKind.Name;
-                    bag.Report(SpecDiagnostics.FrameScopeNeedsPerFrame, $"{path}.scope frame needs a per-frame compressor, but {what} is not per-frame (per-frame: {KindRecords.PerFrameCompressors})", f.NodeOf("scope")!);
+                    bag.Report(SpecMessages.FrameScopeNeedsPerFrame(path, what, KindRecords.PerFrameCompressors), f.NodeOf("scope")!);
                 }
             }
         }

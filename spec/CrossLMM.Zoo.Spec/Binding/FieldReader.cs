@@ -114,13 +114,13 @@ namespace CrossLMM.Zoo.Spec.Binding
             {
                 if (pair.Key is not YScalar scalar || scalar.IsNull)
                 {
-                    bag.Report(SpecDiagnostics.WrongType, $"{Where(path)}: keys must be plain names, got {pair.Key.Describe()}", pair.Key);
+                    bag.Report(SpecMessages.KeyNotName(path, pair.Key), pair.Key);
                     continue;
                 }
 
                 if (first.TryGetValue(scalar.Value, out var earlier))
                 {
-                    bag.Report(SpecDiagnostics.DuplicateKey, $"duplicate key '{Text.Quote(scalar.Value)}' in {Where(path)} (first defined at line {earlier.Span.Line})", scalar);
+                    bag.Report(SpecMessages.DuplicateKey(scalar.Value, path, earlier.Span.Line), scalar);
                     continue;
                 }
 
@@ -133,7 +133,8 @@ namespace CrossLMM.Zoo.Spec.Binding
 
         /// <summary>
         /// Reads the fields of <paramref name="map"/>. Keys in <paramref name="handled"/> are left to the caller
-        /// (and are not unknown). <paramref name="context"/> names the mapping in "is missing" messages.
+        /// (and are not unknown). <paramref name="context"/> names the mapping in messages. <paramref name="unknownKey"/>
+        /// may give the message for an unknown key (null: the plain <see cref="SpecMessages.UnknownKey"/>).
         /// </summary>
         public static FieldSet Read(
             YMapping map,
@@ -143,22 +144,19 @@ namespace CrossLMM.Zoo.Spec.Binding
             IReadOnlyCollection<string> handled,
             YNode anchor,
             DiagnosticBag bag,
-            string? unknownKeyNote = null,
-            Func<string, string?>? keyNote = null)
+            Func<string, SpecMessage?>? unknownKey = null)
         {
             var set = new FieldSet(specs, anchor);
-            var known = specs.Select(s => s.Name).Concat(handled).ToArray();
+            string[]? known = null;
             foreach (var (key, keyNode, value) in Pairs(map, path, bag))
             {
-                var spec = specs.FirstOrDefault(s => s.Name == key);
+                var spec = Find(specs, key);
                 if (spec is null)
                 {
                     if (!handled.Contains(key))
                     {
-                        string? closest = Suggest.Closest(key, known);
-                        string note = keyNote?.Invoke(key)
-                            ?? (unknownKeyNote is null ? Suggest.Hint(key, known) : unknownKeyNote + (closest is null ? string.Empty : $"; did you mean '{closest}'?"));
-                        bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Text.Quote(key)}' in {context}{note}", keyNode);
+                        known ??= specs.Select(s => s.Name).Concat(handled).ToArray();
+                        bag.Report(unknownKey?.Invoke(key) ?? SpecMessages.UnknownKey(key, context, known), keyNode);
                     }
 
                     continue;
@@ -181,11 +179,25 @@ namespace CrossLMM.Zoo.Spec.Binding
             {
                 if (spec.Required && !set.Has(spec.Name))
                 {
-                    bag.Report(SpecDiagnostics.MissingField, $"{context} is missing required field '{spec.Name}'", anchor);
+                    bag.Report(SpecMessages.MissingField(context, spec.Name), anchor);
                 }
             }
 
             return set;
+        }
+
+        // A loop, not FirstOrDefault: a mapping of many unknown keys would allocate a closure per key.
+        private static FieldSpec? Find(IReadOnlyList<FieldSpec> specs, string name)
+        {
+            for (int i = 0; i < specs.Count; i++)
+            {
+                if (specs[i].Name == name)
+                {
+                    return specs[i];
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Reads one value; reports and returns null when it is invalid.</summary>
@@ -203,7 +215,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                         return b.Value[0] is 't' or 'T';
                     }
 
-                    bag.Report(SpecDiagnostics.WrongType, $"{path}: expected true or false, got {node.Describe()}", node);
+                    bag.Report(SpecMessages.WrongType(path, "true or false", node), node);
                     return null;
                 case FieldType.String:
                 case FieldType.Identifier:
@@ -212,7 +224,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                         return s.Value;
                     }
 
-                    bag.Report(SpecDiagnostics.WrongType, $"{path}: expected a string, got {node.Describe()}", node);
+                    bag.Report(SpecMessages.WrongType(path, "a string", node), node);
                     return null;
                 case FieldType.Enum:
                     return ReadEnum(spec, node, path, bag);
@@ -224,15 +236,15 @@ namespace CrossLMM.Zoo.Spec.Binding
             }
         }
 
-        /// <summary>Expects a mapping; reports CLMZ0006 otherwise.</summary>
-        public static YMapping? ExpectMapping(YNode node, string path, DiagnosticBag bag, string? hint = null)
+        /// <summary>Expects a mapping; reports CLMZ0006 otherwise (with <paramref name="kindShorthand"/>: a slot written as that kind alone).</summary>
+        public static YMapping? ExpectMapping(YNode node, string path, DiagnosticBag bag, string? kindShorthand = null)
         {
             if (node is YMapping map)
             {
                 return map;
             }
 
-            bag.Report(SpecDiagnostics.WrongType, $"{Where(path)}: expected a mapping, got {node.Describe()}{hint}", node);
+            bag.Report(kindShorthand is null ? SpecMessages.WrongType(path, "a mapping", node) : SpecMessages.SlotNotMapping(path, node, kindShorthand), node);
             return null;
         }
 
@@ -244,11 +256,9 @@ namespace CrossLMM.Zoo.Spec.Binding
                 return seq;
             }
 
-            bag.Report(SpecDiagnostics.WrongType, $"{Where(path)}: expected a list, got {node.Describe()}", node);
+            bag.Report(SpecMessages.WrongType(path, "a list", node), node);
             return null;
         }
-
-        private static string Where(string path) => path.Length == 0 ? "the file" : path;
 
         private static object Placeholder(FieldSpec spec) => spec.Type switch
         {
@@ -264,25 +274,25 @@ namespace CrossLMM.Zoo.Spec.Binding
         {
             if (node is not YScalar s || !s.HasType("!!int") || !IntegerPattern.IsMatch(s.Value))
             {
-                bag.Report(SpecDiagnostics.WrongType, $"{path}: expected an integer, got {node.Describe()}", node);
+                bag.Report(SpecMessages.WrongType(path, "an integer", node), node);
                 return null;
             }
 
             if (!long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
             {
-                bag.Report(SpecDiagnostics.OutOfRange, $"{path} ({Text.Quote(s.Value)}) is too large", node);
+                bag.Report(SpecMessages.TooLarge(path, s.Value), node);
                 return null;
             }
 
             if (spec.Min is long min && value < min)
             {
-                bag.Report(SpecDiagnostics.OutOfRange, ConfigRules.BelowMinimum(path, value, min), node);
+                bag.Report(SpecMessages.BelowMinimum(path, value, min), node);
                 return null;
             }
 
             if (spec.Max is long max && value > max)
             {
-                bag.Report(SpecDiagnostics.OutOfRange, ConfigRules.AboveMaximum(path, value, max), node);
+                bag.Report(SpecMessages.AboveMaximum(path, value, max), node);
                 return null;
             }
 
@@ -293,26 +303,26 @@ namespace CrossLMM.Zoo.Spec.Binding
         {
             if (node is not YScalar s || !(s.HasType("!!float") || s.HasType("!!int")))
             {
-                bag.Report(SpecDiagnostics.WrongType, $"{path}: expected a number, got {node.Describe()}", node);
+                bag.Report(SpecMessages.WrongType(path, "a number", node), node);
                 return null;
             }
 
             string text = s.Value;
             if (text is ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF" or ".nan" or ".NaN" or ".NAN")
             {
-                bag.Report(SpecDiagnostics.OutOfRange, $"{path} ({text}) must be finite", node);
+                bag.Report(SpecMessages.NotFinite(path, text), node);
                 return null;
             }
 
             if (!NumberPattern.IsMatch(text) || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             {
-                bag.Report(SpecDiagnostics.WrongType, $"{path}: expected a number, got {node.Describe()}", node);
+                bag.Report(SpecMessages.WrongType(path, "a number", node), node);
                 return null;
             }
 
             if (double.IsInfinity(value) || double.IsNaN(value))
             {
-                bag.Report(SpecDiagnostics.OutOfRange, $"{path} ({Text.Quote(text)}) must be finite", node);
+                bag.Report(SpecMessages.NotFinite(path, text), node);
                 return null;
             }
 
@@ -323,7 +333,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 string relation = spec.ExclusiveMin is double a && spec.ExclusiveMax is double b
                     ? $"in ({ConfigRules.Format(a)}, {ConfigRules.Format(b)})"
                     : spec.ExclusiveMin is double c ? $"> {ConfigRules.Format(c)}" : $"< {ConfigRules.Format(spec.ExclusiveMax!.Value)}";
-                bag.Report(SpecDiagnostics.OutOfRange, ConfigRules.OutOfRange(path, value, relation), node);
+                bag.Report(SpecMessages.OutOfRange(path, value, relation), node);
                 return null;
             }
 
@@ -334,13 +344,13 @@ namespace CrossLMM.Zoo.Spec.Binding
         {
             if (node is not YScalar s || s.IsNull || !s.IsText)
             {
-                bag.Report(SpecDiagnostics.WrongType, $"{path}: expected one of {Text.Join(spec.Values)}, got {node.Describe()}", node);
+                bag.Report(SpecMessages.WrongType(path, "one of " + Text.Join(spec.Values), node), node);
                 return null;
             }
 
             if (!spec.Values.Contains(s.Value))
             {
-                bag.Report(SpecDiagnostics.UnknownValue, $"unknown value '{Text.Quote(s.Value)}' for {path}{Suggest.Hint(s.Value, spec.Values.ToArray())}", node);
+                bag.Report(SpecMessages.UnknownValue(s.Value, path, spec.Values), node);
                 return null;
             }
 
@@ -351,13 +361,13 @@ namespace CrossLMM.Zoo.Spec.Binding
         {
             if (node is not YSequence seq)
             {
-                bag.Report(SpecDiagnostics.WrongType, $"{path}: expected a list, got {node.Describe()}", node);
+                bag.Report(SpecMessages.WrongType(path, "a list", node), node);
                 return null;
             }
 
             if (spec.NonEmpty && seq.Items.Count == 0)
             {
-                bag.Report(SpecDiagnostics.InvalidList, $"{path} must not be empty", node);
+                bag.Report(SpecMessages.EmptyList(path), node);
                 return null;
             }
 
@@ -379,7 +389,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                 {
                     if (spec.UniqueItems && items.Any(x => EqualityComparer<T>.Default.Equals(x.Item1, value)))
                     {
-                        bag.Report(SpecDiagnostics.InvalidList, $"{path}: {value} is listed twice", item);
+                        bag.Report(SpecMessages.ListedTwice(path, value!), item);
                         ok = false;
                         continue;
                     }

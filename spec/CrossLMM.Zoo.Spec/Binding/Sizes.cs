@@ -78,32 +78,32 @@ namespace CrossLMM.Zoo.Spec.Binding
         }
 
         /// <summary>
-        /// The divisibility rules of the size sections. <paramref name="locate"/> maps <c>section.field</c>
+        /// The divisibility rules of the size sections at <paramref name="preset"/>. <paramref name="locate"/> maps <c>section.field</c>
         /// to the node that set it, or null when it came from elsewhere (then the rule is located at the
         /// first involved value that has a node; a rule with no located value is skipped).
         /// </summary>
-        public static List<(string Id, string Message, YNode? Node)> Check(
-            VisionConfig v, ResamplerConfig r, LanguageModelConfig l, Func<string, YNode?> locate)
+        public static List<(SpecMessage Message, YNode Node)> Check(
+            VisionConfig v, ResamplerConfig r, LanguageModelConfig l, string preset, Func<string, YNode?> locate)
         {
-            var problems = new List<(string, string, YNode?)>();
+            var problems = new List<(SpecMessage, YNode)>();
 
-            void Divisible(string id, string a, long av, string b, long bv)
+            void Divisible(Func<string, long, string, long, string, SpecMessage> rule, string a, long av, string b, long bv)
             {
                 if (bv >= 1 && av % bv != 0)
                 {
                     var node = locate(a) ?? locate(b);
                     if (node is not null)
                     {
-                        problems.Add((id, ConfigRules.NotDivisible(a, av, b, bv), node));
+                        problems.Add((rule(a, av, b, bv, preset), node));
                     }
                 }
             }
 
-            Divisible(SpecDiagnostics.ImageNotDivisibleByPatch, "vision.image", v.Image, "vision.patch", v.Patch);
-            Divisible(SpecDiagnostics.HiddenNotDivisibleByHeads, "vision.hidden", v.Hidden, "vision.heads", v.Heads);
-            Divisible(SpecDiagnostics.HiddenNotDivisibleByHeads, "resampler.hidden", r.Hidden, "resampler.heads", r.Heads);
-            Divisible(SpecDiagnostics.HiddenNotDivisibleByHeads, "llm.hidden", l.Hidden, "llm.heads", l.Heads);
-            Divisible(SpecDiagnostics.HeadsNotDivisibleByKvHeads, "llm.heads", l.Heads, "llm.kv_heads", l.KvHeads);
+            Divisible(SpecMessages.ImageNotDivisibleByPatch, "vision.image", v.Image, "vision.patch", v.Patch);
+            Divisible(SpecMessages.HiddenNotDivisibleByHeads, "vision.hidden", v.Hidden, "vision.heads", v.Heads);
+            Divisible(SpecMessages.HiddenNotDivisibleByHeads, "resampler.hidden", r.Hidden, "resampler.heads", r.Heads);
+            Divisible(SpecMessages.HiddenNotDivisibleByHeads, "llm.hidden", l.Hidden, "llm.heads", l.Heads);
+            Divisible(SpecMessages.HeadsNotDivisibleByKvHeads, "llm.heads", l.Heads, "llm.kv_heads", l.KvHeads);
             return problems;
         }
     }

@@ -13,6 +13,10 @@ namespace CrossLMM.Zoo.Spec.Yaml
         private readonly int[] starts;
         private readonly int length;
 
+        // The line of the last lookup: the loader asks in document order, so the next answer is almost always this
+        // line or the next one (not thread-safe; one map per load).
+        private int lastLine;
+
         public LineMap(string text)
         {
             length = text.Length;
@@ -37,10 +41,19 @@ namespace CrossLMM.Zoo.Spec.Yaml
         public (int Line, int Column) Position(int offset)
         {
             offset = Math.Max(0, Math.Min(offset, length));
-            int index = Array.BinarySearch(starts, offset);
-            int line = index >= 0 ? index : ~index - 1;
+            int line = lastLine;
+            if (!OnLine(offset, line) && !OnLine(offset, ++line))
+            {
+                int index = Array.BinarySearch(starts, offset);
+                line = index >= 0 ? index : ~index - 1;
+            }
+
+            lastLine = line;
             return (line, offset - starts[line]);
         }
+
+        private bool OnLine(int offset, int line) =>
+            line < starts.Length && starts[line] <= offset && (line + 1 == starts.Length || offset < starts[line + 1]);
 
         public SourceSpan Span(int start, int end)
         {

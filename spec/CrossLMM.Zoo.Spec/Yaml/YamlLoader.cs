@@ -44,7 +44,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             documents++;
                             if (documents > 1)
                             {
-                                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: a spec file holds one YAML document, found a second one", ToSpan(map, start.Start, start.End));
+                                bag.Report(SpecMessages.SecondDocument(), ToSpan(map, start.Start, start.End));
                                 return null;
                             }
 
@@ -61,7 +61,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
                             {
                                 if (!anchors.TryGetValue(alias.Value.Value, out var target))
                                 {
-                                    bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: alias '*{Text.Quote(alias.Value.Value)}' refers to no anchor defined before it", ToSpan(map, alias.Start, alias.End));
+                                    bag.Report(SpecMessages.UndefinedAlias(alias.Value.Value), ToSpan(map, alias.Start, alias.End));
                                     return null;
                                 }
 
@@ -102,14 +102,14 @@ namespace CrossLMM.Zoo.Spec.Yaml
                 bool located = ex.Start.Line > 0 && !(ex.Start.Index == 0 && ex.End.Index == 0);
                 var start = located ? ex.Start : SafePosition(scanner, last);
                 var end = ex.End.Line > 0 && ex.End.Index >= start.Index ? ex.End : start;
-                bag.Report(SpecDiagnostics.YamlSyntax, "YAML syntax error: " + Clean(ex.Message), ToSpan(map, start, end));
+                bag.Report(SpecMessages.YamlError(MarkPrefix.Replace(ex.Message, string.Empty).Trim()), ToSpan(map, start, end));
                 return null;
             }
             catch (Exception ex)
             {
                 // YamlDotNet 16.3 throws a bare InvalidOperationException for e.g. an unclosed flow sequence.
                 var at = SafePosition(scanner, last);
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: malformed YAML near here, often an unclosed '[' or '{{' ({ex.GetType().Name}: {Text.Quote(ex.Message, 200)})", ToSpan(map, at, at));
+                bag.Report(SpecMessages.MalformedYaml(ex.GetType().Name, ex.Message), ToSpan(map, at, at));
                 return null;
             }
 
@@ -132,12 +132,6 @@ namespace CrossLMM.Zoo.Spec.Yaml
             {
                 return fallback;
             }
-        }
-
-        private static string Clean(string message)
-        {
-            string text = MarkPrefix.Replace(message, string.Empty);
-            return Text.Quote(text.Trim(), 200);
         }
 
         // The explicit tag in its short form (!!str, !!int, !custom), or null when the scalar has none.
@@ -172,7 +166,7 @@ namespace CrossLMM.Zoo.Spec.Yaml
         {
             if (stack.Count >= MaxDepth)
             {
-                bag.Report(SpecDiagnostics.YamlSyntax, $"YAML syntax error: nesting deeper than {MaxDepth} levels", ToSpan(map, frame.StartMark, frame.StartMark));
+                bag.Report(SpecMessages.TooDeep(MaxDepth), ToSpan(map, frame.StartMark, frame.StartMark));
                 return false;
             }
 
@@ -194,38 +188,47 @@ namespace CrossLMM.Zoo.Spec.Yaml
 
         private sealed class Frame
         {
-            private readonly List<YNode> items = new List<YNode>();
+            // A mapping collects its pairs as they complete (key, then value); a sequence its items.
+            private readonly List<YNode>? items;
+            private readonly List<KeyValuePair<YNode, YNode>>? pairs;
+            private YNode? key;
 
             public Frame(Mark start, AnchorName anchor, bool isMapping)
             {
                 StartMark = start;
                 Anchor = anchor;
-                IsMapping = isMapping;
+                if (isMapping)
+                {
+                    pairs = new List<KeyValuePair<YNode, YNode>>();
+                }
+                else
+                {
+                    items = new List<YNode>();
+                }
             }
 
             public Mark StartMark { get; }
 
             public AnchorName Anchor { get; }
 
-            public bool IsMapping { get; }
-
-            public void Add(YNode node) => items.Add(node);
-
-            public YNode Build(SourceSpan span)
+            public void Add(YNode node)
             {
-                if (!IsMapping)
+                if (pairs is null)
                 {
-                    return new YSequence(items.ToArray(), span);
+                    items!.Add(node);
                 }
-
-                var pairs = new List<KeyValuePair<YNode, YNode>>(items.Count / 2);
-                for (int i = 0; i + 1 < items.Count; i += 2)
+                else if (key is null)
                 {
-                    pairs.Add(new KeyValuePair<YNode, YNode>(items[i], items[i + 1]));
+                    key = node;
                 }
-
-                return new YMapping(pairs, span);
+                else
+                {
+                    pairs.Add(new KeyValuePair<YNode, YNode>(key, node));
+                    key = null;
+                }
             }
+
+            public YNode Build(SourceSpan span) => pairs is null ? new YSequence(items!, span) : new YMapping(pairs, span);
         }
     }
 }

@@ -53,9 +53,7 @@ public sealed class LoraAdapters : IDisposable
             var matched = linears.Where(l => regex.IsMatch(l.name)).ToArray();
             if (matched.Length == 0)
             {
-                errors.Add(new SpecDiagnostic(SpecDiagnostics.UnknownValue, SpecSeverity.Error,
-                    $"LoRA target '{target.Glob}' matches no linear layer{ParameterSelection.Closest(target.Glob, linears.Select(l => l.name))} ({linears.Length} linear layers, e.g. {string.Join(", ", linears.Take(3).Select(l => l.name))})",
-                    recipePath, target.Span));
+                errors.Add(new SpecDiagnostic(SpecMessages.LoraTargetMatchesNothing(target.Glob, linears.Select(l => l.name).ToArray()), recipePath, target.Span));
             }
 
             chosen.AddRange(matched.Where(m => chosen.All(c => c.Name != m.name)));

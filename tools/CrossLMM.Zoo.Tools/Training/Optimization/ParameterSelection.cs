@@ -45,9 +45,7 @@ public static class ParameterSelection
             var matched = parameters.Where(p => regex.IsMatch(p.name)).ToArray();
             if (matched.Length == 0)
             {
-                errors.Add(new SpecDiagnostic(SpecDiagnostics.UnknownValue, SpecSeverity.Error,
-                    $"{what} pattern '{pattern.Glob}' matches no parameter{Closest(pattern.Glob, parameters.Select(p => p.name))} ({parameters.Length} parameters; 'zoo show' lists the modules)",
-                    recipePath, pattern.Span));
+                errors.Add(new SpecDiagnostic(SpecMessages.PatternMatchesNoParameter(what, pattern.Glob, parameters.Select(p => p.name).ToArray()), recipePath, pattern.Span));
             }
 
             return matched;
@@ -75,9 +73,7 @@ public static class ParameterSelection
         if (errors.Count == 0 && frozen.Count == parameters.Length && parameters.Length > 0)
         {
             var all = freeze.Concat(trainableOnly ?? Array.Empty<NamePattern>()).ToArray();
-            errors.Add(new SpecDiagnostic(SpecDiagnostics.UnknownValue, SpecSeverity.Error,
-                $"the freeze/trainable patterns ({string.Join(", ", all.Select(p => "'" + p.Glob + "'"))}) freeze all {parameters.Length} parameters: nothing would train",
-                recipePath, all[0].Span));
+            errors.Add(new SpecDiagnostic(SpecMessages.FreezesEverything(all.Select(p => p.Glob), parameters.Length), recipePath, all[0].Span));
         }
 
         if (errors.Count > 0)
@@ -87,10 +83,4 @@ public static class ParameterSelection
 
         return parameters.Where(p => frozen.Contains(p.name)).Select(p => p.name).ToArray();
     }
-
-    /// <summary>"; did you mean 'x'?" for the closest name, or nothing.</summary>
-    /// <param name="glob">What was written.</param>
-    /// <param name="names">The names it could have meant.</param>
-    internal static string Closest(string glob, IEnumerable<string> names) =>
-        Suggest.Closest(glob, names) is { } closest ? $"; did you mean '{closest}'?" : string.Empty;
 }

@@ -126,7 +126,7 @@ public static class RecipeReader
         {
             if (!Sections.Contains(key))
             {
-                bag.Report(SpecDiagnostics.UnknownKey, $"unknown key '{Spec.Text.Quote(key)}' in the recipe{Suggest.Hint(key, Sections)}", keyNode);
+                bag.Report(SpecMessages.UnknownKey(key, "the recipe", Sections), keyNode);
                 continue;
             }
 
@@ -137,7 +137,7 @@ public static class RecipeReader
         {
             if (!sections.ContainsKey(required))
             {
-                bag.Report(SpecDiagnostics.MissingField, $"the recipe is missing required section '{required}'", root);
+                bag.Report(SpecMessages.MissingSection("the recipe", required), root);
             }
         }
 
@@ -168,14 +168,14 @@ public static class RecipeReader
         int? steps = training.OptionalInt("steps"), epochs = training.OptionalInt("epochs");
         if (sections.ContainsKey("training") && (steps is null) == (epochs is null))
         {
-            bag.Report(SpecDiagnostics.MissingField, steps is null
-                ? "section 'training' needs 'steps' or 'epochs'"
-                : "section 'training' has both 'steps' and 'epochs'; give one", training.NodeOf("epochs") ?? training.Anchor);
+            bag.Report(steps is null
+                ? SpecMessages.NeedsOneOf("section 'training'", "steps", "epochs")
+                : SpecMessages.HasBoth("section 'training'", "steps", "epochs"), training.NodeOf("epochs") ?? training.Anchor);
         }
 
         if (epochs is not null && dataRecipe is { IsMarker: true })
         {
-            bag.Report(SpecDiagnostics.OutOfRange, $"training.epochs needs a finite training split; {DataRecipe.Marker} draws new videos every step, so give 'steps'", training.NodeOf("epochs")!);
+            bag.Report(SpecMessages.EpochsNeedFiniteData("training.epochs", DataRecipe.Marker), training.NodeOf("epochs")!);
         }
 
         var freeze = sections.TryGetValue("freeze", out var freezeNode) ? Patterns(freezeNode.Value, "freeze", bag) : Array.Empty<NamePattern>();
@@ -224,17 +224,17 @@ public static class RecipeReader
         bool isFile = ZooCatalog.IsSpecFile(name);
         if (isFile && !File.Exists(Resolve(path, name)))
         {
-            bag.Report(SpecDiagnostics.UnknownValue, $"model.architecture: file not found: '{Spec.Text.Quote(name)}' (relative paths are resolved against the recipe's folder)", architecture.Node);
+            bag.Report(SpecMessages.FileNotFound("model.architecture", name), architecture.Node);
         }
         else if (!isFile && Zoo.Find(name) is null && !ZooCatalog.Architectures.Any(a => string.Equals(a.Stem, name, StringComparison.OrdinalIgnoreCase)))
         {
-            bag.Report(SpecDiagnostics.UnknownValue, $"unknown architecture '{Spec.Text.Quote(name)}' for model.architecture{Suggest.Hint(name, ZooCatalog.Architectures.Select(a => a.Stem).ToArray())}", architecture.Node);
+            bag.Report(SpecMessages.UnknownName("architecture", name, "model.architecture", ZooCatalog.Architectures.Select(a => a.Stem)), architecture.Node);
         }
 
         string preset = model.Str("preset");
         if (!ZooCatalog.Presets.Contains(preset))
         {
-            bag.Report(SpecDiagnostics.UnknownPreset, $"unknown preset '{Spec.Text.Quote(preset)}' for model.preset{Suggest.Hint(preset, ZooCatalog.Presets.ToArray())}", model.NodeOf("preset")!);
+            bag.Report(SpecMessages.UnknownPreset(preset, "model.preset", ZooCatalog.Presets), model.NodeOf("preset")!);
         }
 
         string? checkpoint = null;
@@ -243,7 +243,7 @@ public static class RecipeReader
             checkpoint = Resolve(path, (string)folder.Value);
             if (!File.Exists(Path.Combine(checkpoint, "config.json")))
             {
-                bag.Report(SpecDiagnostics.UnknownValue, $"model.checkpoint: '{Spec.Text.Quote((string)folder.Value)}' is not a Hugging Face model folder (no config.json there)", folder.Node);
+                bag.Report(SpecMessages.NotModelFolder("model.checkpoint", (string)folder.Value), folder.Node);
             }
         }
 
@@ -268,7 +268,7 @@ public static class RecipeReader
             string file = Resolve(path, (string)field.Value);
             if (!File.Exists(file))
             {
-                bag.Report(SpecDiagnostics.UnknownValue, $"data.{key}: file not found: '{Spec.Text.Quote((string)field.Value)}'", field.Node);
+                bag.Report(SpecMessages.FileNotFound("data." + key, (string)field.Value), field.Node);
             }
 
             return file;
@@ -279,7 +279,7 @@ public static class RecipeReader
         {
             if (value != DataRecipe.Marker)
             {
-                bag.Report(SpecDiagnostics.UnknownValue, $"unknown builtin data '{Spec.Text.Quote(value)}' for data.source{Suggest.Hint(value, new[] { DataRecipe.Marker })}", source.Node);
+                bag.Report(SpecMessages.UnknownName("builtin data", value, "data.source", new[] { DataRecipe.Marker }), source.Node);
             }
         }
         else
@@ -287,11 +287,11 @@ public static class RecipeReader
             resolvedSource = Resolve(path, value);
             if (!value.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
             {
-                bag.Report(SpecDiagnostics.UnknownValue, $"data.source '{Spec.Text.Quote(value)}' must be {DataRecipe.Marker} or a .jsonl file of {{video, question, answer}}", source.Node);
+                bag.Report(SpecMessages.NotDataSource("data.source", value, DataRecipe.Marker), source.Node);
             }
             else if (!File.Exists(resolvedSource))
             {
-                bag.Report(SpecDiagnostics.UnknownValue, $"data.source: file not found: '{Spec.Text.Quote(value)}' (relative paths are resolved against the recipe's folder)", source.Node);
+                bag.Report(SpecMessages.FileNotFound("data.source", value), source.Node);
             }
         }
 
@@ -316,7 +316,7 @@ public static class RecipeReader
 
         if (node is not YSequence { Items.Count: 2 } seq)
         {
-            bag.Report(SpecDiagnostics.WrongType, $"optimizer.betas: expected a list of two numbers [β₁, β₂], got {node.Describe()}", node);
+            bag.Report(SpecMessages.WrongType("optimizer.betas", "a list of two numbers [β₁, β₂]", node), node);
             return (0.9, 0.999);
         }
 
@@ -344,14 +344,14 @@ public static class RecipeReader
         var node = (lora as YMapping)?.Pairs.FirstOrDefault(p => p.Key is YScalar { Value: "targets" }).Value;
         if (node is null)
         {
-            bag.Report(SpecDiagnostics.MissingField, "section 'lora' is missing required field 'targets' (globs over linear layer names, e.g. ['*.q_proj', '*.v_proj'])", lora);
+            bag.Report(SpecMessages.MissingField("section 'lora'", "targets", "globs over linear layer names, e.g. ['*.q_proj', '*.v_proj']"), lora);
             return Array.Empty<NamePattern>();
         }
 
         var targets = Patterns(node, "lora.targets", bag);
         if (targets.Length == 0 && node is YSequence)
         {
-            bag.Report(SpecDiagnostics.InvalidList, "lora.targets must not be empty", node);
+            bag.Report(SpecMessages.EmptyList("lora.targets"), node);
         }
 
         return targets;
