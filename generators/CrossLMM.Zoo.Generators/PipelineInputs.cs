@@ -66,12 +66,7 @@ namespace CrossLMM.Zoo.Generators
                 var diagnostics = new List<SpecDiagnostic>();
                 for (int i = 1; i < ordered.Length; i++)
                 {
-                    diagnostics.Add(new SpecDiagnostic(
-                        SpecDiagnostics.RegistryMissing,
-                        SpecSeverity.Error,
-                        $"more than one zoo.yaml among the AdditionalFiles: {ordered[i].Path} is ignored, {ordered[0].Path} is used",
-                        ordered[i].Path,
-                        SourceSpan.FileStart));
+                    diagnostics.Add(new SpecDiagnostic(SpecMessages.RegistryDuplicated(ordered[i].Path, ordered[0].Path), ordered[i].Path, SourceSpan.FileStart));
                 }
 
                 var first = ordered[0];
@@ -132,12 +127,7 @@ namespace CrossLMM.Zoo.Generators
                 if (registry.Zoo is null)
                 {
                     var diagnostics = registry.FileCount == 0 && sorted.Length > 0
-                        ? EquatableArray.Of(new SpecDiagnostic(
-                            SpecDiagnostics.RegistryMissing,
-                            SpecSeverity.Error,
-                            $"no zoo.yaml among the AdditionalFiles, so the {sorted.Length} architecture file(s) have no presets to bind: add <AdditionalFiles Include=\"path/to/zoo.yaml\" />",
-                            string.Empty,
-                            SourceSpan.FileStart))
+                        ? EquatableArray.Of(new SpecDiagnostic(SpecMessages.RegistryMissing(sorted.Length), string.Empty, SourceSpan.FileStart))
                         : EquatableArray<SpecDiagnostic>.Empty;
                     return new CatalogModel(null, EquatableArray<CatalogEntry>.Empty, EquatableArray<string>.Empty, diagnostics);
                 }
@@ -266,15 +256,10 @@ namespace CrossLMM.Zoo.Generators
             }
         }
 
-        public static SpecDiagnostic Internal(string path, Exception ex) => new SpecDiagnostic(
-            SpecDiagnostics.InternalError,
-            SpecSeverity.Error,
-            $"CrossLMM.Zoo.Generators failed ({ex.GetType().Name}: {ex.Message}); this is a bug, please report it with the YAML",
-            path,
-            SourceSpan.FileStart);
+        public static SpecDiagnostic Internal(string path, Exception ex) =>
+            new SpecDiagnostic(SpecMessages.GeneratorFailed(ex.GetType().Name, ex.Message), path, SourceSpan.FileStart);
 
-        private static SpecDiagnostic Unreadable(string path) => new SpecDiagnostic(
-            SpecDiagnostics.YamlSyntax, SpecSeverity.Error, "YAML syntax error: the file could not be read", path, SourceSpan.FileStart);
+        private static SpecDiagnostic Unreadable(string path) => new SpecDiagnostic(SpecMessages.Unreadable(), path, SourceSpan.FileStart);
 
         private static SpecSetResult Empty(TextInput input, string stem, EquatableArray<SpecDiagnostic> diagnostics) =>
             new SpecSetResult(input.Path, stem, input.Path, null, SourceSpan.FileStart, string.Empty, string.Empty, EquatableArray<ArchitectureConfig>.Empty, diagnostics);

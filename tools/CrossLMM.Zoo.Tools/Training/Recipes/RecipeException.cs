@@ -23,12 +23,4 @@ public sealed class RecipeException : Exception
 
     /// <summary>The errors, in file order.</summary>
     public IReadOnlyList<SpecDiagnostic> Diagnostics { get; }
-
-    /// <summary>One error at <paramref name="span"/> (e.g. a freeze pattern that matched no parameter).</summary>
-    /// <param name="path">The recipe file.</param>
-    /// <param name="id">The diagnostic ID (CLMZ…).</param>
-    /// <param name="message">The message, quoting the value.</param>
-    /// <param name="span">Where.</param>
-    public static RecipeException At(string path, string id, string message, SourceSpan span) =>
-        new(path, new[] { new SpecDiagnostic(id, SpecSeverity.Error, message, path, span) });
 }
