@@ -146,6 +146,8 @@ namespace CrossLMM.Zoo.Generators
         /// <summary>The type whose presence in the compilation's references turns the module emitter on.</summary>
         public const string BlocksMetadataName = "CrossLMM.Zoo.Modules.VideoLmm";
 
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, BlockCatalog> Catalogues = new();
+
         /// <summary>The base of the blocks that are decoder layers themselves (a hybrid layer replaces the layer).</summary>
         public const string DecoderLayerMetadataName = "CrossLMM.Zoo.Modules.Language.DecoderLayer";
 
@@ -162,9 +164,15 @@ namespace CrossLMM.Zoo.Generators
                     return BlockCatalog.None;
                 }
 
-                var blocks = new List<BlockModel>();
-                Collect(compilation.GetTypeByMetadataName(BlocksMetadataName)!.ContainingAssembly.GlobalNamespace, blocks);
-                return new BlockCatalog(true, blocks.ToEquatableArray());
+                // The blocks' assembly symbol is shared by the compilations that reference the same metadata (every edit
+                // of the user's code), so its catalogue is read once per referenced assembly, not once per keystroke.
+                var assembly = compilation.GetTypeByMetadataName(BlocksMetadataName)!.ContainingAssembly;
+                return Catalogues.GetValue(assembly, a =>
+                {
+                    var blocks = new List<BlockModel>();
+                    Collect(a.GlobalNamespace, blocks);
+                    return new BlockCatalog(true, blocks.ToEquatableArray());
+                });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
