@@ -42,6 +42,7 @@ namespace CrossLMM.Zoo.Generators
         Part? Vision,
         Part? Compressor,
         Part? Projector,
+        Part? Llm,
         bool SourceProjector,
         EquatableArray<Part> Fusion,
         EquatableArray<FusionSource> FusionSources,
@@ -49,7 +50,7 @@ namespace CrossLMM.Zoo.Generators
         SpecDiagnostic? Failure)
     {
         /// <summary>Nothing to emit.</summary>
-        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, null, null, null, false, EquatableArray<Part>.Empty, EquatableArray<FusionSource>.Empty, default, null);
+        public static ModuleModel None { get; } = new ModuleModel(null, string.Empty, string.Empty, string.Empty, null, null, null, null, false, EquatableArray<Part>.Empty, EquatableArray<FusionSource>.Empty, default, null);
     }
 
     /// <summary>A part of the module: the <c>kind:</c> it has in the spec and the block that runs it.</summary>
@@ -71,8 +72,8 @@ namespace CrossLMM.Zoo.Generators
         /// <summary>The key of a record kind's block: the record's full name.</summary>
         public static string KeyOf(System.Type record) => record.FullName!;
 
-        /// <summary>The key of a vision kind's block.</summary>
-        public static string KeyOf(VisionKind vision) => "vision:" + YamlNames.Of(vision);
+        /// <summary>The key of the block of a kind declared as an enum member (<see cref="VisionKind"/>, <see cref="LanguageModelKind"/>).</summary>
+        public static string KeyOf(System.Enum member) => (member is VisionKind ? "vision:" : "llm:") + YamlNames.OfAny(member);
 
         /// <summary>The block declared for <paramref name="key"/>.</summary>
         /// <exception cref="System.InvalidOperationException">None: the kind has no block in the referenced CrossLMM.Zoo.Modules.</exception>

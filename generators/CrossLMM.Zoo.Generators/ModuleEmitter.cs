@@ -52,7 +52,7 @@ namespace CrossLMM.Zoo.Generators
                 parts.Add(new Part("source_projector", model.Projector.Block.Type, "sourceProjector", "<c>source_projector</c>: the vision-space fusion sources (original or slow tokens) → llm.hidden, as the compressor's output lives in another space."));
             }
 
-            parts.Add(new Part("language_model", Modules + "Language.Qwen2ForCausalLM", "languageModel", "<c>language_model</c> (<c>llm.kind: qwen2</c>): the decoder with its fusion plan and the LM head."));
+            parts.Add(new Part("language_model", model.Llm!.Block.Type, "languageModel", $"<c>language_model</c> (<c>llm.kind: {model.Llm.Kind}</c>): the decoder with its fusion plan and the LM head."));
             parts.Add(new Part("layers", $"{List}<{layerType}>", "layers", "The decoder layers (<c>language_model.model.layers</c>), typed" + (fusion.Any(f => f.Block.IsLayer) ? " as their common base (some are hybrid layers)." : ".")));
             foreach (var f in fusion)
             {
@@ -128,7 +128,7 @@ namespace CrossLMM.Zoo.Generators
             w.Line();
 
             // ---- the wiring
-            BuildMethod(w, config, tuple, vision, compressor, model.Projector.Block, model.SourceProjector, layerType, fusion, parts);
+            BuildMethod(w, config, tuple, vision, compressor, model.Projector.Block, model.SourceProjector, model.Llm.Block.Type, layerType, fusion, parts);
             w.Close();
             w.Close();
             return w.ToString();
@@ -161,6 +161,7 @@ namespace CrossLMM.Zoo.Generators
             Block compressor,
             BlockModel projector,
             bool sourceProjector,
+            string llmType,
             string layerType,
             FusionPart[] fusion,
             List<Part> parts)
@@ -196,13 +197,13 @@ namespace CrossLMM.Zoo.Generators
 
             if (fusion.Length == 0)
             {
-                w.Line($"var languageModel = new {Modules}Language.Qwen2ForCausalLM(llm, i => layers[i] = new {Modules}Language.Qwen2DecoderLayer(llm));");
+                w.Line($"var languageModel = new {llmType}(llm, i => layers[i] = new {Modules}Language.Qwen2DecoderLayer(llm));");
             }
             else
             {
                 // Layer i per the explicit plan of this preset; each fusion block is built before its layer, as VideoLmmBuilder.BuildLayer does.
                 w.Line("var plan = config.LayerPlan;");
-                w.Line($"var languageModel = new {Modules}Language.Qwen2ForCausalLM(llm, i =>");
+                w.Line($"var languageModel = new {llmType}(llm, i =>");
                 w.Open("{");
                 w.Line("switch (plan[i])");
                 w.Open("{");

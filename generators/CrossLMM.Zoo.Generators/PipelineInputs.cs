@@ -208,8 +208,10 @@ namespace CrossLMM.Zoo.Generators
                 }
                 else
                 {
-                    record = typeof(VisionConfig).FullName!;
-                    key = BlockCatalog.KeyOf((VisionKind)Convert.ToInt32(argument.Value, System.Globalization.CultureInfo.InvariantCulture));
+                    // An enum-member kind: [BlockFor(VisionKind.Vit)] or [BlockFor(LanguageModelKind.Qwen2)].
+                    var kinds = argument.Type?.Name == nameof(LanguageModelKind) ? typeof(LanguageModelKind) : typeof(VisionKind);
+                    record = (kinds == typeof(VisionKind) ? typeof(VisionConfig) : typeof(LanguageModelConfig)).FullName!;
+                    key = BlockCatalog.KeyOf((Enum)Enum.ToObject(kinds, Convert.ToInt32(argument.Value, System.Globalization.CultureInfo.InvariantCulture)));
                 }
 
                 var constructor = type.InstanceConstructors.FirstOrDefault(c =>
@@ -252,6 +254,7 @@ namespace CrossLMM.Zoo.Generators
                     new Part(YamlNames.Of(first.Vision.Kind), blocks.For(BlockCatalog.KeyOf(first.Vision.Kind), "vision.kind " + YamlNames.Of(first.Vision.Kind))),
                     new Part(first.Compressor.KindName, blocks.For(BlockCatalog.KeyOf(first.Compressor.GetType()), "compressor kind " + first.Compressor.KindName)),
                     new Part(first.Projector.KindName, blocks.For(BlockCatalog.KeyOf(first.Projector.GetType()), "projector kind " + first.Projector.KindName)),
+                    new Part(YamlNames.Of(first.Llm.Kind), blocks.For(BlockCatalog.KeyOf(first.Llm.Kind), "llm.kind " + YamlNames.Of(first.Llm.Kind))),
                     first.NeedsSourceProjector,
                     first.Fusion.Select(f => new Part(f.KindName, blocks.For(BlockCatalog.KeyOf(f.GetType()), "fusion kind " + f.KindName))).ToEquatableArray(),
                     first.Fusion.Select(f => f.Source).ToEquatableArray(),

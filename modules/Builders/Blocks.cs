@@ -22,11 +22,29 @@ public static class Blocks
         .Select(d => (d.For!, d.Block))
         .ToArray();
 
-    /// <summary>The block that runs the kind of <paramref name="record"/> (and, for <see cref="VisionConfig"/>, <paramref name="vision"/>), or null when none declares it.</summary>
-    /// <param name="record">The kind's record type.</param>
-    /// <param name="vision">The vision kind, for <see cref="VisionConfig"/>.</param>
-    public static Type? TypeOf(Type record, VisionKind? vision = null) =>
-        Declared.FirstOrDefault(d => d.For.Record == record && d.For.Vision == vision).Block;
+    /// <summary>The block that runs the kind of <paramref name="record"/> (for a kind declared as an enum member, <paramref name="member"/>), or null when none declares it.</summary>
+    /// <param name="record">The kind's record type (<see cref="VisionConfig"/> or <see cref="LanguageModelConfig"/> for an enum-member kind).</param>
+    /// <param name="member">The <see cref="VisionKind"/> or <see cref="LanguageModelKind"/>, for those.</param>
+    public static Type? TypeOf(Type record, Enum? member = null) =>
+        Declared.FirstOrDefault(d => d.For.Record == record && Equals(d.For.Member, member)).Block;
+
+    /// <summary>The enum member naming the kind of a <see cref="VisionConfig"/> or <see cref="LanguageModelConfig"/>; null for a record kind.</summary>
+    /// <param name="record">A kind's record.</param>
+    public static Enum? MemberOf(object record) => record switch
+    {
+        VisionConfig v => v.Kind,
+        LanguageModelConfig l => l.Kind,
+        _ => null,
+    };
+
+    /// <summary>The kind of <paramref name="record"/> as messages name it (<c>vision.kind vit</c>, <c>kind pool2d</c>).</summary>
+    /// <param name="record">A kind's record.</param>
+    public static string KindOf(object record) => record switch
+    {
+        VisionConfig v => "vision.kind " + YamlNames.Of(v.Kind),
+        LanguageModelConfig l => "llm.kind " + YamlNames.Of(l.Kind),
+        _ => "kind " + KindDeclaration.Of(record.GetType()).Name,
+    };
 
     /// <summary>
     /// Builds the block of <paramref name="record"/>'s kind.
@@ -39,13 +57,8 @@ public static class Blocks
         where TBlock : class
     {
         ArgumentNullException.ThrowIfNull(record);
-        var vision = (record as VisionConfig)?.Kind;
-        string kind = record switch
-        {
-            VisionConfig v => "vision.kind " + YamlNames.Of(v.Kind),
-            _ => $"kind {KindDeclaration.Of(record.GetType()).Name}",
-        };
-        var block = TypeOf(record.GetType(), vision)
+        string kind = KindOf(record);
+        var block = TypeOf(record.GetType(), MemberOf(record))
             ?? throw new ArgumentException($"{kind} has no block: no type of {typeof(VideoLmm).Assembly.GetName().Name} is marked [BlockFor] for it", nameof(record));
         var constructor = block.GetConstructors().FirstOrDefault(c => c.GetParameters() is { Length: > 0 } p && p[0].ParameterType == record.GetType())
             ?? throw new ArgumentException($"{kind}: its block {block.Name} has no public constructor taking {record.GetType().Name} first", nameof(record));

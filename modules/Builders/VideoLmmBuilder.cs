@@ -53,7 +53,8 @@ public static class VideoLmmBuilder
     {
         NotNull(config);
         var plan = config.LayerPlan;
-        return new Qwen2ForCausalLM(config.Llm, i => BuildLayer(config.Llm, plan[i] is int f ? config.Fusion[f] : null));
+        Func<int, DecoderLayer> layer = i => BuildLayer(config.Llm, plan[i] is int f ? config.Fusion[f] : null);
+        return Blocks.Create<Qwen2ForCausalLM>(config.Llm, wired => wired == BlockWiring.Layers ? layer : null);
     }
 
     /// <summary>

@@ -75,6 +75,31 @@ public interface IVisionCost
     static abstract ParameterCounts Parameters(VisionConfig vision);
 }
 
+/// <summary>A language model block's cost, stated next to its forward pass (see <see cref="IFusionCost{TConfig}"/>).</summary>
+public interface ILanguageModelCost
+{
+    /// <summary>FLOPs of one decoder layer's own work on <paramref name="queries"/> new positions attending to <paramref name="keys"/>.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="queries">S new positions.</param>
+    /// <param name="keys">K = P + S positions attended.</param>
+    static abstract FlopBreakdown LayerFlops(LanguageModelConfig llm, long batch, long queries, long keys);
+
+    /// <summary>FLOPs of the LM head over <paramref name="positions"/> positions per sample.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="positions">Positions whose logits are computed.</param>
+    static abstract FlopBreakdown HeadFlops(LanguageModelConfig llm, long batch, long positions);
+
+    /// <summary>Parameters of one decoder layer.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    static abstract ParameterCounts LayerParameters(LanguageModelConfig llm);
+
+    /// <summary>Parameters outside the layers (embeddings, final norm, head).</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    static abstract ParameterCounts ShellParameters(LanguageModelConfig llm);
+}
+
 /// <summary>Calls the cost a kind's block declares (<see cref="IFusionCost{TConfig}"/>, <see cref="IProjectorCost{TConfig}"/>, <see cref="IVisionCost"/>, <c>ICompressorCost</c>).</summary>
 public static class BlockCosts
 {
@@ -127,6 +152,31 @@ public static class BlockCosts
     public static ParameterCounts Parameters(VisionConfig vision) =>
         (ParameterCounts)Declared(vision, typeof(IVisionCost), nameof(IVisionCost.Parameters), vision);
 
+    /// <summary>A decoder layer's FLOPs, as the language model's block declares them.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="queries">S.</param>
+    /// <param name="keys">K.</param>
+    public static FlopBreakdown LayerFlops(LanguageModelConfig llm, long batch, long queries, long keys) =>
+        (FlopBreakdown)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.LayerFlops), llm, batch, queries, keys);
+
+    /// <summary>The LM head's FLOPs, as the language model's block declares them.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="positions">Positions whose logits are computed.</param>
+    public static FlopBreakdown HeadFlops(LanguageModelConfig llm, long batch, long positions) =>
+        (FlopBreakdown)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.HeadFlops), llm, batch, positions);
+
+    /// <summary>A decoder layer's parameters, as the language model's block declares them.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts LayerParameters(LanguageModelConfig llm) =>
+        (ParameterCounts)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.LayerParameters), llm);
+
+    /// <summary>The parameters outside the layers, as the language model's block declares them.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts ShellParameters(LanguageModelConfig llm) =>
+        (ParameterCounts)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.ShellParameters), llm);
+
     /// <summary>
     /// The result of <paramref name="method"/> of the cost interface the block of <paramref name="record"/>'s kind
     /// implements (closed over the record's type when generic), or null when the block declares none.
@@ -138,7 +188,7 @@ public static class BlockCosts
     internal static object? DeclaredOrNull(object record, Type cost, string method, params object[] arguments)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var block = Blocks.TypeOf(record.GetType(), (record as VisionConfig)?.Kind);
+        var block = Blocks.TypeOf(record.GetType(), Blocks.MemberOf(record));
         var closed = cost.IsGenericTypeDefinition ? cost.MakeGenericType(record.GetType()) : cost;
         if (block is null || !closed.IsAssignableFrom(block))
         {
@@ -160,7 +210,5 @@ public static class BlockCosts
 
     private static object Declared(object record, Type cost, string method, params object[] arguments) =>
         DeclaredOrNull(record, cost, method, arguments)
-        ?? throw new ArgumentException($"{Kind(record)}: its block {Blocks.TypeOf(record.GetType(), (record as VisionConfig)?.Kind)?.Name ?? "(none)"} does not declare its cost ({cost.Name.Split('`')[0]})", nameof(record));
-
-    private static string Kind(object record) => record is VisionConfig v ? "vision.kind " + YamlNames.Of(v.Kind) : "kind " + KindDeclaration.Of(record.GetType()).Name;
+        ?? throw new ArgumentException($"{Blocks.KindOf(record)}: its block {Blocks.TypeOf(record.GetType(), Blocks.MemberOf(record))?.Name ?? "(none)"} does not declare its cost ({cost.Name.Split('`')[0]})", nameof(record));
 }

@@ -37,35 +37,15 @@ public static class BlockParameters
         BlockCosts.Parameters(projector ?? throw new ArgumentNullException(nameof(projector)), inputWidth, outputWidth, component);
 
     /// <summary>
-    /// A Qwen2 decoder layer (also the unchanged part of a hybrid layer): q H² + H, k and v H·kv + kv each,
-    /// o H²; SwiGLU 3·H·I; two RMSNorms 2H.
+    /// A decoder layer (also the unchanged part of a hybrid layer), as the language model's block declares it
+    /// (<see cref="ILanguageModelCost"/>).
     /// </summary>
     /// <param name="llm">The LLM config.</param>
-    public static ParameterCounts DecoderLayer(LanguageModelConfig llm)
-    {
-        ArgumentNullException.ThrowIfNull(llm);
-        checked
-        {
-            long h = llm.Hidden;
-            return ParameterCounts.Of(CostComponent.AttentionProjections, Linear(h, h) + 2 * Linear(h, llm.KvWidth) + h * h)
-                + ParameterCounts.Of(CostComponent.Mlp, 3 * h * llm.Mlp)
-                + ParameterCounts.Of(CostComponent.Norms, 2 * h);
-        }
-    }
+    public static ParameterCounts DecoderLayer(LanguageModelConfig llm) => BlockCosts.LayerParameters(llm ?? throw new ArgumentNullException(nameof(llm)));
 
-    /// <summary>The LLM outside its layers: embeddings vocab·H, final RMSNorm H, LM head vocab·H when untied.</summary>
+    /// <summary>The LLM outside its layers, as its block declares it (<see cref="ILanguageModelCost"/>).</summary>
     /// <param name="llm">The LLM config.</param>
-    public static ParameterCounts LanguageModelShell(LanguageModelConfig llm)
-    {
-        ArgumentNullException.ThrowIfNull(llm);
-        checked
-        {
-            long table = (long)llm.Vocab * llm.Hidden;
-            return ParameterCounts.Of(CostComponent.Embeddings, table)
-                + ParameterCounts.Of(CostComponent.Norms, llm.Hidden)
-                + ParameterCounts.Of(CostComponent.LmHead, llm.TieEmbeddings ? 0 : table);
-        }
-    }
+    public static ParameterCounts LanguageModelShell(LanguageModelConfig llm) => BlockCosts.ShellParameters(llm ?? throw new ArgumentNullException(nameof(llm)));
 
     // BLIP-2 Q-Former body (QFormerModel): embedding LayerNorm + layers of self-attention, cross-attention
     // every crossEvery-th layer, the query FFN and (with text input) the text FFN; each sublayer ends in

@@ -11,36 +11,22 @@ namespace CrossLMM.Zoo.Modules.Cost;
 public static class LanguageBlockFlops
 {
     /// <summary>
-    /// A Qwen2 decoder layer's own work (also the unchanged part of a hybrid layer): q/k/v/o
-    /// 2·S·H·(2H + 2·kv), QKᵀ and AV 2·S·K·H each (the hook counts the full rectangle — causal masking
-    /// skips no product), SwiGLU 6·S·H·I. All × B.
+    /// A decoder layer's own work (also the unchanged part of a hybrid layer), as the language model's block declares
+    /// it (<see cref="ILanguageModelCost"/>).
     /// </summary>
     /// <param name="llm">The LLM config.</param>
     /// <param name="batch">B.</param>
     /// <param name="queries">S new positions.</param>
     /// <param name="keys">K = P + S positions attended.</param>
-    public static FlopBreakdown DecoderLayer(LanguageModelConfig llm, long batch, long queries, long keys)
-    {
-        ArgumentNullException.ThrowIfNull(llm);
-        checked
-        {
-            long h = llm.Hidden, rows = batch * queries;
-            long projections = VisualBlockFlops.Linear(rows, h, h) * 2 + VisualBlockFlops.Linear(rows, h, llm.KvWidth) * 2;
-            return FlopBreakdown.Of(CostComponent.AttentionProjections, OpKind.Linear, projections)
-                + FlopBreakdown.Of(CostComponent.AttentionScores, OpKind.Matmul, batch * VisualBlockFlops.Attention(queries, keys, h))
-                + FlopBreakdown.Of(CostComponent.Mlp, OpKind.Linear, VisualBlockFlops.Linear(rows, h, llm.Mlp) * 3);
-        }
-    }
+    public static FlopBreakdown DecoderLayer(LanguageModelConfig llm, long batch, long queries, long keys) =>
+        BlockCosts.LayerFlops(llm ?? throw new ArgumentNullException(nameof(llm)), batch, queries, keys);
 
-    /// <summary>The LM head over <paramref name="positions"/> positions per sample: 2·B·positions·H·vocab.</summary>
+    /// <summary>The LM head over <paramref name="positions"/> positions per sample, as the language model's block declares it.</summary>
     /// <param name="llm">The LLM config.</param>
     /// <param name="batch">B.</param>
     /// <param name="positions">Positions whose logits are computed.</param>
-    public static FlopBreakdown LmHead(LanguageModelConfig llm, long batch, long positions)
-    {
-        ArgumentNullException.ThrowIfNull(llm);
-        return FlopBreakdown.Of(CostComponent.LmHead, OpKind.Linear, VisualBlockFlops.Linear(checked(batch * positions), llm.Hidden, llm.Vocab));
-    }
+    public static FlopBreakdown LmHead(LanguageModelConfig llm, long batch, long positions) =>
+        BlockCosts.HeadFlops(llm ?? throw new ArgumentNullException(nameof(llm)), batch, positions);
 
     // The generic CrossAttention (queries H → H, keys/values H → kv): k/v of the M source tokens unless cached,
     // q/o, QKᵀ and AV of every query over its K keys (repeating grouped key/value heads is a copy, not a product).

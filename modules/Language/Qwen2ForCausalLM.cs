@@ -2,6 +2,7 @@ using CrossLMM.Zoo.Engine;
 using System;
 using System.Collections.Generic;
 using CrossLMM.Zoo.Modules.Core;
+using CrossLMM.Zoo.Modules.Cost;
 
 namespace CrossLMM.Zoo.Modules.Language;
 
@@ -14,7 +15,8 @@ namespace CrossLMM.Zoo.Modules.Language;
 /// then runs on those positions only; <see cref="Generate"/>'s prefill keeps 1).</para>
 /// <para>Keys: <c>model.*</c> (see <see cref="Qwen2Model"/>) and, untied, <c>lm_head.weight</c> (V, H).</para>
 /// </summary>
-public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>, IHfKeyMapped
+[BlockFor(LanguageModelKind.Qwen2)]
+public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>, IHfKeyMapped, ILanguageModelCost
 {
     private readonly Qwen2Model model;
     private readonly Linear? lm_head;
@@ -121,5 +123,65 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, DecoderInputs?, Tensor>
             (next, cache) => ForwardEmbeddings(model.Embed(next), new DecoderInputs(null, cache)),
             maxNewTokens,
             eosTokenId);
+    }
+
+    /// <summary>
+    /// FLOPs of a Qwen2 decoder layer's own work (also the unchanged part of a hybrid layer): q/k/v/o 2·S·H·(2H + 2·kv),
+    /// QKᵀ and AV 2·S·K·H each (the hook counts the full rectangle — causal masking skips no product), SwiGLU 6·S·H·I.
+    /// All × B.
+    /// </summary>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="queries">S new positions.</param>
+    /// <param name="keys">K = P + S positions attended.</param>
+    public static FlopBreakdown LayerFlops(LanguageModelConfig llm, long batch, long queries, long keys)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        checked
+        {
+            long h = llm.Hidden, rows = batch * queries;
+            long projections = VisualBlockFlops.Linear(rows, h, h) * 2 + VisualBlockFlops.Linear(rows, h, llm.KvWidth) * 2;
+            return FlopBreakdown.Of(CostComponent.AttentionProjections, OpKind.Linear, projections)
+                + FlopBreakdown.Of(CostComponent.AttentionScores, OpKind.Matmul, batch * VisualBlockFlops.Attention(queries, keys, h))
+                + FlopBreakdown.Of(CostComponent.Mlp, OpKind.Linear, VisualBlockFlops.Linear(rows, h, llm.Mlp) * 3);
+        }
+    }
+
+    /// <summary>FLOPs of the LM head over <paramref name="positions"/> positions per sample: 2·B·positions·H·vocab.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="positions">Positions whose logits are computed.</param>
+    public static FlopBreakdown HeadFlops(LanguageModelConfig llm, long batch, long positions)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        return FlopBreakdown.Of(CostComponent.LmHead, OpKind.Linear, VisualBlockFlops.Linear(checked(batch * positions), llm.Hidden, llm.Vocab));
+    }
+
+    /// <summary>Parameters of a Qwen2 decoder layer: q H² + H, k and v H·kv + kv each, o H²; SwiGLU 3·H·I; two RMSNorms 2H.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts LayerParameters(LanguageModelConfig llm)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        checked
+        {
+            long h = llm.Hidden;
+            return ParameterCounts.Of(CostComponent.AttentionProjections, BlockParameters.Linear(h, h) + 2 * BlockParameters.Linear(h, llm.KvWidth) + h * h)
+                + ParameterCounts.Of(CostComponent.Mlp, 3 * h * llm.Mlp)
+                + ParameterCounts.Of(CostComponent.Norms, 2 * h);
+        }
+    }
+
+    /// <summary>Parameters outside the layers: embeddings vocab·H, final RMSNorm H, LM head vocab·H when untied.</summary>
+    /// <param name="llm">The LLM sizes.</param>
+    public static ParameterCounts ShellParameters(LanguageModelConfig llm)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        checked
+        {
+            long table = (long)llm.Vocab * llm.Hidden;
+            return ParameterCounts.Of(CostComponent.Embeddings, table)
+                + ParameterCounts.Of(CostComponent.Norms, llm.Hidden)
+                + ParameterCounts.Of(CostComponent.LmHead, llm.TieEmbeddings ? 0 : table);
+        }
     }
 }

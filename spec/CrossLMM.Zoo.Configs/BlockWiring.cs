@@ -26,13 +26,17 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>llm.hidden: the width of the embedded prompt (<c>textWidth</c>) or of a projector's output (<c>outputWidth</c>).</summary>
         public const string LlmHidden = "Llm.Hidden";
 
+        /// <summary>A language model's layer factory (<c>Func&lt;int, DecoderLayer&gt; layer</c>): layer i, plain or with its fusion block, per the layer plan.</summary>
+        public const string Layers = "Layers";
+
         /// <summary>The width of the tokens a projector maps (<c>inputWidth</c>): the compressor output's, or the fusion source's for the source projector.</summary>
         public const string InputWidth = "InputWidth";
 
         /// <summary>
         /// What a block constructor's parameter takes: <see cref="Record"/> for the first, then <see cref="Vision"/>,
         /// <see cref="Resampler"/> or <see cref="Llm"/> by type, <see cref="LlmHidden"/> for an integer <c>textWidth</c> or
-        /// <c>outputWidth</c>, <see cref="InputWidth"/> for an integer <c>inputWidth</c>; null for any other parameter (the
+        /// <c>outputWidth</c>, <see cref="InputWidth"/> for an integer <c>inputWidth</c>, <see cref="Layers"/> for a language model's
+        /// <c>Func&lt;int, DecoderLayer&gt; layer</c>; null for any other parameter (the
         /// block cannot be wired, which both callers report naming the block and the parameter).
         /// </summary>
         /// <param name="position">The parameter's position.</param>
@@ -48,6 +52,7 @@ namespace CrossLMM.Zoo.Configs
                 : parameterType == configs + nameof(LanguageModelConfig) ? Llm
                 : integer && (parameterName == "textWidth" || parameterName == "outputWidth") ? LlmHidden
                 : integer && parameterName == "inputWidth" ? InputWidth
+                : parameterType.StartsWith("System.Func`2", StringComparison.Ordinal) && parameterName == "layer" ? Layers
                 : null;
         }
     }

@@ -16,10 +16,14 @@ namespace CrossLMM.Zoo.Configs
         Precomputed,
     }
 
-    /// <summary>The language model family (<c>llm.kind</c>).</summary>
+    /// <summary>
+    /// The language model family (<c>llm.kind</c>): like <see cref="VisionKind"/>, a member with its <see cref="KindAttribute"/>
+    /// is the declaration, and its block names it in a <see cref="BlockForAttribute"/>.
+    /// </summary>
     public enum LanguageModelKind
     {
         /// <summary><c>qwen2</c>: Qwen2-style decoder (RMSNorm, RoPE, GQA, SwiGLU).</summary>
+        [Kind("qwen2", "Qwen2-style decoder: embeddings, RMSNorm, RoPE, GQA, SwiGLU, tied or separate head.")]
         Qwen2,
     }
 

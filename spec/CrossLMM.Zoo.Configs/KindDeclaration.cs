@@ -9,7 +9,7 @@ namespace CrossLMM.Zoo.Configs
     /// <summary>
     /// Declares a kind of a slot: on a config record (a compressor, projector or fusion kind:
     /// <c>[Kind("pool2d", "Adaptive 2D average pooling …", Tokens = "T·grid²")]</c>) or on a member of
-    /// <see cref="VisionKind"/> (a kind with no fields of its own). The record's constructor parameters that carry a
+    /// <see cref="VisionKind"/> or <see cref="LanguageModelKind"/> (a kind with no fields of its own). The record's constructor parameters that carry a
     /// <see cref="FieldAttribute"/> are the kind's YAML fields. This attribute and those are the whole declaration:
     /// the vocabulary, the binder, the docs and the JSON Schemas read it (<see cref="KindDeclaration"/>), and the block
     /// that runs it names the record in its <see cref="BlockForAttribute"/>.
@@ -76,7 +76,7 @@ namespace CrossLMM.Zoo.Configs
 
     /// <summary>
     /// Marks a block (in CrossLMM.Zoo.Modules) as the one that runs a kind: <c>[BlockFor(typeof(Pool2dCompressorConfig))]</c>,
-    /// or <c>[BlockFor(VisionKind.Vit)]</c> for a vision kind. The runtime builder and the source generator find blocks by
+    /// or <c>[BlockFor(VisionKind.Vit)]</c> / <c>[BlockFor(LanguageModelKind.Qwen2)]</c> for a kind declared as an enum member. The runtime builder and the source generator find blocks by
     /// this attribute only, and call the block's public constructor whose first parameter is the record (the
     /// <see cref="VisionConfig"/> for a vision kind); its other parameters are wired by <see cref="BlockWiring.ArgumentFor"/>.
     /// </summary>
@@ -95,14 +95,22 @@ namespace CrossLMM.Zoo.Configs
         public BlockForAttribute(VisionKind vision)
         {
             Record = typeof(VisionConfig);
-            Vision = vision;
+            Member = vision;
         }
 
-        /// <summary>The record the block runs (<see cref="VisionConfig"/> for a vision kind).</summary>
+        /// <summary>The block of a language model kind.</summary>
+        /// <param name="llm">The language model kind.</param>
+        public BlockForAttribute(LanguageModelKind llm)
+        {
+            Record = typeof(LanguageModelConfig);
+            Member = llm;
+        }
+
+        /// <summary>The record the block runs (<see cref="VisionConfig"/> or <see cref="LanguageModelConfig"/> for a kind declared as an enum member).</summary>
         public Type Record { get; }
 
-        /// <summary>The vision kind, for a vision block.</summary>
-        public VisionKind? Vision { get; }
+        /// <summary>The enum member of a vision or language model kind; null for a record kind.</summary>
+        public Enum? Member { get; }
     }
 
     /// <summary>One YAML field of a kind, read from its record's constructor parameter (<see cref="FieldAttribute"/>).</summary>
@@ -156,18 +164,18 @@ namespace CrossLMM.Zoo.Configs
     /// One kind as its declaration states it (<see cref="KindAttribute"/> on a record or a vision member, and the
     /// <see cref="FieldAttribute"/>s of the record's constructor), discovered by reflection over this assembly, so no
     /// list of kinds is kept anywhere: <see cref="Compressors"/>, <see cref="Projectors"/>, <see cref="Fusions"/>,
-    /// <see cref="Visions"/>.
+    /// <see cref="Visions"/>, <see cref="Llms"/>.
     /// </summary>
     public sealed class KindDeclaration
     {
         private static readonly Dictionary<Type, KindDeclaration> ByRecord = new Dictionary<Type, KindDeclaration>();
 
-        private KindDeclaration(string slot, KindAttribute kind, Type? record, VisionKind? vision)
+        private KindDeclaration(string slot, KindAttribute kind, Type? record, Enum? member)
         {
             Slot = slot;
             Attribute = kind;
             Record = record;
-            Vision = vision;
+            Member = member;
             Constructor = record?.GetTypeInfo().DeclaredConstructors.Single(c => c.IsPublic && !c.IsStatic);
             Fields = Constructor is null
                 ? new FieldDeclaration[0]
@@ -188,10 +196,10 @@ namespace CrossLMM.Zoo.Configs
         public static IReadOnlyList<KindDeclaration> Fusions { get; } = OfRecords("fusion", typeof(FusionConfig));
 
         /// <summary>The vision kinds (members of <see cref="VisionKind"/>), in declaration order.</summary>
-        public static IReadOnlyList<KindDeclaration> Visions { get; } = typeof(VisionKind).GetTypeInfo().DeclaredFields
-            .Where(f => f.IsStatic)
-            .Select(f => new KindDeclaration("vision", f.GetCustomAttribute<KindAttribute>() ?? throw Undeclared(f.Name), null, (VisionKind)f.GetValue(null)!))
-            .ToArray();
+        public static IReadOnlyList<KindDeclaration> Visions { get; } = OfMembers("vision", typeof(VisionKind));
+
+        /// <summary>The language model kinds (members of <see cref="LanguageModelKind"/>), in declaration order.</summary>
+        public static IReadOnlyList<KindDeclaration> Llms { get; } = OfMembers("llm", typeof(LanguageModelKind));
 
         /// <summary>The slot: <c>vision</c>, <c>compressor</c>, <c>projector</c> or <c>fusion</c>.</summary>
         public string Slot { get; }
@@ -205,8 +213,8 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>The config record (null for a vision kind).</summary>
         public Type? Record { get; }
 
-        /// <summary>The vision kind (null for a record kind).</summary>
-        public VisionKind? Vision { get; }
+        /// <summary>The enum member of a vision or language model kind (null for a record kind).</summary>
+        public Enum? Member { get; }
 
         /// <summary>The record's public constructor, the one the binder calls (null for a vision kind).</summary>
         public ConstructorInfo? Constructor { get; }
@@ -261,6 +269,13 @@ namespace CrossLMM.Zoo.Configs
             baseType.GetTypeInfo().Assembly.DefinedTypes
                 .Where(t => !t.IsAbstract && baseType.GetTypeInfo().IsAssignableFrom(t))
                 .Select(t => new KindDeclaration(slot, t.GetCustomAttribute<KindAttribute>() ?? throw Undeclared(t.FullName!), t.AsType(), null))
+                .ToArray();
+
+        // Kinds without fields of their own (their sizes come from the preset), declared on the members of their enum.
+        private static IReadOnlyList<KindDeclaration> OfMembers(string slot, Type kinds) =>
+            kinds.GetTypeInfo().DeclaredFields
+                .Where(f => f.IsStatic)
+                .Select(f => new KindDeclaration(slot, f.GetCustomAttribute<KindAttribute>() ?? throw Undeclared(kinds.Name + "." + f.Name), null, (Enum)f.GetValue(null)!))
                 .ToArray();
 
         private static InvalidOperationException Undeclared(string what) =>

@@ -15,15 +15,12 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>YAML name of a vision kind.</summary>
         /// <param name="value">The value.</param>
         public static string Of(VisionKind value) =>
-            KindDeclaration.Visions.FirstOrDefault(k => k.Vision == value)?.Name ?? throw Unknown(value);
+            KindDeclaration.Visions.FirstOrDefault(k => Equals(k.Member, value))?.Name ?? throw Unknown(value);
 
         /// <summary>YAML name of a language model kind.</summary>
         /// <param name="value">The value.</param>
-        public static string Of(LanguageModelKind value) => value switch
-        {
-            LanguageModelKind.Qwen2 => "qwen2",
-            _ => throw Unknown(value),
-        };
+        public static string Of(LanguageModelKind value) =>
+            KindDeclaration.Llms.FirstOrDefault(k => Equals(k.Member, value))?.Name ?? throw Unknown(value);
 
         /// <summary>YAML name of a layout.</summary>
         /// <param name="value">The value.</param>

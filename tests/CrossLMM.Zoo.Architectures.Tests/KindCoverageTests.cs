@@ -38,7 +38,7 @@ public class KindCoverageTests
     public static TheoryData<string, string> AllKinds()
     {
         var data = new TheoryData<string, string>();
-        foreach (var kind in KindDeclaration.Visions.Concat(KindDeclaration.Compressors).Concat(KindDeclaration.Projectors).Concat(KindDeclaration.Fusions))
+        foreach (var kind in KindDeclaration.Visions.Concat(KindDeclaration.Compressors).Concat(KindDeclaration.Projectors).Concat(KindDeclaration.Llms).Concat(KindDeclaration.Fusions))
         {
             data.Add(kind.Slot, kind.Name);
         }
@@ -54,6 +54,7 @@ public class KindCoverageTests
             (SpecVocabulary.Vision, KindDeclaration.Visions),
             (SpecVocabulary.Compressor, KindDeclaration.Compressors),
             (SpecVocabulary.Projector, KindDeclaration.Projectors),
+            (SpecVocabulary.Llm, KindDeclaration.Llms),
             (SpecVocabulary.Fusion, KindDeclaration.Fusions),
         })
         {
@@ -91,9 +92,10 @@ public class KindCoverageTests
             "vision" => KindDeclaration.Visions,
             "compressor" => KindDeclaration.Compressors,
             "projector" => KindDeclaration.Projectors,
+            "llm" => KindDeclaration.Llms,
             _ => KindDeclaration.Fusions,
         }).Single(k => k.Name == kind);
-        var blockType = Blocks.TypeOf(declaration.Record ?? typeof(VisionConfig), declaration.Vision);
+        var blockType = Blocks.TypeOf(declaration.Record ?? (slot == "vision" ? typeof(VisionConfig) : typeof(LanguageModelConfig)), declaration.Member);
         Assert.NotNull(blockType);
         Assert.True(typeof(IHfKeyMapped).IsAssignableFrom(blockType), $"{blockType!.Name} declares no Hugging Face key map");
         var cost = slot switch
@@ -101,6 +103,7 @@ public class KindCoverageTests
             "vision" => typeof(IVisionCost),
             "compressor" => typeof(ICompressorCost<>).MakeGenericType(declaration.Record!),
             "projector" => typeof(IProjectorCost<>).MakeGenericType(declaration.Record!),
+            "llm" => typeof(ILanguageModelCost),
             _ => typeof(IFusionCost<>).MakeGenericType(declaration.Record!),
         };
         Assert.True(cost.IsAssignableFrom(blockType), $"{blockType.Name} does not declare its cost ({cost.Name})");
@@ -112,7 +115,7 @@ public class KindCoverageTests
             + $"vision: {(slot == "vision" ? Entry(slot, kind) : "{ kind: precomputed }")}\n"
             + $"compressor: {(slot == "compressor" ? Entry(slot, kind) : "{ kind: pool2d, grid: 2 }")}\n"
             + $"projector: {(slot == "projector" ? Entry(slot, kind) : "{ kind: linear }")}\n"
-            + "llm: { kind: qwen2 }\n"
+            + $"llm: {(slot == "llm" ? Entry(slot, kind) : "{ kind: qwen2 }")}\n"
             + (slot == "fusion" ? $"fusion:\n  - {Entry(slot, kind, ", every: 2")}\n" : string.Empty);
         var config = SpecCompiler.Bind(yaml, "probe.yaml", Zoo.Registry, "small").GetConfigOrThrow();
         using var scope = torch.NewDisposeScope();

@@ -82,10 +82,7 @@ namespace CrossLMM.Zoo.Spec.Vocabulary
         public static SlotSpec Projector { get; } = new SlotSpec("projector", "Maps compressor output width → llm.hidden (and, as source_projector, a fusion source's width → llm.hidden).", Kinds(KindDeclaration.Projectors));
 
         /// <summary><c>llm.kind</c>.</summary>
-        public static SlotSpec Llm { get; } = new SlotSpec("llm", "The language model; sizes from the preset.", new[]
-        {
-            new KindSpec("qwen2", "Qwen2-style decoder: embeddings, RMSNorm, RoPE, GQA, SwiGLU, tied or separate head.", new FieldSpec[0]),
-        });
+        public static SlotSpec Llm { get; } = new SlotSpec("llm", "The language model; sizes from the preset.", Kinds(KindDeclaration.Llms));
 
         /// <summary>Placement and common fields of every fusion entry.</summary>
         public static IReadOnlyList<FieldSpec> FusionCommon { get; } = new[]
