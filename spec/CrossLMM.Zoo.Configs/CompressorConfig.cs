@@ -92,7 +92,24 @@ namespace CrossLMM.Zoo.Configs
 
         /// <summary>The shared rules this config breaks against a vision config, as messages (empty when valid).</summary>
         /// <param name="vision">The vision config that defines the patch grid.</param>
-        public abstract IReadOnlyList<string> Validate(VisionConfig vision);
+        public IReadOnlyList<string> Validate(VisionConfig vision)
+        {
+            var problems = Problems(vision);
+            var messages = new string[problems.Count];
+            for (int i = 0; i < messages.Length; i++)
+            {
+                messages[i] = problems[i].Message;
+            }
+
+            return messages;
+        }
+
+        /// <summary>
+        /// The record's sized rules against <paramref name="vision"/>, each with the field it is about (<c>grid</c>), so the
+        /// binder reports it at that YAML value; <see cref="Validate"/> gives their messages.
+        /// </summary>
+        /// <param name="vision">The vision section (patch grid g).</param>
+        public abstract IReadOnlyList<ConfigProblem> Problems(VisionConfig vision);
 
         /// <summary>Checks a frame count argument.</summary>
         /// <param name="frames">Frame count T.</param>
@@ -132,7 +149,7 @@ namespace CrossLMM.Zoo.Configs
         public override int? TokensPerFrame(int patchGrid) => patchGrid * patchGrid;
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision) => new string[0];
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision) => new ConfigProblem[0];
     }
 
     /// <summary>
@@ -161,13 +178,13 @@ namespace CrossLMM.Zoo.Configs
         public override int? TokensPerFrame(int patchGrid) => Grid * Grid;
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.grid", Grid);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "grid", Grid);
             if (Grid > vision.PatchGrid)
             {
-                problems.Add(ConfigRules.LargerThanPatchGrid("compressor.grid", Grid, vision));
+                problems.Add(new ConfigProblem("grid", ConfigRules.LargerThanPatchGrid("compressor.grid", Grid, vision)));
             }
 
             return problems;
@@ -204,13 +221,13 @@ namespace CrossLMM.Zoo.Configs
         public override int? TokensPerFrame(int patchGrid) => OutputGrid(patchGrid) * OutputGrid(patchGrid);
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.stride", Stride);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "stride", Stride);
             if (Stride > vision.PatchGrid)
             {
-                problems.Add(ConfigRules.LargerThanPatchGrid("compressor.stride", Stride, vision));
+                problems.Add(new ConfigProblem("stride", ConfigRules.LargerThanPatchGrid("compressor.stride", Stride, vision)));
             }
 
             return problems;
@@ -263,14 +280,14 @@ namespace CrossLMM.Zoo.Configs
         }
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.frames", Frames);
-            ConfigRules.Positive(problems, "compressor.stride", Stride);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "frames", Frames);
+            ConfigRules.Positive(problems, "stride", Stride);
             if (Stride > vision.PatchGrid)
             {
-                problems.Add(ConfigRules.LargerThanPatchGrid("compressor.stride", Stride, vision));
+                problems.Add(new ConfigProblem("stride", ConfigRules.LargerThanPatchGrid("compressor.stride", Stride, vision)));
             }
 
             return problems;
@@ -315,11 +332,11 @@ namespace CrossLMM.Zoo.Configs
         public override int? TokensPerFrame(int patchGrid) => Per == Granularity.Frame ? Queries : null;
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.queries", Queries);
-            ConfigRules.Positive(problems, "compressor.cross_every", CrossEvery);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "queries", Queries);
+            ConfigRules.Positive(problems, "cross_every", CrossEvery);
             return problems;
         }
     }
@@ -361,11 +378,11 @@ namespace CrossLMM.Zoo.Configs
         public override int? TokensPerFrame(int patchGrid) => Per == Granularity.Frame ? Latents : null;
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.latents", Latents);
-            ConfigRules.Positive(problems, "compressor.max_frames", MaxFrames);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "latents", Latents);
+            ConfigRules.Positive(problems, "max_frames", MaxFrames);
             return problems;
         }
     }
@@ -411,10 +428,10 @@ namespace CrossLMM.Zoo.Configs
         }
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.queries", Queries);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "queries", Queries);
             return problems;
         }
     }
@@ -450,10 +467,10 @@ namespace CrossLMM.Zoo.Configs
         public override int? TokensPerFrame(int patchGrid) => 2;
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.queries", Queries);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "queries", Queries);
             return problems;
         }
     }
@@ -510,14 +527,14 @@ namespace CrossLMM.Zoo.Configs
         }
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.segment_frames", SegmentFrames);
-            ConfigRules.Positive(problems, "compressor.segment_tokens", SegmentTokens);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "segment_frames", SegmentFrames);
+            ConfigRules.Positive(problems, "segment_tokens", SegmentTokens);
             if (SegmentTokens > vision.TokensPerFrame)
             {
-                problems.Add($"compressor.segment_tokens ({SegmentTokens}) must be ≤ the tokens of one frame ({vision.TokensPerFrame} = g² with g = {vision.PatchGrid})");
+                problems.Add(new ConfigProblem("segment_tokens", $"compressor.segment_tokens ({SegmentTokens}) must be ≤ the tokens of one frame ({vision.TokensPerFrame} = g² with g = {vision.PatchGrid})"));
             }
 
             return problems;
@@ -553,10 +570,10 @@ namespace CrossLMM.Zoo.Configs
         public override long Tokens(int frames, int patchGrid) => (long)KeptFrames(frames) * patchGrid * patchGrid;
 
         /// <inheritdoc/>
-        public override IReadOnlyList<string> Validate(VisionConfig vision)
+        public override IReadOnlyList<ConfigProblem> Problems(VisionConfig vision)
         {
-            var problems = new List<string>();
-            ConfigRules.Positive(problems, "compressor.stride", Stride);
+            var problems = new List<ConfigProblem>();
+            ConfigRules.Positive(problems, "stride", Stride);
             return problems;
         }
     }

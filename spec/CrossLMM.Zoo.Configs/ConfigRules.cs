@@ -109,6 +109,15 @@ namespace CrossLMM.Zoo.Configs
             }
         }
 
+        /// <summary>Adds a problem about <c>compressor.&lt;field&gt;</c> if <paramref name="value"/> &lt; 1.</summary>
+        internal static void Positive(List<ConfigProblem> problems, string field, long value)
+        {
+            if (value < 1)
+            {
+                problems.Add(new ConfigProblem(field, BelowMinimum("compressor." + field, value, 1)));
+            }
+        }
+
         internal static void Divisible(List<string> problems, string dividend, long dividendValue, string divisor, long divisorValue)
         {
             if (divisorValue >= 1 && dividendValue % divisorValue != 0)

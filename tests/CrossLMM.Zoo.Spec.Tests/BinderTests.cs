@@ -272,4 +272,37 @@ public class BinderTests
     [InlineData("/a/zoo.yaml", "/b/x.yaml", "/b/x.yaml")]
     public void SourceFile_IsRelativeToTheRegistry(string registry, string spec, string expected) =>
         Assert.Equal(expected, Names.RelativeToRegistry(registry, spec));
+
+    /// <summary>
+    /// Every compressor kind's sized rules name the field they are about (<see cref="CompressorConfig.Problems"/>), so the
+    /// binder reports each at its YAML value: built with every integer field 0, each kind with an integer field breaks a
+    /// rule, and every problem's field is one the kind declares and its message speaks of <c>compressor.&lt;field&gt;</c>.
+    /// </summary>
+    [Fact]
+    public void CompressorProblems_NameADeclaredField_ThatTheMessageSpeaksOf()
+    {
+        var vision = new VisionConfig(VisionKind.Precomputed, 16, 4, 3, 8, 1, 2, 16, 1e-6);
+        foreach (var kind in KindDeclaration.Compressors.Where(k => k.Fields.Any(f => f.Type == typeof(int))))
+        {
+            var record = (CompressorConfig)kind.Create((p, f) => f!.Type == typeof(int) ? 0 : System.Enum.GetValues(f.Type).GetValue(0)!);
+            var problems = record.Problems(vision);
+            Assert.NotEmpty(problems);
+            Assert.All(problems, p =>
+            {
+                Assert.Contains(p.Field, kind.Fields.Select(f => f.Name));
+                Assert.StartsWith($"compressor.{p.Field} (0)", p.Message, System.StringComparison.Ordinal);
+            });
+            Assert.Equal(problems.Select(p => p.Message), record.Validate(vision));
+        }
+    }
+
+    [Fact]
+    public void CompressorRule_IsReportedAtItsField_NotAtTheKind()
+    {
+        // segment_tokens 999 > g² at tiny (16): the rule of the record, reported at the value, not at `kind`.
+        var d = Single("name: Big\nvision: { kind: vit }\ncompressor: { kind: longvlm, segment_tokens: 999 }\nprojector: { kind: mlp }\nllm: { kind: qwen2 }\n");
+        Assert.Equal("CLMZ0013", d.Id);
+        Assert.StartsWith("compressor.segment_tokens (999) must be ≤ the tokens of one frame", d.Message, System.StringComparison.Ordinal);
+        Assert.Equal((3, 46), (d.Span.Line, d.Span.Column));   // the value 999; `kind` is at column 21
+    }
 }

@@ -187,11 +187,10 @@ namespace CrossLMM.Zoo.Spec.Binding
             // The record, then its own sized rules (the only ones left once the vocabulary has checked the ranges), each at the
             // YAML value it is about.
             var compressor = (CompressorConfig)KindRecords.Create(syntax.CompressorKind!.Declaration!, fields, Int);
-            var problems = compressor.Validate(vision);
-            foreach (string problem in problems)
+            var problems = compressor.Problems(vision);
+            foreach (var problem in problems)
             {
-                string field = KindRecords.FieldOf(problem) ?? "kind";
-                bag.Report(SpecMessages.CompressorRule(problem, presetName), field == "kind" ? syntax.CompressorKindNode! : Node(field));
+                bag.Report(SpecMessages.CompressorRule(problem.Message, presetName), Node(problem.Field));
             }
 
             if (problems.Count > 0)

@@ -23,15 +23,6 @@ namespace CrossLMM.Zoo.Spec.Binding
         public static object Create(KindDeclaration kind, FieldSet fields, Func<string, int>? ints = null, Func<ParameterInfo, object?>? supplied = null) =>
             kind.Create((parameter, field) => supplied?.Invoke(parameter) ?? Read(kind, parameter, field, fields, ints ?? fields.Int));
 
-        /// <summary>The field a rule message of a record's <c>Validate</c> is about (<c>"compressor.grid (5) …"</c> → <c>grid</c>), or null.</summary>
-        /// <param name="problem">The message.</param>
-        public static string? FieldOf(string problem)
-        {
-            const string prefix = "compressor.";
-            int end = problem.IndexOf(' ');
-            return problem.StartsWith(prefix, StringComparison.Ordinal) && end > prefix.Length ? problem.Substring(prefix.Length, end - prefix.Length) : null;
-        }
-
         /// <summary>
         /// The per-frame compressor kinds as their records say (<see cref="CompressorConfig.IsPerFrame"/>), for messages:
         /// <c>identity, pool2d, strided_pool2d, llama_vid, qformer/perceiver with per: frame</c>. Each kind is built at
