@@ -6,8 +6,7 @@ namespace CrossLMM.Zoo.Modules.Compressors;
 
 /// <summary>
 /// A compressor block that states its own cost next to its forward pass, so a new kind needs no case in the cost model
-/// (<see cref="VisualBlockFlops"/> and <see cref="BlockParameters"/> ask <see cref="CompressorCosts"/> for any kind they
-/// do not list). The numbers must equal what the engine counts in a forward and <c>named_parameters()</c>; the kind
+/// (<see cref="VisualBlockFlops"/> and <see cref="BlockParameters"/> ask <see cref="BlockCosts"/>, which calls it). The numbers must equal what the engine counts in a forward and <c>named_parameters()</c>; the kind
 /// coverage tests hold every kind to that.
 /// </summary>
 /// <typeparam name="TConfig">The kind's record.</typeparam>
@@ -30,33 +29,4 @@ public interface ICompressorCost<TConfig>
     /// <param name="resampler">The resampler section.</param>
     /// <param name="textWidth">The prompt width (llm.hidden).</param>
     static abstract long Parameters(TConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth);
-}
-
-/// <summary>The cost a compressor block declares through <see cref="ICompressorCost{TConfig}"/> (every compressor block declares one).</summary>
-public static class CompressorCosts
-{
-    /// <summary>The declared FLOPs of <paramref name="config"/>'s block (see <see cref="ICompressorCost{TConfig}.Flops"/>).</summary>
-    /// <param name="config">The record.</param>
-    /// <param name="vision">The vision section.</param>
-    /// <param name="resampler">The resampler section.</param>
-    /// <param name="textWidth">The prompt width.</param>
-    /// <param name="batch">B.</param>
-    /// <param name="frames">T.</param>
-    /// <param name="promptTokens">L.</param>
-    public static FlopBreakdown Flops(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) =>
-        Declared(config, nameof(ICompressorCost<CompressorConfig>.Flops), new object[] { config, vision, resampler, textWidth, batch, frames, promptTokens }) as FlopBreakdown ?? throw Undeclared(config);
-
-    /// <summary>The declared parameter count of <paramref name="config"/>'s block (see <see cref="ICompressorCost{TConfig}.Parameters"/>).</summary>
-    /// <param name="config">The record.</param>
-    /// <param name="vision">The vision section.</param>
-    /// <param name="resampler">The resampler section.</param>
-    /// <param name="textWidth">The prompt width.</param>
-    public static long Parameters(CompressorConfig config, VisionConfig vision, ResamplerConfig resampler, long textWidth) =>
-        Declared(config, nameof(ICompressorCost<CompressorConfig>.Parameters), new object[] { config, vision, resampler, textWidth }) as long? ?? throw Undeclared(config);
-
-    private static ArgumentException Undeclared(CompressorConfig config) =>
-        new($"compressor kind {config.KindName}: its block {Blocks.TypeOf(config.GetType())?.Name ?? "(none)"} does not implement ICompressorCost<{config.GetType().Name}>", nameof(config));
-
-    private static object? Declared(CompressorConfig config, string method, object[] arguments) =>
-        BlockCosts.DeclaredOrNull(config, typeof(ICompressorCost<>), method, arguments);
 }

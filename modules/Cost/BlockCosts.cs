@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Linq.Expressions;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
+using CrossLMM.Zoo.Modules.Compressors;
 
 namespace CrossLMM.Zoo.Modules.Cost;
 
@@ -100,28 +103,47 @@ public interface ILanguageModelCost
     static abstract ParameterCounts ShellParameters(LanguageModelConfig llm);
 }
 
-/// <summary>Calls the cost a kind's block declares (<see cref="IFusionCost{TConfig}"/>, <see cref="IProjectorCost{TConfig}"/>, <see cref="IVisionCost"/>, <c>ICompressorCost</c>).</summary>
+/// <summary>Calls the cost a kind's block declares (<see cref="Compressors.ICompressorCost{TConfig}"/>, <see cref="IProjectorCost{TConfig}"/>, <see cref="IFusionCost{TConfig}"/>, <see cref="IVisionCost"/>, <see cref="ILanguageModelCost"/>).</summary>
 public static class BlockCosts
 {
+    /// <summary>The compressor block's FLOPs on (B, T, N, D) features (and a prompt of L tokens for text-guided kinds).</summary>
+    /// <param name="compressor">The record.</param>
+    /// <param name="vision">The vision section.</param>
+    /// <param name="resampler">The resampler section.</param>
+    /// <param name="textWidth">The prompt width (llm.hidden).</param>
+    /// <param name="batch">B.</param>
+    /// <param name="frames">T.</param>
+    /// <param name="promptTokens">L.</param>
+    public static FlopBreakdown Flops(CompressorConfig compressor, VisionConfig vision, ResamplerConfig resampler, long textWidth, int batch, int frames, int promptTokens) =>
+        Declared<Func<CompressorConfig, VisionConfig, ResamplerConfig, long, int, int, int, FlopBreakdown>>(compressor, typeof(ICompressorCost<>), nameof(ICompressorCost<CompressorConfig>.Flops))(compressor, vision, resampler, textWidth, batch, frames, promptTokens);
+
+    /// <summary>The compressor block's parameters.</summary>
+    /// <param name="compressor">The record.</param>
+    /// <param name="vision">The vision section.</param>
+    /// <param name="resampler">The resampler section.</param>
+    /// <param name="textWidth">The prompt width (llm.hidden).</param>
+    public static long Parameters(CompressorConfig compressor, VisionConfig vision, ResamplerConfig resampler, long textWidth) =>
+        Declared<Func<CompressorConfig, VisionConfig, ResamplerConfig, long, long>>(compressor, typeof(ICompressorCost<>), nameof(ICompressorCost<CompressorConfig>.Parameters))(compressor, vision, resampler, textWidth);
+
     /// <summary>The block's fusion FLOPs.</summary>
     /// <param name="fusion">The entry.</param>
     /// <param name="llm">The LLM sizes.</param>
     /// <param name="work">The work.</param>
     public static FlopBreakdown Flops(FusionConfig fusion, LanguageModelConfig llm, FusionWork work) =>
-        (FlopBreakdown)Declared(fusion, typeof(IFusionCost<>), nameof(IFusionCost<FusionConfig>.Flops), fusion, llm, work);
+        Declared<Func<FusionConfig, LanguageModelConfig, FusionWork, FlopBreakdown>>(fusion, typeof(IFusionCost<>), nameof(IFusionCost<FusionConfig>.Flops))(fusion, llm, work);
 
     /// <summary>The block's fusion parameters.</summary>
     /// <param name="fusion">The entry.</param>
     /// <param name="llm">The LLM sizes.</param>
     public static ParameterCounts Parameters(FusionConfig fusion, LanguageModelConfig llm) =>
-        (ParameterCounts)Declared(fusion, typeof(IFusionCost<>), nameof(IFusionCost<FusionConfig>.Parameters), fusion, llm);
+        Declared<Func<FusionConfig, LanguageModelConfig, ParameterCounts>>(fusion, typeof(IFusionCost<>), nameof(IFusionCost<FusionConfig>.Parameters))(fusion, llm);
 
     /// <summary>Values the fusion block caches per source token on one layer.</summary>
     /// <param name="fusion">The entry.</param>
     /// <param name="llm">The LLM sizes.</param>
     /// <param name="hasText">Whether the prompt has text tokens.</param>
     public static long CachedValuesPerSourceToken(FusionConfig fusion, LanguageModelConfig llm, bool hasText) =>
-        (long)Declared(fusion, typeof(IFusionCost<>), nameof(IFusionCost<FusionConfig>.CachedValuesPerSourceToken), fusion, llm, hasText);
+        Declared<Func<FusionConfig, LanguageModelConfig, bool, long>>(fusion, typeof(IFusionCost<>), nameof(IFusionCost<FusionConfig>.CachedValuesPerSourceToken))(fusion, llm, hasText);
 
     /// <summary>The projector block's FLOPs.</summary>
     /// <param name="projector">The record.</param>
@@ -130,7 +152,7 @@ public static class BlockCosts
     /// <param name="tokens">Tokens projected.</param>
     /// <param name="component">The component charged.</param>
     public static FlopBreakdown Flops(ProjectorConfig projector, long inputWidth, long outputWidth, long tokens, CostComponent component) =>
-        (FlopBreakdown)Declared(projector, typeof(IProjectorCost<>), nameof(IProjectorCost<ProjectorConfig>.Flops), projector, inputWidth, outputWidth, tokens, component);
+        Declared<Func<ProjectorConfig, long, long, long, CostComponent, FlopBreakdown>>(projector, typeof(IProjectorCost<>), nameof(IProjectorCost<ProjectorConfig>.Flops))(projector, inputWidth, outputWidth, tokens, component);
 
     /// <summary>The projector block's parameters.</summary>
     /// <param name="projector">The record.</param>
@@ -138,19 +160,19 @@ public static class BlockCosts
     /// <param name="outputWidth">H.</param>
     /// <param name="component">The component charged.</param>
     public static ParameterCounts Parameters(ProjectorConfig projector, long inputWidth, long outputWidth, CostComponent component) =>
-        (ParameterCounts)Declared(projector, typeof(IProjectorCost<>), nameof(IProjectorCost<ProjectorConfig>.Parameters), projector, inputWidth, outputWidth, component);
+        Declared<Func<ProjectorConfig, long, long, CostComponent, ParameterCounts>>(projector, typeof(IProjectorCost<>), nameof(IProjectorCost<ProjectorConfig>.Parameters))(projector, inputWidth, outputWidth, component);
 
     /// <summary>The vision block's FLOPs.</summary>
     /// <param name="vision">The vision sizes.</param>
     /// <param name="images">Frames encoded.</param>
     /// <param name="component">The component charged.</param>
     public static FlopBreakdown Flops(VisionConfig vision, long images, CostComponent component) =>
-        (FlopBreakdown)Declared(vision, typeof(IVisionCost), nameof(IVisionCost.Flops), vision, images, component);
+        Declared<Func<VisionConfig, long, CostComponent, FlopBreakdown>>(vision, typeof(IVisionCost), nameof(IVisionCost.Flops))(vision, images, component);
 
     /// <summary>The vision block's parameters.</summary>
     /// <param name="vision">The vision sizes.</param>
     public static ParameterCounts Parameters(VisionConfig vision) =>
-        (ParameterCounts)Declared(vision, typeof(IVisionCost), nameof(IVisionCost.Parameters), vision);
+        Declared<Func<VisionConfig, ParameterCounts>>(vision, typeof(IVisionCost), nameof(IVisionCost.Parameters))(vision);
 
     /// <summary>A decoder layer's FLOPs, as the language model's block declares them.</summary>
     /// <param name="llm">The LLM sizes.</param>
@@ -158,57 +180,60 @@ public static class BlockCosts
     /// <param name="queries">S.</param>
     /// <param name="keys">K.</param>
     public static FlopBreakdown LayerFlops(LanguageModelConfig llm, long batch, long queries, long keys) =>
-        (FlopBreakdown)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.LayerFlops), llm, batch, queries, keys);
+        Declared<Func<LanguageModelConfig, long, long, long, FlopBreakdown>>(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.LayerFlops))(llm, batch, queries, keys);
 
     /// <summary>The LM head's FLOPs, as the language model's block declares them.</summary>
     /// <param name="llm">The LLM sizes.</param>
     /// <param name="batch">B.</param>
     /// <param name="positions">Positions whose logits are computed.</param>
     public static FlopBreakdown HeadFlops(LanguageModelConfig llm, long batch, long positions) =>
-        (FlopBreakdown)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.HeadFlops), llm, batch, positions);
+        Declared<Func<LanguageModelConfig, long, long, FlopBreakdown>>(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.HeadFlops))(llm, batch, positions);
 
     /// <summary>A decoder layer's parameters, as the language model's block declares them.</summary>
     /// <param name="llm">The LLM sizes.</param>
     public static ParameterCounts LayerParameters(LanguageModelConfig llm) =>
-        (ParameterCounts)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.LayerParameters), llm);
+        Declared<Func<LanguageModelConfig, ParameterCounts>>(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.LayerParameters))(llm);
 
     /// <summary>The parameters outside the layers, as the language model's block declares them.</summary>
     /// <param name="llm">The LLM sizes.</param>
     public static ParameterCounts ShellParameters(LanguageModelConfig llm) =>
-        (ParameterCounts)Declared(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.ShellParameters), llm);
+        Declared<Func<LanguageModelConfig, ParameterCounts>>(llm, typeof(ILanguageModelCost), nameof(ILanguageModelCost.ShellParameters))(llm);
 
-    /// <summary>
-    /// The result of <paramref name="method"/> of the cost interface the block of <paramref name="record"/>'s kind
-    /// implements (closed over the record's type when generic), or null when the block declares none.
-    /// </summary>
-    /// <param name="record">The kind's record (a <see cref="VisionConfig"/> for a vision block).</param>
-    /// <param name="cost">The cost interface (open generic over the record, or not generic).</param>
-    /// <param name="method">The interface's static method.</param>
-    /// <param name="arguments">Its arguments.</param>
-    internal static object? DeclaredOrNull(object record, Type cost, string method, params object[] arguments)
+    // The static method each block implements, by (record type, enum member, cost interface, method), compiled once into
+    // a delegate over the slot's base record type: the cost model asks for every layer of every frame count of a sweep,
+    // so the dispatch must cost no more than a virtual call (no reflection invoke, no argument array).
+    private static readonly ConcurrentDictionary<(Type Record, Enum? Member, Type Cost, string Method), Delegate?> Methods = new();
+
+    // The block's implementation of `method` of the cost interface, for the record's kind; an error naming the kind and
+    // its block when the block declares none.
+    private static TDelegate Declared<TDelegate>(object record, Type cost, string method)
+        where TDelegate : Delegate
     {
         ArgumentNullException.ThrowIfNull(record);
-        var block = Blocks.TypeOf(record.GetType(), Blocks.MemberOf(record));
-        var closed = cost.IsGenericTypeDefinition ? cost.MakeGenericType(record.GetType()) : cost;
+        var member = Blocks.MemberOf(record);
+        return Methods.GetOrAdd((record.GetType(), member, cost, method), key => Resolve(key) is MethodInfo target ? Compile<TDelegate>(target) : null) as TDelegate
+            ?? throw new ArgumentException($"{Blocks.KindOf(record)}: its block {Blocks.TypeOf(record.GetType(), member)?.Name ?? "(none)"} does not declare its cost ({cost.Name.Split('`')[0]})", nameof(record));
+    }
+
+    private static MethodInfo? Resolve((Type Record, Enum? Member, Type Cost, string Method) key)
+    {
+        var block = Blocks.TypeOf(key.Record, key.Member);
+        var closed = key.Cost.IsGenericTypeDefinition ? key.Cost.MakeGenericType(key.Record) : key.Cost;
         if (block is null || !closed.IsAssignableFrom(block))
         {
             return null;
         }
 
         var map = block.GetInterfaceMap(closed);
-        int index = Array.FindIndex(map.InterfaceMethods, m => m.Name == method);
-        try
-        {
-            return map.TargetMethods[index].Invoke(null, arguments);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return map.TargetMethods[Array.FindIndex(map.InterfaceMethods, m => m.Name == key.Method)];
     }
 
-    private static object Declared(object record, Type cost, string method, params object[] arguments) =>
-        DeclaredOrNull(record, cost, method, arguments)
-        ?? throw new ArgumentException($"{Blocks.KindOf(record)}: its block {Blocks.TypeOf(record.GetType(), Blocks.MemberOf(record))?.Name ?? "(none)"} does not declare its cost ({cost.Name.Split('`')[0]})", nameof(record));
+    // (base record, …) => Block.Method((Record)record, …): the delegate's arguments converted to the method's parameters.
+    private static TDelegate Compile<TDelegate>(MethodInfo target)
+        where TDelegate : Delegate
+    {
+        var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+        var arguments = target.GetParameters().Select((p, i) => (Expression)Expression.Convert(parameters[i], p.ParameterType));
+        return Expression.Lambda<TDelegate>(Expression.Call(target, arguments), parameters).Compile();
+    }
 }

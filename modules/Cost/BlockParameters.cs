@@ -25,7 +25,7 @@ public static class BlockParameters
         ArgumentNullException.ThrowIfNull(compressor);
         ArgumentNullException.ThrowIfNull(vision);
         ArgumentNullException.ThrowIfNull(resampler);
-        return ParameterCounts.Of(CostComponent.Compressor, Compressors.CompressorCosts.Parameters(compressor, vision, resampler, textWidth));
+        return ParameterCounts.Of(CostComponent.Compressor, BlockCosts.Parameters(compressor, vision, resampler, textWidth));
     }
 
     /// <summary>A projector, as its block declares it (<see cref="IProjectorCost{TConfig}"/>).</summary>

@@ -36,7 +36,7 @@ public static class VisualBlockFlops
         ArgumentNullException.ThrowIfNull(compressor);
         ArgumentNullException.ThrowIfNull(vision);
         ArgumentNullException.ThrowIfNull(resampler);
-        return Compressors.CompressorCosts.Flops(compressor, vision, resampler, textWidth, batch, frames, promptTokens);
+        return BlockCosts.Flops(compressor, vision, resampler, textWidth, batch, frames, promptTokens);
     }
 
     /// <summary>
