@@ -168,8 +168,6 @@ namespace CrossLMM.Zoo.Configs
     /// </summary>
     public sealed class KindDeclaration
     {
-        private static readonly Dictionary<Type, KindDeclaration> ByRecord = new Dictionary<Type, KindDeclaration>();
-
         private KindDeclaration(string slot, KindAttribute kind, Type? record, Enum? member)
         {
             Slot = slot;
@@ -201,6 +199,10 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>The language model kinds (members of <see cref="LanguageModelKind"/>), in declaration order.</summary>
         public static IReadOnlyList<KindDeclaration> Llms { get; } = OfMembers("llm", typeof(LanguageModelKind));
 
+        // The record kinds by record type (initialised after the lists above).
+        private static readonly Dictionary<Type, KindDeclaration> ByRecord =
+            Compressors.Concat(Projectors).Concat(Fusions).ToDictionary(k => k.Record!);
+
         /// <summary>The slot: <c>vision</c>, <c>compressor</c>, <c>projector</c> or <c>fusion</c>.</summary>
         public string Slot { get; }
 
@@ -225,25 +227,10 @@ namespace CrossLMM.Zoo.Configs
         /// <summary>The declaration of a record type.</summary>
         /// <param name="record">A kind record.</param>
         /// <exception cref="InvalidOperationException">The record declares no kind.</exception>
-        public static KindDeclaration Of(Type record)
-        {
-            lock (ByRecord)
-            {
-                if (ByRecord.TryGetValue(record, out var known))
-                {
-                    return known;
-                }
-            }
-
-            var found = Compressors.Concat(Projectors).Concat(Fusions).FirstOrDefault(k => k.Record == record)
-                ?? throw new InvalidOperationException($"{record.FullName} declares no kind: add [Kind(\"name\", \"summary\")] to it");
-            lock (ByRecord)
-            {
-                ByRecord[record] = found;
-            }
-
-            return found;
-        }
+        public static KindDeclaration Of(Type record) =>
+            ByRecord.TryGetValue(record, out var kind)
+                ? kind
+                : throw new InvalidOperationException($"{record.FullName} declares no kind: add [Kind(\"name\", \"summary\")] to it");
 
         /// <summary>
         /// Builds the record with one value per constructor parameter: <paramref name="value"/> is given the parameter and,
