@@ -205,7 +205,7 @@ namespace CrossLMM.Zoo.Spec
                 return null;
             }
 
-            var preset = new SizePreset(name, property, Sizes.Vision(sections["vision"], VisionKind.Vit), Sizes.Resampler(sections["resampler"]), Sizes.Llm(sections["llm"], LanguageModelKind.Qwen2));
+            var preset = new SizePreset(name, property, Sizes.Create<VisionConfig>(sections["vision"], VisionKind.Vit), Sizes.Create<ResamplerConfig>(sections["resampler"]), Sizes.Create<LanguageModelConfig>(sections["llm"], LanguageModelKind.Qwen2));
             var problems = Sizes.Check(preset.Vision, preset.Resampler, preset.Llm, name, key =>
             {
                 int dot = key.IndexOf('.');

@@ -172,6 +172,18 @@ public class BinderTests
     }
 
     [Fact]
+    public void Overrides_OfEveryValueType_ReplaceOnlyTheFieldsTheySet()
+    {
+        string yaml = Demo + "\noverrides:\n  small:\n    vision: { norm_eps: 1.0e-5 }\n    resampler: { mlp: 96 }\n    llm: { kv_heads: 4, rope_theta: 5000, tie_embeddings: false }\n";
+        var plain = Bind(Demo, "small");
+        var changed = Bind(yaml, "small");
+        Assert.Equal(plain.Vision with { NormEps = 1.0e-5 }, changed.Vision);
+        Assert.Equal(plain.Resampler with { Mlp = 96 }, changed.Resampler);
+        Assert.Equal(plain.Llm with { KvHeads = 4, RopeTheta = 5000, TieEmbeddings = false }, changed.Llm);
+        Assert.Equal(VisionKind.Vit, changed.Vision.Kind);
+    }
+
+    [Fact]
     public void Overrides_CannotChangeStructure()
     {
         var d = Single(Demo.Replace("{ kind: pool2d, grid: 3 }", "{ kind: qformer }") + "\noverrides:\n  tiny:\n    compressor: { per: video }\n");

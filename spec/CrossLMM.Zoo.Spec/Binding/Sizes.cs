@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
 using CrossLMM.Zoo.Configs;
 using CrossLMM.Zoo.Spec.Yaml;
 
@@ -8,73 +10,43 @@ namespace CrossLMM.Zoo.Spec.Binding
     /// <summary>Builds the size records from field sets, applies overrides, and checks the size rules shared by zoo.yaml and overrides.</summary>
     internal static class Sizes
     {
-        public static VisionConfig Vision(FieldSet f, VisionKind kind) => new VisionConfig(
-            kind, f.Int("image"), f.Int("patch"), f.Int("channels"), f.Int("hidden"), f.Int("layers"), f.Int("heads"), f.Int("mlp"), f.Number("norm_eps"));
+        /// <summary>
+        /// A size record (<see cref="VisionConfig"/>, <see cref="ResamplerConfig"/>, <see cref="LanguageModelConfig"/>) from
+        /// a preset section: each constructor parameter reads the field of its snake-case name (<c>KvHeads</c> ←
+        /// <c>kv_heads</c>), as the kind records do; an enum parameter (the kind) takes <paramref name="kind"/>.
+        /// </summary>
+        /// <typeparam name="T">The size record.</typeparam>
+        /// <param name="f">The section's fields, every one present (zoo.yaml requires them).</param>
+        /// <param name="kind">The slot's kind, for the records that carry one.</param>
+        public static T Create<T>(FieldSet f, Enum? kind = null) =>
+            Construct<T>(p => p.ParameterType.IsEnum ? kind! : Read(f, p));
 
-        public static ResamplerConfig Resampler(FieldSet f) => new ResamplerConfig(
-            f.Int("hidden"), f.Int("layers"), f.Int("heads"), f.Int("mlp"), f.Number("norm_eps"));
+        /// <summary>
+        /// <paramref name="current"/> with the fields an <c>overrides.&lt;preset&gt;</c> section sets replaced (every other
+        /// value, the kind included, kept).
+        /// </summary>
+        /// <typeparam name="T">The size record.</typeparam>
+        /// <param name="current">The preset's record.</param>
+        /// <param name="o">The override section, or null.</param>
+        public static T Apply<T>(T current, FieldSet? o)
+            where T : notnull =>
+            o is null
+                ? current
+                : Construct<T>(p => o.Has(YamlNames.SnakeCase(p.Name!)) ? Read(o, p) : typeof(T).GetProperty(p.Name!)!.GetValue(current)!);
 
-        public static LanguageModelConfig Llm(FieldSet f, LanguageModelKind kind) => new LanguageModelConfig(
-            kind, f.Int("hidden"), f.Int("layers"), f.Int("heads"), f.Int("kv_heads"), f.Int("mlp"), f.Int("vocab"),
-            f.Number("rope_theta"), f.Number("norm_eps"), f.Bool("tie_embeddings"), f.Int("max_positions"));
-
-        public static VisionConfig Apply(VisionConfig v, FieldSet? o)
+        private static T Construct<T>(Func<ParameterInfo, object> value)
         {
-            if (o is null)
-            {
-                return v;
-            }
-
-            return v with
-            {
-                Image = o.OptionalInt("image") ?? v.Image,
-                Patch = o.OptionalInt("patch") ?? v.Patch,
-                Channels = o.OptionalInt("channels") ?? v.Channels,
-                Hidden = o.OptionalInt("hidden") ?? v.Hidden,
-                Layers = o.OptionalInt("layers") ?? v.Layers,
-                Heads = o.OptionalInt("heads") ?? v.Heads,
-                Mlp = o.OptionalInt("mlp") ?? v.Mlp,
-                NormEps = o.Has("norm_eps") ? o.Number("norm_eps") : v.NormEps,
-            };
+            var constructor = typeof(T).GetConstructors().Single(c => c.GetParameters().Length > 0);
+            return (T)constructor.Invoke(constructor.GetParameters().Select(value).ToArray());
         }
 
-        public static ResamplerConfig Apply(ResamplerConfig r, FieldSet? o)
+        private static object Read(FieldSet f, ParameterInfo p)
         {
-            if (o is null)
-            {
-                return r;
-            }
-
-            return r with
-            {
-                Hidden = o.OptionalInt("hidden") ?? r.Hidden,
-                Layers = o.OptionalInt("layers") ?? r.Layers,
-                Heads = o.OptionalInt("heads") ?? r.Heads,
-                Mlp = o.OptionalInt("mlp") ?? r.Mlp,
-                NormEps = o.Has("norm_eps") ? o.Number("norm_eps") : r.NormEps,
-            };
-        }
-
-        public static LanguageModelConfig Apply(LanguageModelConfig l, FieldSet? o)
-        {
-            if (o is null)
-            {
-                return l;
-            }
-
-            return l with
-            {
-                Hidden = o.OptionalInt("hidden") ?? l.Hidden,
-                Layers = o.OptionalInt("layers") ?? l.Layers,
-                Heads = o.OptionalInt("heads") ?? l.Heads,
-                KvHeads = o.OptionalInt("kv_heads") ?? l.KvHeads,
-                Mlp = o.OptionalInt("mlp") ?? l.Mlp,
-                Vocab = o.OptionalInt("vocab") ?? l.Vocab,
-                RopeTheta = o.Has("rope_theta") ? o.Number("rope_theta") : l.RopeTheta,
-                NormEps = o.Has("norm_eps") ? o.Number("norm_eps") : l.NormEps,
-                TieEmbeddings = o.Has("tie_embeddings") ? o.Bool("tie_embeddings") : l.TieEmbeddings,
-                MaxPositions = o.OptionalInt("max_positions") ?? l.MaxPositions,
-            };
+            string name = YamlNames.SnakeCase(p.Name!);
+            return p.ParameterType == typeof(int) ? f.Int(name)
+                : p.ParameterType == typeof(double) ? f.Number(name)
+                : p.ParameterType == typeof(bool) ? f.Bool(name)
+                : throw new InvalidOperationException($"{p.Member.DeclaringType?.Name}: size parameter {p.Name} has type {p.ParameterType.Name}, which a preset section cannot set");
         }
 
         /// <summary>
