@@ -51,7 +51,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                     case "vision":
                         {
                             var (kind, fields, _) = ReadSlot(value, keyNode, SpecVocabulary.Vision, "vision", bag);
-                            syntax.Vision = kind is null ? null : EnumNames.Vision(kind.Name);
+                            syntax.Vision = kind is null ? null : (VisionKind)YamlNames.Parse(typeof(VisionKind), kind.Name);
                             partsValid &= fields.InvalidCount == 0;
                             break;
                         }
@@ -59,7 +59,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                     case "llm":
                         {
                             var (kind, fields, _) = ReadSlot(value, keyNode, SpecVocabulary.Llm, "llm", bag);
-                            syntax.Llm = kind is null ? null : EnumNames.Llm(kind.Name);
+                            syntax.Llm = kind is null ? null : (LanguageModelKind)YamlNames.Parse(typeof(LanguageModelKind), kind.Name);
                             partsValid &= fields.InvalidCount == 0;
                             break;
                         }
@@ -91,7 +91,7 @@ namespace CrossLMM.Zoo.Spec.Binding
                     case "layout":
                         if (FieldReader.ReadValue(SpecVocabulary.LayoutField, value, "layout", bag) is string layout)
                         {
-                            syntax.Layout = EnumNames.Layout(layout);
+                            syntax.Layout = (Layout)YamlNames.Parse(typeof(Layout), layout);
                             syntax.LayoutNode = value;
                         }
 
